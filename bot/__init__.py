@@ -1,0 +1,1 @@
+"""The shell: entry point, settings, wiring, middlewares, delivery."""

@@ -1,0 +1,170 @@
+"""Command line: python -m bot {run,migrate,demo-data,invite}."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+
+from bot.settings import Settings, SettingsError, load_settings
+
+COMMANDS = ("run", "migrate", "demo-data", "invite")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="command")
+    sub.add_parser("run", help="upgrade the database, then poll Telegram and deliver messages")
+    sub.add_parser("migrate", help="upgrade the database to the newest schema and exit")
+    sub.add_parser("demo-data", help="load the demo network (idempotent)")
+    invite = sub.add_parser("invite", help="print one-time invite links for staff roles")
+    invite.add_argument("--role", required=True, choices=("teacher", "coordinator", "admin"))
+    invite.add_argument("--org", help="organisation code (needed for teacher and coordinator)")
+    invite.add_argument("--count", type=int, default=1, help="how many invites (default 1)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    logging.basicConfig(
+        level=settings.log_level.upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    if args.command == "run" and settings.bot_token is None:
+        print(
+            "BOT_TOKEN is not set: put the token from @BotFather into .env "
+            "(see .env.example) and run again.",
+            file=sys.stderr,
+        )
+        return 2
+    try:
+        return asyncio.run(_dispatch(args, settings))
+    except KeyboardInterrupt:
+        return 130
+    except CommandError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+
+
+class CommandError(Exception):
+    """A command could not do its job; the message says why in one line."""
+
+
+async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
+    if args.command == "run":
+        from bot.app import run_polling
+
+        await run_polling(settings)
+    elif args.command == "migrate":
+        from models.migrate import upgrade
+
+        await upgrade(settings.database_url)
+        print("Database is up to date.")
+    elif args.command == "demo-data":
+        await _demo_data(settings)
+    elif args.command == "invite":
+        await _invite(settings, args.role, args.org, args.count)
+    return 0
+
+
+async def _demo_data(settings: Settings) -> None:
+    from bot.demo_data import load_demo_data
+    from models.db import create_engine, create_session_factory
+    from models.migrate import upgrade
+    from services.clock import SystemClock
+
+    await upgrade(settings.database_url)
+    engine = create_engine(settings.database_url)
+    try:
+        async with create_session_factory(engine)() as session:
+            summary = await load_demo_data(session, SystemClock().now())
+            await session.commit()
+    finally:
+        await engine.dispose()
+    verb = "Loaded" if summary.created else "Already loaded"
+    print(
+        f"{verb}: {summary.organisations} organisations, {summary.courses} courses, "
+        f"{summary.groups} groups, {summary.lessons} lessons, {summary.people} people."
+    )
+
+
+async def _invite(settings: Settings, role: str, org_code: str | None, count: int) -> None:
+    from sqlalchemy import select
+
+    from models import Organisation
+    from models.db import create_engine, create_session_factory
+    from models.enums import Role
+    from models.migrate import upgrade
+    from services import people
+    from services.clock import SystemClock
+    from services.errors import DomainError
+
+    if count < 1 or count > 100:
+        raise CommandError("--count must be between 1 and 100.")
+    await upgrade(settings.database_url)
+    username = await _bot_username(settings)
+    engine = create_engine(settings.database_url)
+    try:
+        async with create_session_factory(engine)() as session:
+            org_id = None
+            if org_code:
+                org_id = await session.scalar(
+                    select(Organisation.id).where(Organisation.code == org_code)
+                )
+                if org_id is None:
+                    codes = (await session.scalars(select(Organisation.code))).all()
+                    raise CommandError(
+                        f"Unknown organisation {org_code!r}; known: {', '.join(codes) or 'none'}."
+                    )
+            codes = []
+            for _ in range(count):
+                try:
+                    invite = await people.create_invite(
+                        session, role=Role(role), org_id=org_id, now=SystemClock().now()
+                    )
+                except DomainError as exc:
+                    raise CommandError(
+                        "Teachers and coordinators need --org."
+                        if exc.key == "error-invite-needs-org"
+                        else f"Cannot create the invite ({exc.key})."
+                    ) from None
+                codes.append(invite.code)
+            await session.commit()
+    finally:
+        await engine.dispose()
+    from handlers.start import INVITE_PREFIX
+
+    for code in codes:
+        payload = INVITE_PREFIX + code
+        if username:
+            print(f"https://t.me/{username}?start={payload}")
+        else:
+            print(f"/start {payload}")
+
+
+async def _bot_username(settings: Settings) -> str | None:
+    """The bot's username for deep links; without a token, invites are printed as commands."""
+    if settings.bot_token is None:
+        return None
+    from bot.factory import create_bot
+
+    bot = create_bot(settings.bot_token.get_secret_value(), settings)
+    try:
+        me = await bot.get_me()
+    except Exception as exc:
+        raise CommandError(f"Cannot reach the Bot API to learn the bot's name: {exc}") from None
+    finally:
+        await bot.session.close()
+    return me.username
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,53 @@
+"""Running the bot in one process: migrations, long polling and the delivery loop."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+from aiogram import Bot
+
+from bot.delivery import Deliverer
+from bot.factory import create_bot, create_dispatcher
+from bot.senders import TelegramSender
+from bot.settings import Settings
+from models.db import create_engine, create_session_factory
+from models.enums import Messenger
+from models.migrate import upgrade
+from services.clock import Clock, SystemClock
+from services.i18n import Translator
+
+logger = logging.getLogger(__name__)
+
+
+async def run_polling(
+    settings: Settings, bot: Bot | None = None, clock: Clock | None = None
+) -> None:
+    """Upgrade the database, then poll for updates and deliver notifications until stopped."""
+    await upgrade(settings.database_url)
+    engine = create_engine(settings.database_url)
+    session_factory = create_session_factory(engine)
+    translator = Translator(default_language=settings.default_language)
+    clock = clock or SystemClock()
+    if bot is None:
+        assert settings.bot_token is not None
+        bot = create_bot(settings.bot_token.get_secret_value(), settings)
+    dp = create_dispatcher(settings, session_factory, translator, clock)
+    deliverer = Deliverer(
+        session_factory,
+        translator,
+        {Messenger.TELEGRAM.value: TelegramSender(bot)},
+        clock,
+        settings.default_timezone,
+    )
+    delivery = asyncio.create_task(deliverer.run_forever(settings.delivery_interval_seconds))
+    try:
+        await bot.delete_webhook(drop_pending_updates=False)
+        await dp.start_polling(bot, handle_signals=True)
+    finally:
+        delivery.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await delivery
+        await bot.session.close()
+        await engine.dispose()

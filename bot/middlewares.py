@@ -1,0 +1,108 @@
+"""Per-update context: a database session, the person, their roles and their language."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiogram import BaseMiddleware
+from aiogram.types import CallbackQuery, Chat, Message, TelegramObject, User
+from aiogram.utils.callback_answer import CallbackAnswer
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.settings import Settings
+from models import Organisation
+from models.enums import Messenger
+from services import people
+from services.clock import Clock
+from services.errors import DomainError
+from services.i18n import Text, Translator
+
+logger = logging.getLogger(__name__)
+Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
+
+
+class DbSessionMiddleware(BaseMiddleware):
+    """One session and one transaction per update: committed if the handler succeeds."""
+
+    def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
+        self.session_factory = session_factory
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        async with self.session_factory() as session:
+            data["session"] = session
+            try:
+                result = await handler(event, data)
+            except BaseException:
+                await session.rollback()
+                raise
+            await session.commit()
+            return result
+
+
+class ContextMiddleware(BaseMiddleware):
+    """Who is writing: the person (created on first contact), their roles and their texts.
+
+    Only private chats are served; updates from groups and channels are ignored.
+    """
+
+    def __init__(self, translator: Translator, settings: Settings, clock: Clock) -> None:
+        self.translator = translator
+        self.settings = settings
+        self.clock = clock
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        user: User | None = data.get("event_from_user")
+        chat: Chat | None = data.get("event_chat")
+        if user is None or user.is_bot or (chat is not None and chat.type != "private"):
+            return None
+        session: AsyncSession = data["session"]
+        person = await people.get_or_create_person(
+            session,
+            Messenger.TELEGRAM,
+            user.id,
+            chat.id if chat else user.id,
+            is_network_admin=user.id in self.settings.admin_ids,
+        )
+        timezone = person.timezone or self.settings.default_timezone
+        if person.timezone is None and person.home_org_id is not None:
+            org = await session.get(Organisation, person.home_org_id)
+            timezone = org.timezone if org else timezone
+        language = person.language or _guess_language(user, self.settings.default_language)
+        data.update(
+            person=person,
+            actor=await people.load_actor(session, person),
+            tr=self.translator.for_reader(language, timezone),
+            translator=self.translator,
+            clock=self.clock,
+            settings=self.settings,
+        )
+        return await handler(event, data)
+
+
+def _guess_language(user: User, default: str) -> str:
+    code = (user.language_code or "").split("-")[0]
+    return code if code in ("ru", "en") else default
+
+
+class DomainErrorMiddleware(BaseMiddleware):
+    """A refused request: undo its changes and say why, in the person's language."""
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        try:
+            return await handler(event, data)
+        except DomainError as error:
+            await data["session"].rollback()
+            tr: Text = data["tr"]
+            text = tr.render(error.key, error.params)
+            if isinstance(event, CallbackQuery):
+                answer: CallbackAnswer | None = data.get("callback_answer")
+                if answer is not None and not answer.answered:
+                    answer.text = text
+                    answer.show_alert = True
+                else:
+                    await event.answer(text, show_alert=True)
+            elif isinstance(event, Message):
+                await event.answer(text)
+            return None

@@ -1,0 +1,54 @@
+"""How a rendered notification reaches one chat of one messenger.
+
+The delivery loop knows nothing of Telegram: each messenger gets a sender that turns its
+library's errors into the three outcomes the loop cares about.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from aiogram import Bot
+from aiogram.exceptions import (
+    TelegramBadRequest,
+    TelegramForbiddenError,
+    TelegramNotFound,
+    TelegramRetryAfter,
+    TelegramUnauthorizedError,
+)
+
+
+@dataclass
+class SendFailed(Exception):
+    """`unreachable`: the person blocked us; `permanent`: retrying cannot help;
+    `retry_after`: the messenger asked us to wait this many seconds."""
+
+    reason: str
+    unreachable: bool = False
+    permanent: bool = False
+    retry_after: float | None = None
+
+    def __str__(self) -> str:
+        return self.reason
+
+
+class Sender(Protocol):
+    async def send_text(self, chat_id: int, text: str) -> None: ...
+
+
+class TelegramSender:
+    def __init__(self, bot: Bot) -> None:
+        self.bot = bot
+
+    async def send_text(self, chat_id: int, text: str) -> None:
+        try:
+            await self.bot.send_message(chat_id, text)
+        except TelegramRetryAfter as exc:
+            raise SendFailed("retry after", retry_after=exc.retry_after) from exc
+        except TelegramForbiddenError as exc:
+            raise SendFailed(exc.message, unreachable=True) from exc
+        except (TelegramBadRequest, TelegramNotFound, TelegramUnauthorizedError) as exc:
+            raise SendFailed(exc.message, permanent=True) from exc
+        except Exception as exc:  # network errors, timeouts, 5xx: try again later
+            raise SendFailed(f"{type(exc).__name__}: {exc}") from exc

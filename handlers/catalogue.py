@@ -1,0 +1,324 @@
+"""The catalogue: filters, paginated course lists, course cards and applying to a group."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from aiogram import F, Router
+from aiogram.filters import Command
+from aiogram.filters.callback_data import CallbackData
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from handlers.menu import Menu
+from handlers.ui import button, keyboard, show
+from models.enums import CourseFormat, Direction, Role
+from services import catalogue, enrollment, people
+from services.catalogue import CatalogueFilter, CourseCard, GroupInfo
+from services.clock import Clock
+from services.errors import Forbidden
+from services.i18n import Html, Text
+from services.people import Actor
+from services.schedule import slot_for_reader
+
+router = Router(name="catalogue")
+
+ANY = ""  # "no filter" in callback data; keeps it short
+
+
+class View(CallbackData, prefix="cat"):
+    """A catalogue list: the filter travels in the button, nothing is kept on the server."""
+
+    to: str = "list"  # list | dir | org | day | fmt
+    d: str = ANY
+    o: int = 0
+    w: int = -1
+    f: str = ANY
+    p: int = 0
+
+    def filter(self) -> CatalogueFilter:
+        return CatalogueFilter(
+            direction=Direction(self.d) if self.d else None,
+            provider_id=self.o or None,
+            weekday=self.w if 0 <= self.w <= 6 else None,
+            format=CourseFormat(self.f) if self.f else None,
+        )
+
+
+class CourseView(CallbackData, prefix="crs"):
+    """A course card, remembering the list it was opened from."""
+
+    id: int
+    d: str = ANY
+    o: int = 0
+    w: int = -1
+    f: str = ANY
+    p: int = 0
+
+    def back(self) -> View:
+        return View(d=self.d, o=self.o, w=self.w, f=self.f, p=self.p)
+
+
+class ApplyStep(CallbackData, prefix="apl"):
+    group_id: int
+    confirm: bool = False
+
+
+def _require_student(actor: Actor) -> None:
+    if not actor.has(Role.STUDENT):
+        raise Forbidden("error-students-only")
+
+
+def _filter_summary(tr: Text, view: View, providers: dict[int, str]) -> str:
+    parts = [
+        tr("cat-filter-direction", value=tr(f"direction-{view.d}") if view.d else tr("cat-any")),
+        tr(
+            "cat-filter-org",
+            value=providers.get(view.o, tr("cat-any")) if view.o else tr("cat-any"),
+        ),
+        tr("cat-filter-day", value=tr.weekday(view.w) if 0 <= view.w <= 6 else tr("cat-any")),
+        tr("cat-filter-format", value=tr(f"format-{view.f}") if view.f else tr("cat-any")),
+    ]
+    return "\n".join(parts)
+
+
+@router.message(Command("catalogue"))
+@router.callback_query(Menu.filter(F.action == "catalogue"))
+async def on_catalogue(
+    event: Message | CallbackQuery, session: AsyncSession, tr: Text, actor: Actor, clock: Clock
+) -> None:
+    """The catalogue with no filter."""
+    _require_student(actor)
+    await _show_list(event, View(), session, tr, actor, clock)
+
+
+@router.callback_query(View.filter(F.to == "list"))
+async def on_list(
+    query: CallbackQuery,
+    callback_data: View,
+    session: AsyncSession,
+    tr: Text,
+    actor: Actor,
+    clock: Clock,
+) -> None:
+    _require_student(actor)
+    await _show_list(query, callback_data, session, tr, actor, clock)
+
+
+async def _show_list(
+    event: Message | CallbackQuery,
+    view: View,
+    session: AsyncSession,
+    tr: Text,
+    actor: Actor,
+    clock: Clock,
+) -> None:
+    today = clock.now().astimezone(tr.tz).date()
+    page = await catalogue.list_courses(
+        session, grade=actor.grade, flt=view.filter(), today=today, page=view.p
+    )
+    providers = {
+        o.id: o.short_name for o in await catalogue.available_providers(session, actor.grade, today)
+    }
+    lines = [
+        tr("cat-title", count=page.total, grade=actor.grade or 0),
+        _filter_summary(tr, view, providers),
+    ]
+    if not page.items:
+        lines.append(tr("cat-empty"))
+    view = view.model_copy(update={"p": page.page})
+    rows = [
+        [
+            button(
+                f"{item.title} · {item.provider}",
+                CourseView(id=item.id, d=view.d, o=view.o, w=view.w, f=view.f, p=view.p),
+            )
+        ]
+        for item in page.items
+    ]
+    if page.pages > 1:
+        rows.append(
+            [
+                button("◀", view.model_copy(update={"p": (page.page - 1) % page.pages})),
+                button(f"{page.page + 1}/{page.pages}", view),
+                button("▶", view.model_copy(update={"p": (page.page + 1) % page.pages})),
+            ]
+        )
+    rows.append(
+        [
+            button(tr("cat-btn-direction"), view.model_copy(update={"to": "dir"})),
+            button(tr("cat-btn-org"), view.model_copy(update={"to": "org"})),
+        ]
+    )
+    rows.append(
+        [
+            button(tr("cat-btn-day"), view.model_copy(update={"to": "day"})),
+            button(tr("cat-btn-format"), view.model_copy(update={"to": "fmt"})),
+        ]
+    )
+    bottom = [button(tr("btn-menu"), Menu(action="home"))]
+    if view.d or view.o or view.f or view.w >= 0:
+        bottom.insert(0, button(tr("cat-btn-reset"), View()))
+    rows.append(bottom)
+    await show(event, "\n\n".join(lines), keyboard(*rows))
+
+
+@router.callback_query(View.filter(F.to.in_({"dir", "org", "day", "fmt"})))
+async def on_filter_choice(
+    query: CallbackQuery,
+    callback_data: View,
+    session: AsyncSession,
+    tr: Text,
+    actor: Actor,
+    clock: Clock,
+) -> None:
+    """Offer the values of one filter; picking one goes back to the first page of the list."""
+    _require_student(actor)
+    view = callback_data.model_copy(update={"to": "list", "p": 0})
+    today = clock.now().astimezone(tr.tz).date()
+    options: list[tuple[str, View]] = []
+    if callback_data.to == "dir":
+        directions = await catalogue.available_directions(session, actor.grade, today)
+        options = [
+            (tr(f"direction-{d.value}"), view.model_copy(update={"d": d.value})) for d in directions
+        ]
+        reset = view.model_copy(update={"d": ANY})
+    elif callback_data.to == "org":
+        orgs = await catalogue.available_providers(session, actor.grade, today)
+        options = [(o.short_name, view.model_copy(update={"o": o.id})) for o in orgs]
+        reset = view.model_copy(update={"o": 0})
+    elif callback_data.to == "day":
+        options = [(tr.weekday(d), view.model_copy(update={"w": d})) for d in range(7)]
+        reset = view.model_copy(update={"w": -1})
+    else:
+        options = [
+            (tr(f"format-{f.value}"), view.model_copy(update={"f": f.value})) for f in CourseFormat
+        ]
+        reset = view.model_copy(update={"f": ANY})
+    rows = [[button(text, data)] for text, data in options]
+    rows.append(
+        [
+            button(tr("cat-any"), reset),
+            button(tr("btn-back"), callback_data.model_copy(update={"to": "list"})),
+        ]
+    )
+    await show(query, tr(f"cat-choose-{callback_data.to}"), keyboard(*rows))
+
+
+def group_lines(tr: Text, card: CourseCard, group: GroupInfo, today: date) -> str:
+    slots = ", ".join(
+        f"{tr.weekday(s.weekday, short=True)} {tr.time(s.start)}–{tr.time(s.end)}"
+        for s in (
+            slot_for_reader(slot, card.provider.timezone, tr.tz, today) for slot in group.slots
+        )
+    )
+    return tr(
+        "cat-group",
+        code=group.code,
+        slots=slots or "—",
+        teacher=group.teacher or "—",
+        place=group.place or "—",
+        start=tr.date(group.start_date),
+        end=tr.date(group.end_date),
+        seats=group.seats_left,
+        capacity=group.capacity,
+        enrolled=group.enrolled,
+        minimum=group.min_size,
+    )
+
+
+def course_text(tr: Text, card: CourseCard, today: date) -> Html:
+    c = card.course
+    body = tr(
+        "cat-course",
+        title=c.title,
+        provider=card.provider.name,
+        address=card.provider.address or "—",
+        direction=tr(f"direction-{c.direction.value}"),
+        format=tr(f"format-{c.format.value}"),
+        grade_min=c.grade_min,
+        grade_max=c.grade_max,
+        hours=c.hours,
+        paid=tr("cat-paid") if c.is_paid else tr("cat-free"),
+        description=c.description or "",
+    )
+    groups = [group_lines(tr, card, g, today) for g in card.groups] or [tr("cat-no-groups")]
+    return Html("\n\n".join([body, *groups]))
+
+
+@router.callback_query(CourseView.filter())
+async def on_course(
+    query: CallbackQuery,
+    callback_data: CourseView,
+    session: AsyncSession,
+    tr: Text,
+    actor: Actor,
+    clock: Clock,
+) -> None:
+    """A course card with its groups; a button per group to apply."""
+    _require_student(actor)
+    today = clock.now().astimezone(tr.tz).date()
+    card = await catalogue.course_card(session, callback_data.id, grade=actor.grade, today=today)
+    back = callback_data.back()
+    rows = []
+    if card.open_to_grade:
+        rows = [
+            [button(tr("cat-btn-apply", code=g.code), ApplyStep(group_id=g.id))]
+            for g in card.groups
+        ]
+    text = course_text(tr, card, today)
+    if not card.open_to_grade:
+        text = Html(
+            text + "\n\n" + tr("error-grade", min=card.course.grade_min, max=card.course.grade_max)
+        )
+    rows.append([button(tr("btn-back"), back)])
+    await show(query, text, keyboard(*rows))
+
+
+def _apply_keyboard(tr: Text, group_id: int) -> InlineKeyboardMarkup:
+    return keyboard(
+        [button(tr("apply-btn-confirm"), ApplyStep(group_id=group_id, confirm=True))],
+        [button(tr("btn-cancel"), View())],
+    )
+
+
+@router.callback_query(ApplyStep.filter(~F.confirm))
+async def on_apply_ask(
+    query: CallbackQuery,
+    callback_data: ApplyStep,
+    session: AsyncSession,
+    tr: Text,
+    actor: Actor,
+    clock: Clock,
+) -> None:
+    """Say what applying means before the student confirms."""
+    check = await enrollment.check_apply(
+        session, actor, callback_data.group_id, clock.now().astimezone(tr.tz).date()
+    )
+    lines = [tr("apply-ask", course=check.course.title, code=check.group.code)]
+    if check.is_full:
+        lines.append(tr("apply-full"))
+    lines.append(tr("apply-how"))
+    await show(query, "\n\n".join(lines), _apply_keyboard(tr, check.group.id))
+
+
+@router.callback_query(ApplyStep.filter(F.confirm))
+async def on_apply_confirm(
+    query: CallbackQuery,
+    callback_data: ApplyStep,
+    session: AsyncSession,
+    tr: Text,
+    actor: Actor,
+    clock: Clock,
+) -> None:
+    """Create the application; it now waits for a parent."""
+    await enrollment.apply(session, actor, callback_data.group_id, clock.now())
+    parents = await people.parent_ids_of(session, actor.person_id)
+    text = (
+        tr("apply-done") + "\n\n" + (tr("apply-parent-told") if parents else tr("apply-no-parent"))
+    )
+    rows = [[button(tr("btn-my-applications"), Menu(action="applications"))]]
+    if not parents:
+        rows.insert(0, [button(tr("btn-link-parent"), Menu(action="parent"))])
+    rows.append([button(tr("btn-catalogue"), View())])
+    await show(query, text, keyboard(*rows))

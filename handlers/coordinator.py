@@ -1,0 +1,104 @@
+"""Coordinators: the review queue of their own students' applications."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.filters import Command
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, Message
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from handlers.applications import AppAct, AppOpen, line_button, show_application
+from handlers.menu import Menu
+from handlers.ui import button, keyboard, show
+from models import Person
+from services import enrollment
+from services.clock import Clock
+from services.errors import Forbidden
+from services.i18n import Text
+from services.people import Actor
+
+router = Router(name="coordinator")
+QUEUE_LIMIT = 30
+
+
+class RejectReason(StatesGroup):
+    reason = State()
+
+
+@router.message(Command("review"))
+@router.callback_query(Menu.filter(F.action == "review"))
+async def on_review(
+    event: Message | CallbackQuery,
+    session: AsyncSession,
+    tr: Text,
+    actor: Actor,
+    state: FSMContext,
+) -> None:
+    """Applications of own students that the parents have confirmed, oldest first."""
+    await state.clear()
+    queue = await enrollment.review_queue(session, actor)
+    rows = [[line_button(tr, line, with_student=True)] for line in queue[:QUEUE_LIMIT]]
+    rows.append([button(tr("btn-menu"), Menu(action="home"))])
+    text = tr("review-title", count=len(queue)) if queue else tr("review-empty")
+    await show(event, text, keyboard(*rows))
+
+
+@router.callback_query(AppAct.filter(F.action == enrollment.Action.APPROVE))
+async def on_approve(
+    query: CallbackQuery,
+    callback_data: AppAct,
+    session: AsyncSession,
+    tr: Text,
+    person: Person,
+    actor: Actor,
+    clock: Clock,
+) -> None:
+    """Approve: enrolled while seats remain, otherwise waitlisted."""
+    app = await enrollment.school_approve(session, actor, callback_data.id, clock.now())
+    await show_application(
+        query, session, tr, person, actor, app.id, notice=tr(f"approve-done-{app.state.value}")
+    )
+
+
+@router.callback_query(AppAct.filter(F.action == enrollment.Action.REJECT))
+async def on_reject_ask(
+    query: CallbackQuery,
+    callback_data: AppAct,
+    session: AsyncSession,
+    tr: Text,
+    actor: Actor,
+    state: FSMContext,
+) -> None:
+    """A rejection needs a reason the family will read."""
+    line, _ = await enrollment.application_detail(session, actor, callback_data.id)
+    if enrollment.Action.REJECT not in await enrollment.allowed_actions(
+        session, actor, line.application
+    ):
+        raise Forbidden("error-not-your-student")
+    await state.set_state(RejectReason.reason)
+    await state.update_data(application_id=callback_data.id)
+    await show(
+        query,
+        tr("reject-ask-reason"),
+        keyboard([button(tr("btn-cancel"), AppOpen(id=callback_data.id))]),
+    )
+
+
+@router.message(RejectReason.reason, F.text)
+async def on_reject_reason(
+    message: Message,
+    session: AsyncSession,
+    tr: Text,
+    person: Person,
+    actor: Actor,
+    state: FSMContext,
+    clock: Clock,
+) -> None:
+    application_id = (await state.get_data())["application_id"]
+    await enrollment.school_reject(session, actor, application_id, clock.now(), message.text or "")
+    await state.clear()
+    await show_application(
+        message, session, tr, person, actor, application_id, notice=tr("reject-done")
+    )

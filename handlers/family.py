@@ -1,0 +1,217 @@
+"""Students and parents: linking with a one-time code, the parent's consent or refusal."""
+
+from __future__ import annotations
+
+from aiogram import Bot, F, Router
+from aiogram.filters import Command
+from aiogram.filters.callback_data import CallbackData
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.deep_linking import create_start_link
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from handlers.applications import AppAct, line_button, show_application
+from handlers.menu import Menu, set_commands, show_menu
+from handlers.start import PARENT_PREFIX
+from handlers.ui import button, keyboard, show
+from models import Person
+from models.enums import ApplicationState, Role
+from services import enrollment, people
+from services.clock import Clock
+from services.errors import Forbidden
+from services.i18n import Text
+from services.people import Actor
+
+router = Router(name="family")
+
+
+class LinkChild(StatesGroup):
+    code = State()
+
+
+class DeclineReason(StatesGroup):
+    reason = State()
+
+
+class SkipReason(CallbackData, prefix="skip"):
+    id: int
+
+
+@router.message(Command("parent"))
+@router.callback_query(Menu.filter(F.action == "parent"))
+async def on_parent_code(
+    event: Message | CallbackQuery,
+    session: AsyncSession,
+    tr: Text,
+    actor: Actor,
+    clock: Clock,
+    bot: Bot,
+) -> None:
+    """A student gets a one-time code and link to pass to a parent."""
+    code = await people.create_parent_code(session, actor, clock.now())
+    link = await create_start_link(bot, PARENT_PREFIX + code.code)
+    await show(
+        event,
+        tr("link-code", code=code.code, link=link, expires=tr.datetime(code.expires_at)),
+        keyboard([button(tr("btn-menu"), Menu(action="home"))]),
+    )
+
+
+@router.message(Command("link"))
+@router.callback_query(Menu.filter(F.action == "link"))
+async def on_link_ask(event: Message | CallbackQuery, tr: Text, state: FSMContext) -> None:
+    """A parent types the code the child shows them."""
+    await state.set_state(LinkChild.code)
+    await show(event, tr("link-ask-code"))
+
+
+@router.message(LinkChild.code, F.text)
+async def on_link_code(
+    message: Message,
+    session: AsyncSession,
+    tr: Text,
+    person: Person,
+    state: FSMContext,
+    clock: Clock,
+    bot: Bot,
+) -> None:
+    if not person.full_name:
+        raise Forbidden("error-register-first")
+    child = await people.link_parent(session, person, message.text or "", clock.now())
+    await state.clear()
+    await set_commands(bot, message.chat.id, tr, person.active_role)
+    await message.answer(tr("link-done", child=child.full_name))
+    await show_menu(message, session, tr, person, await people.load_actor(session, person))
+
+
+@router.message(Command("children"))
+@router.callback_query(Menu.filter(F.action == "children"))
+async def on_children(
+    event: Message | CallbackQuery,
+    session: AsyncSession,
+    tr: Text,
+    actor: Actor,
+    state: FSMContext,
+) -> None:
+    """A parent's children and their applications; those waiting for consent come first."""
+    await state.clear()
+    if not actor.has(Role.PARENT):
+        raise Forbidden("error-parents-only")
+    children = await people.children_of(session, actor.person_id)
+    if not children:
+        await show(
+            event,
+            tr("children-none"),
+            keyboard([button(tr("btn-link-child"), Menu(action="link"))]),
+        )
+        return
+    lines = await enrollment.children_applications(session, actor.person_id)
+    lines.sort(key=lambda line: line.application.state != ApplicationState.AWAITING_PARENT)
+    waiting = sum(1 for line in lines if line.application.state == ApplicationState.AWAITING_PARENT)
+    text = "\n\n".join(
+        [
+            tr("children-title", names=", ".join(c.full_name for c in children)),
+            tr("menu-consent-count", count=waiting),
+        ]
+    )
+    rows = [[line_button(tr, line, with_student=True)] for line in lines[:30]]
+    rows.append(
+        [
+            button(tr("btn-link-child"), Menu(action="link")),
+            button(tr("btn-menu"), Menu(action="home")),
+        ]
+    )
+    await show(event, text, keyboard(*rows))
+
+
+@router.callback_query(AppAct.filter(F.action == enrollment.Action.CONFIRM))
+async def on_confirm(
+    query: CallbackQuery,
+    callback_data: AppAct,
+    session: AsyncSession,
+    tr: Text,
+    person: Person,
+    actor: Actor,
+    clock: Clock,
+) -> None:
+    """The parent consents; the school reviews next."""
+    await enrollment.parent_confirm(session, actor, callback_data.id, clock.now())
+    await show_application(
+        query, session, tr, person, actor, callback_data.id, notice=tr("confirm-done")
+    )
+
+
+@router.callback_query(AppAct.filter(F.action == enrollment.Action.DECLINE))
+async def on_decline_ask(
+    query: CallbackQuery,
+    callback_data: AppAct,
+    session: AsyncSession,
+    tr: Text,
+    actor: Actor,
+    state: FSMContext,
+) -> None:
+    """Ask for an optional reason before declining."""
+    line, _ = await enrollment.application_detail(session, actor, callback_data.id)
+    if enrollment.Action.DECLINE not in await enrollment.allowed_actions(
+        session, actor, line.application
+    ):
+        raise Forbidden("error-not-your-child")
+    await state.set_state(DeclineReason.reason)
+    await state.update_data(application_id=callback_data.id)
+    await show(
+        query,
+        tr("decline-ask-reason"),
+        keyboard(
+            [button(tr("btn-skip"), SkipReason(id=callback_data.id))],
+            [button(tr("btn-cancel"), Menu(action="children"))],
+        ),
+    )
+
+
+async def _decline(
+    event: Message | CallbackQuery,
+    application_id: int,
+    reason: str,
+    session: AsyncSession,
+    tr: Text,
+    person: Person,
+    actor: Actor,
+    state: FSMContext,
+    clock: Clock,
+) -> None:
+    await enrollment.parent_decline(session, actor, application_id, clock.now(), reason)
+    await state.clear()
+    await show_application(
+        event, session, tr, person, actor, application_id, notice=tr("decline-done")
+    )
+
+
+@router.callback_query(DeclineReason.reason, SkipReason.filter())
+async def on_decline_skip(
+    query: CallbackQuery,
+    callback_data: SkipReason,
+    session: AsyncSession,
+    tr: Text,
+    person: Person,
+    actor: Actor,
+    state: FSMContext,
+    clock: Clock,
+) -> None:
+    await _decline(query, callback_data.id, "", session, tr, person, actor, state, clock)
+
+
+@router.message(DeclineReason.reason, F.text)
+async def on_decline_reason(
+    message: Message,
+    session: AsyncSession,
+    tr: Text,
+    person: Person,
+    actor: Actor,
+    state: FSMContext,
+    clock: Clock,
+) -> None:
+    application_id = (await state.get_data())["application_id"]
+    await _decline(
+        message, application_id, message.text or "", session, tr, person, actor, state, clock
+    )

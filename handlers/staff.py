@@ -1,0 +1,153 @@
+"""Teachers' groups; the network admin's overview and staff invites."""
+
+from __future__ import annotations
+
+from aiogram import Bot, F, Router
+from aiogram.filters import Command
+from aiogram.filters.callback_data import CallbackData
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.deep_linking import create_start_link
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from handlers.menu import Menu
+from handlers.start import INVITE_PREFIX
+from handlers.ui import button, keyboard, show
+from models.enums import Role
+from services import people, staff
+from services.clock import Clock
+from services.errors import Forbidden
+from services.i18n import Html, Text
+from services.people import Actor
+
+router = Router(name="staff")
+
+
+class InviteRole(CallbackData, prefix="invr"):
+    role: Role
+
+
+class InviteOrg(CallbackData, prefix="invo"):
+    role: Role
+    org_id: int
+
+
+@router.message(Command("groups"))
+@router.callback_query(Menu.filter(F.action == "groups"))
+async def on_groups(
+    event: Message | CallbackQuery, session: AsyncSession, tr: Text, actor: Actor
+) -> None:
+    """A teacher's groups with how many are enrolled and the minimum to run."""
+    groups = await staff.teacher_groups(session, actor)
+    lines = [
+        tr(
+            "groups-line",
+            course=g.course_title,
+            code=g.info.code,
+            enrolled=g.info.enrolled,
+            capacity=g.info.capacity,
+            minimum=g.info.min_size,
+        )
+        for g in groups
+    ]
+    text = "\n\n".join([tr("groups-title", count=len(groups)), *lines])
+    await show(event, text, keyboard([button(tr("btn-menu"), Menu(action="home"))]))
+
+
+@router.message(Command("network"))
+@router.callback_query(Menu.filter(F.action == "network"))
+async def on_network(
+    event: Message | CallbackQuery, session: AsyncSession, tr: Text, actor: Actor
+) -> None:
+    """The network admin's overview of organisations."""
+    overview = await staff.network_overview(session, actor)
+    lines = [
+        tr(
+            "network-line",
+            name=o.organisation.short_name,
+            kind=tr(f"org-kind-{o.organisation.kind.value}"),
+            courses=o.courses,
+            students=o.students,
+            coordinators=o.coordinators,
+        )
+        for o in overview
+    ]
+    await show(
+        event,
+        Html("\n\n".join([tr("network-title", count=len(overview)), *lines])),
+        keyboard(
+            [button(tr("btn-invite"), Menu(action="invite"))],
+            [button(tr("btn-menu"), Menu(action="home"))],
+        ),
+    )
+
+
+def _require_admin(actor: Actor) -> None:
+    if not actor.has(Role.ADMIN):
+        raise Forbidden("error-admins-only")
+
+
+@router.message(Command("invite"))
+@router.callback_query(Menu.filter(F.action == "invite"))
+async def on_invite(event: Message | CallbackQuery, tr: Text, actor: Actor) -> None:
+    """Invite staff: choose the role first."""
+    _require_admin(actor)
+    rows = [[button(tr(f"role-{r.value}"), InviteRole(role=r))] for r in people.STAFF_ROLES]
+    rows.append([button(tr("btn-menu"), Menu(action="home"))])
+    await show(event, tr("invite-choose-role"), keyboard(*rows))
+
+
+@router.callback_query(InviteRole.filter())
+async def on_invite_role(
+    query: CallbackQuery,
+    callback_data: InviteRole,
+    session: AsyncSession,
+    tr: Text,
+    actor: Actor,
+    clock: Clock,
+    bot: Bot,
+) -> None:
+    _require_admin(actor)
+    if callback_data.role == Role.ADMIN:
+        await _issue(query, callback_data.role, None, session, tr, clock, bot)
+        return
+    orgs = await people.organisations(session)
+    rows = [[button(o.short_name, InviteOrg(role=callback_data.role, org_id=o.id))] for o in orgs]
+    rows.append([button(tr("btn-back"), Menu(action="invite"))])
+    await show(query, tr("invite-choose-org"), keyboard(*rows))
+
+
+@router.callback_query(InviteOrg.filter())
+async def on_invite_org(
+    query: CallbackQuery,
+    callback_data: InviteOrg,
+    session: AsyncSession,
+    tr: Text,
+    actor: Actor,
+    clock: Clock,
+    bot: Bot,
+) -> None:
+    _require_admin(actor)
+    await _issue(query, callback_data.role, callback_data.org_id, session, tr, clock, bot)
+
+
+async def _issue(
+    query: CallbackQuery,
+    role: Role,
+    org_id: int | None,
+    session: AsyncSession,
+    tr: Text,
+    clock: Clock,
+    bot: Bot,
+) -> None:
+    invite = await people.create_invite(session, role=role, org_id=org_id, now=clock.now())
+    link = await create_start_link(bot, INVITE_PREFIX + invite.code)
+    await show(
+        query,
+        tr(
+            "invite-created",
+            role=tr(f"role-{role.value}"),
+            link=link,
+            expires=tr.datetime(invite.expires_at),
+        ),
+        keyboard([button(tr("btn-menu"), Menu(action="home"))]),
+    )

@@ -1,0 +1,47 @@
+"""Showing a screen: edit the message in place on a button press, send a new one otherwise."""
+
+from __future__ import annotations
+
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.filters.callback_data import CallbackData
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+
+# Telegram's limits for one message.
+TEXT_LIMIT = 4096
+BUTTON_TEXT_LIMIT = 64
+
+
+def button(text: str, data: CallbackData | str) -> InlineKeyboardButton:
+    if len(text) > BUTTON_TEXT_LIMIT:
+        text = text[: BUTTON_TEXT_LIMIT - 1] + "…"
+    payload = data if isinstance(data, str) else data.pack()
+    return InlineKeyboardButton(text=text, callback_data=payload)
+
+
+def keyboard(*rows: list[InlineKeyboardButton] | None) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(inline_keyboard=[row for row in rows if row])
+
+
+def clip(text: str) -> str:
+    """Keep a screen within one message; screens are built to fit, this is the last guard."""
+    if len(text) <= TEXT_LIMIT:
+        return text
+    cut = text.rfind("\n", 0, TEXT_LIMIT - 2)
+    return text[: cut if cut > 0 else TEXT_LIMIT - 2] + "\n…"
+
+
+async def show(
+    event: Message | CallbackQuery, text: str, markup: InlineKeyboardMarkup | None = None
+) -> None:
+    text = clip(text)
+    if isinstance(event, CallbackQuery) and isinstance(event.message, Message):
+        try:
+            await event.message.edit_text(text, reply_markup=markup)
+        except TelegramBadRequest as exc:
+            if "message is not modified" not in exc.message:
+                raise
+        return
+    if isinstance(event, Message):
+        await event.answer(text, reply_markup=markup)
+    elif event.bot is not None:  # the pressed message is too old to edit: send a new one
+        await event.bot.send_message(event.from_user.id, text, reply_markup=markup)

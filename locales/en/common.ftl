@@ -1,0 +1,121 @@
+## Start, registration, menus and help
+
+start-choose-language = Выберите язык · Choose your language
+start-choose-role =
+    Hello! This bot connects the schools of our network: browse courses of every school, apply, and follow your applications.
+
+    Who are you?
+    Teachers and coordinators join with an invite link from the network admin.
+register-choose-org = Which school do you study at?
+register-choose-grade = Which grade are you in?
+register-ask-name = Type your first and last name, as your school knows them.
+register-parent-ask-name = Type your full name, as the school knows it.
+register-student-done = Done! You can browse the catalogue and apply. A parent will need to confirm each application: press «Link a parent» to connect them.
+register-parent-done = Done! Now ask your child to open «Link a parent» in the bot and send you the code, then press «Link a child».
+invite-accepted = Welcome! You now have the role: { $role }.
+
+role-student = Student
+role-parent = Parent
+role-teacher = Teacher
+role-coordinator = Coordinator
+role-admin = Network admin
+role-choose = Which role do you want to act in?
+
+menu-title = <b>{ $name }</b> · { $role }
+menu-no-role = You have no role yet. Send /start to register.
+menu-review-count = { $count ->
+    [0] No applications wait for your review.
+    [one] <b>{ $count }</b> application waits for your review.
+   *[other] <b>{ $count }</b> applications wait for your review.
+}
+menu-consent-count = { $count ->
+    [0] No applications wait for your consent.
+    [one] <b>{ $count }</b> application waits for your consent.
+   *[other] <b>{ $count }</b> applications wait for your consent.
+}
+
+btn-catalogue = 📚 Catalogue
+btn-my-applications = 📝 My applications
+btn-link-parent = 👪 Link a parent
+btn-children = 👧 My children's applications
+btn-link-child = ➕ Link a child
+btn-review = 📥 Applications to review
+btn-my-groups = 👩‍🏫 My groups
+btn-network = 🏫 Network
+btn-invite = ✉️ Invite staff
+btn-language = 🌐 Language
+btn-switch-role = 🔁 Switch role
+btn-menu = ☰ Menu
+btn-back = ◀ Back
+btn-cancel = ✖ Cancel
+btn-skip = Skip
+btn-confirm = ✅ Confirm
+btn-decline = 🚫 Decline
+btn-approve = ✅ Approve
+btn-reject = ❌ Reject
+btn-withdraw = ↩️ Withdraw
+btn-withdraw-yes = ↩️ Yes, withdraw
+
+cmd-start = Start over
+cmd-menu = Main menu
+cmd-help = What this bot can do
+cmd-role = Switch role
+cmd-language = Language
+cmd-catalogue = Course catalogue
+cmd-applications = My applications
+cmd-parent = Link a parent
+cmd-children = My children's applications
+cmd-link = Link a child
+cmd-groups = My groups
+cmd-review = Applications to review
+cmd-network = Network overview
+cmd-invite = Invite staff
+
+help-new = Send /start to choose your language and register as a student or a parent.
+help-student =
+    <b>Student</b>
+    /catalogue — courses of every school in the network open to your grade; filter them and apply to a group
+    /applications — your applications, their state and history; withdraw one
+    /parent — a one-time code for your parent: they confirm each application
+help-parent =
+    <b>Parent</b>
+    /children — your children's applications; confirm or decline those waiting for you
+    /link — link a child with the code they show you
+help-teacher =
+    <b>Teacher</b>
+    /groups — your groups, how many are enrolled and the minimum to run
+help-coordinator =
+    <b>Coordinator</b>
+    /review — applications of your school's students confirmed by parents: approve or reject with a reason
+help-admin =
+    <b>Network admin</b>
+    /network — organisations of the network
+    /invite — invite links for teachers, coordinators and admins
+help-common = /menu — main menu · /role — switch role · /language — language
+
+org-kind-school = school
+org-kind-resource_centre = resource centre
+org-kind-art_school = art school
+org-kind-college = college
+org-kind-university = university
+
+## Teachers and the admin
+
+groups-title = { $count ->
+    [0] You have no groups yet.
+    [one] Your { $count } group:
+   *[other] Your { $count } groups:
+}
+groups-line = <b>{ $code }</b> — { $course }
+    Enrolled { $enrolled } of { $capacity } · minimum to run: { $minimum }
+network-title = { $count ->
+    [one] { $count } organisation in the network:
+   *[other] { $count } organisations in the network:
+}
+network-line = <b>{ $name }</b> ({ $kind })
+    Courses: { $courses } · students: { $students } · coordinators: { $coordinators }
+invite-choose-role = Which role is the invite for?
+invite-choose-org = In which organisation?
+invite-created =
+    Invite for the role «{ $role }». Send this link to one person; it works once, until { $expires }:
+    { $link }

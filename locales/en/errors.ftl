@@ -1,0 +1,32 @@
+## Refusals: short, clear, and they change nothing
+
+error-bad-choice = That choice is not available. Please use the buttons.
+error-use-buttons = Please choose with the buttons above.
+error-name = Please type a real name (letters, up to { $max } characters).
+error-not-found = Not found: it may have been removed, or it is not yours to see.
+error-stale-button = This button is out of date. Open the menu again: /menu
+error-unknown-command = I don't know that command. See /help.
+error-unexpected-text = I didn't expect a message here. Use the buttons or /menu.
+error-students-only = Only students can do this.
+error-parents-only = Only parents can do this.
+error-teachers-only = Only teachers can do this.
+error-coordinators-only = Only coordinators can do this.
+error-admins-only = Only the network admin can do this.
+error-role-not-held = You don't hold that role.
+error-register-first = Please register first: /start
+error-grade = This course is for grades { $min }–{ $max } only.
+error-group-closed = This group no longer takes applications.
+error-already-applied = You have already applied to this group. See /applications.
+error-application-state = Nothing to do: the application is already «{ $state }».
+error-not-your-child = You can only act for your own linked children.
+error-not-your-student = You can only decide on applications of your own organisation's students.
+error-reason-required = Please type a reason.
+error-reason-too-long = The reason is too long: at most { $max } characters.
+error-code-unknown = There is no such code. Check it and type it again.
+error-code-used = This code has already been used. Ask your child for a new one.
+error-code-expired = This code has expired. Ask your child for a new one.
+error-code-own = This is your own code: give it to your parent.
+error-invite-unknown = This invite link is not valid.
+error-invite-used = This invite has already been used by someone else.
+error-invite-expired = This invite has expired. Ask the network admin for a new one.
+error-invite-needs-org = Teachers and coordinators are invited to an organisation.

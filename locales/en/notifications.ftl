@@ -1,0 +1,16 @@
+## Notifications, rendered in the reader's language when they are sent
+
+notify-parent-consent-needed =
+    📝 { $student } applied to <b>{ $course }</b> (group { $group }).
+    Please confirm or decline: /children
+notify-student-parent-confirmed = 👪 Your parent confirmed your application to <b>{ $course }</b>. Your school reviews it next.
+notify-student-parent-declined = 🚫 Your parent declined your application to <b>{ $course }</b>. Reason: { $reason }
+notify-coordinator-review =
+    📥 New application to review: { $student }, <b>{ $course }</b> (group { $group }).
+    Open the queue: /review
+notify-enrolled = ✅ { $student } is enrolled in <b>{ $course }</b> (group { $group }).
+notify-waitlisted = ⏳ { $student } is on the waitlist for <b>{ $course }</b> (group { $group }): the group is full. The first seat that frees up is theirs.
+notify-rejected = ❌ The school rejected the application of { $student } to <b>{ $course }</b>. Reason: { $reason }
+notify-withdrawn = ↩️ The application of { $student } to <b>{ $course }</b> (group { $group }) was withdrawn.
+notify-promoted = 🎉 A seat freed up: { $student } is now enrolled in <b>{ $course }</b> (group { $group }).
+notify-group-confirmed = 🎉 Group { $group } of <b>{ $course }</b> has reached its minimum size and will run.

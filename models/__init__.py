@@ -1,0 +1,30 @@
+"""The data: SQLAlchemy models, engine and session factory, migrations."""
+
+from models.attendance import AttendanceMark
+from models.audit import AuditRecord
+from models.base import Base
+from models.catalogue import Course, Group, Lesson, WeeklySlot
+from models.enrollment import Application, ApplicationEvent
+from models.organisation import Organisation
+from models.outbox import Notification
+from models.people import Account, Invite, ParentLink, ParentLinkCode, Person, RoleGrant
+
+__all__ = [
+    "Account",
+    "Application",
+    "ApplicationEvent",
+    "AttendanceMark",
+    "AuditRecord",
+    "Base",
+    "Course",
+    "Group",
+    "Invite",
+    "Lesson",
+    "Notification",
+    "Organisation",
+    "ParentLink",
+    "ParentLinkCode",
+    "Person",
+    "RoleGrant",
+    "WeeklySlot",
+]

@@ -1,0 +1,1 @@
+"""The domain: plain async code over an AsyncSession; never imports aiogram or bot/."""

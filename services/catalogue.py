@@ -1,0 +1,215 @@
+"""The network's catalogue: courses open to a student, their groups, seats and schedules."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from models import Application, Course, Group, Organisation, Person, WeeklySlot
+from models.enums import ApplicationState, CourseFormat, Direction
+from services.errors import NotFound
+
+PAGE_SIZE = 6
+
+
+@dataclass(frozen=True)
+class CatalogueFilter:
+    direction: Direction | None = None
+    provider_id: int | None = None
+    weekday: int | None = None
+    format: CourseFormat | None = None
+
+
+@dataclass(frozen=True)
+class CourseLine:
+    id: int
+    title: str
+    provider: str
+    direction: Direction
+    hours: int
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[CourseLine]
+    page: int
+    pages: int
+    total: int
+
+
+@dataclass(frozen=True)
+class GroupInfo:
+    id: int
+    code: str
+    teacher: str
+    place: str
+    capacity: int
+    min_size: int
+    enrolled: int
+    start_date: date
+    end_date: date
+    slots: list[WeeklySlot] = field(default_factory=list)
+
+    @property
+    def seats_left(self) -> int:
+        return max(self.capacity - self.enrolled, 0)
+
+    @property
+    def is_full(self) -> bool:
+        return self.enrolled >= self.capacity
+
+
+@dataclass(frozen=True)
+class CourseCard:
+    course: Course
+    provider: Organisation
+    groups: list[GroupInfo]
+    open_to_grade: bool
+
+
+def open_groups(today: date) -> Select[tuple[int]]:
+    """Groups still taking students: not cancelled and not finished."""
+    return select(Group.id).where(Group.cancelled_at.is_(None), Group.end_date >= today)
+
+
+def _grade_clause(grade: int | None) -> list[object]:
+    if grade is None:
+        return []
+    return [Course.grade_min <= grade, Course.grade_max >= grade]
+
+
+async def list_courses(
+    session: AsyncSession,
+    *,
+    grade: int | None,
+    flt: CatalogueFilter,
+    today: date,
+    page: int = 0,
+    page_size: int = PAGE_SIZE,
+) -> Page:
+    """Courses with an open group, open to `grade`, matching the filter; one page of them."""
+    groups = open_groups(today).where(Group.course_id == Course.id)
+    if flt.weekday is not None:
+        groups = groups.where(
+            select(WeeklySlot.id)
+            .where(WeeklySlot.group_id == Group.id, WeeklySlot.weekday == flt.weekday)
+            .exists()
+        )
+    conditions = [groups.exists(), *_grade_clause(grade)]
+    if flt.direction is not None:
+        conditions.append(Course.direction == flt.direction)
+    if flt.provider_id is not None:
+        conditions.append(Course.provider_org_id == flt.provider_id)
+    if flt.format is not None:
+        conditions.append(Course.format == flt.format)
+
+    total = await session.scalar(select(func.count(Course.id)).where(*conditions)) or 0
+    pages = max((total + page_size - 1) // page_size, 1)
+    page = min(max(page, 0), pages - 1)
+    rows = await session.execute(
+        select(Course, Organisation.short_name)
+        .join(Organisation, Organisation.id == Course.provider_org_id)
+        .where(*conditions)
+        .order_by(Course.title, Course.id)
+        .offset(page * page_size)
+        .limit(page_size)
+    )
+    items = [
+        CourseLine(c.id, c.title, provider, c.direction, c.hours) for c, provider in rows.all()
+    ]
+    return Page(items=items, page=page, pages=pages, total=total)
+
+
+async def available_directions(
+    session: AsyncSession, grade: int | None, today: date
+) -> list[Direction]:
+    rows = await session.scalars(
+        select(Course.direction)
+        .where(open_groups(today).where(Group.course_id == Course.id).exists())
+        .where(*_grade_clause(grade))
+        .distinct()
+    )
+    return sorted(set(rows.all()), key=list(Direction).index)
+
+
+async def available_providers(
+    session: AsyncSession, grade: int | None, today: date
+) -> list[Organisation]:
+    rows = await session.scalars(
+        select(Organisation)
+        .where(
+            select(Course.id)
+            .where(
+                Course.provider_org_id == Organisation.id,
+                open_groups(today).where(Group.course_id == Course.id).exists(),
+                *_grade_clause(grade),
+            )
+            .exists()
+        )
+        .order_by(Organisation.short_name)
+    )
+    return list(rows.all())
+
+
+async def enrolled_counts(session: AsyncSession, group_ids: list[int]) -> dict[int, int]:
+    if not group_ids:
+        return {}
+    rows = await session.execute(
+        select(Application.group_id, func.count(Application.id))
+        .where(Application.group_id.in_(group_ids), Application.state == ApplicationState.ENROLLED)
+        .group_by(Application.group_id)
+    )
+    counts = {gid: 0 for gid in group_ids}
+    counts.update({gid: n for gid, n in rows.tuples().all()})
+    return counts
+
+
+async def group_infos(session: AsyncSession, groups: list[Group]) -> list[GroupInfo]:
+    """Seats, teacher and slots for groups whose `slots` are loaded."""
+    counts = await enrolled_counts(session, [g.id for g in groups])
+    teacher_ids = {g.teacher_id for g in groups if g.teacher_id}
+    teachers: dict[int, str] = {}
+    if teacher_ids:
+        rows = await session.execute(
+            select(Person.id, Person.full_name).where(Person.id.in_(teacher_ids))
+        )
+        teachers = dict(rows.tuples().all())
+    return [
+        GroupInfo(
+            id=g.id,
+            code=g.code,
+            teacher=teachers.get(g.teacher_id or 0, ""),
+            place=g.place,
+            capacity=g.capacity,
+            min_size=g.min_size,
+            enrolled=counts[g.id],
+            start_date=g.start_date,
+            end_date=g.end_date,
+            slots=list(g.slots),
+        )
+        for g in groups
+    ]
+
+
+async def course_card(
+    session: AsyncSession, course_id: int, *, grade: int | None, today: date
+) -> CourseCard:
+    course = await session.get(Course, course_id)
+    if course is None:
+        raise NotFound("error-not-found")
+    provider = await session.get(Organisation, course.provider_org_id)
+    assert provider is not None  # a foreign key guarantees it
+    groups = (
+        await session.scalars(
+            select(Group)
+            .where(Group.course_id == course.id, Group.id.in_(open_groups(today)))
+            .options(selectinload(Group.slots))
+            .order_by(Group.start_date, Group.id)
+        )
+    ).all()
+    open_to_grade = grade is None or course.grade_min <= grade <= course.grade_max
+    return CourseCard(course, provider, await group_infos(session, list(groups)), open_to_grade)

@@ -1,0 +1,572 @@
+"""Applications from wish to enrollment: the one place for their rules and their messages.
+
+submitted → awaiting parent → awaiting school → enrolled or waitlisted; also declined by
+parent, rejected by school, withdrawn, expired. Every change writes a history event and the
+notifications it causes in the same transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from models import Application, ApplicationEvent, Course, Group, Organisation, ParentLink, Person
+from models.enums import ACTIVE_APPLICATION_STATES, ApplicationState, Priority, Role
+from services import people
+from services.audit import record
+from services.errors import Conflict, Forbidden, Invalid, NotFound
+from services.outbox import notify_many
+from services.people import Actor
+
+S = ApplicationState
+# Version of the consent text (`consent-application` in locales/) a parent agrees to.
+CONSENT_VERSION = "2026-11"
+REASON_MAX = 500
+
+
+@dataclass(frozen=True)
+class ApplyCheck:
+    """What a student should know before confirming an application."""
+
+    group: Group
+    course: Course
+    enrolled: int
+
+    @property
+    def is_full(self) -> bool:
+        return self.enrolled >= self.group.capacity
+
+
+@dataclass(frozen=True)
+class ApplicationLine:
+    application: Application
+    course_title: str
+    group_code: str
+    provider: str
+    student_name: str
+
+
+# --- reading -------------------------------------------------------------------------------
+
+
+async def _enrolled(session: AsyncSession, group_id: int) -> int:
+    return (
+        await session.scalar(
+            select(func.count(Application.id)).where(
+                Application.group_id == group_id, Application.state == S.ENROLLED
+            )
+        )
+        or 0
+    )
+
+
+async def check_apply(
+    session: AsyncSession, actor: Actor, group_id: int, today: date
+) -> ApplyCheck:
+    """Refuse an application that cannot be made; otherwise say what the student will get."""
+    if not actor.has(Role.STUDENT) or actor.grade is None:
+        raise Forbidden("error-students-only")
+    group = await session.scalar(
+        select(Group).where(Group.id == group_id).options(selectinload(Group.course))
+    )
+    if group is None:
+        raise NotFound("error-not-found")
+    if group.cancelled_at is not None or group.end_date < today:
+        raise Conflict("error-group-closed")
+    course = group.course
+    if not course.grade_min <= actor.grade <= course.grade_max:
+        raise Forbidden("error-grade", min=course.grade_min, max=course.grade_max)
+    if await _active_application(session, actor.person_id, group_id) is not None:
+        raise Conflict("error-already-applied")
+    return ApplyCheck(group=group, course=course, enrolled=await _enrolled(session, group_id))
+
+
+async def _active_application(
+    session: AsyncSession, student_id: int, group_id: int
+) -> Application | None:
+    return await session.scalar(
+        select(Application).where(
+            Application.student_id == student_id,
+            Application.group_id == group_id,
+            Application.state.in_(ACTIVE_APPLICATION_STATES),
+        )
+    )
+
+
+def _lines_query() -> Any:
+    return (
+        select(Application, Course.title, Group.code, Organisation.short_name, Person.full_name)
+        .join(Group, Group.id == Application.group_id)
+        .join(Course, Course.id == Group.course_id)
+        .join(Organisation, Organisation.id == Course.provider_org_id)
+        .join(Person, Person.id == Application.student_id)
+    )
+
+
+async def _lines(session: AsyncSession, query: Any) -> list[ApplicationLine]:
+    rows = await session.execute(query)
+    return [ApplicationLine(*row) for row in rows.tuples().all()]
+
+
+async def student_applications(session: AsyncSession, student_id: int) -> list[ApplicationLine]:
+    return await _lines(
+        session,
+        _lines_query()
+        .where(Application.student_id == student_id)
+        .order_by(Application.updated_at.desc(), Application.id.desc()),
+    )
+
+
+async def awaiting_parent(session: AsyncSession, parent_id: int) -> list[ApplicationLine]:
+    """Applications of the parent's children that wait for the parent's decision."""
+    children = select(ParentLink.child_id).where(ParentLink.parent_id == parent_id)
+    return await _lines(
+        session,
+        _lines_query()
+        .where(Application.student_id.in_(children), Application.state == S.AWAITING_PARENT)
+        .order_by(Application.created_at, Application.id),
+    )
+
+
+async def children_applications(session: AsyncSession, parent_id: int) -> list[ApplicationLine]:
+    children = select(ParentLink.child_id).where(ParentLink.parent_id == parent_id)
+    return await _lines(
+        session,
+        _lines_query()
+        .where(Application.student_id.in_(children))
+        .order_by(Application.updated_at.desc(), Application.id.desc()),
+    )
+
+
+async def review_queue(session: AsyncSession, actor: Actor) -> list[ApplicationLine]:
+    """Applications of the coordinator's own students that wait for the school."""
+    orgs = actor.orgs(Role.COORDINATOR)
+    if not orgs:
+        raise Forbidden("error-coordinators-only")
+    return await _lines(
+        session,
+        _lines_query()
+        .where(Person.home_org_id.in_(orgs), Application.state == S.AWAITING_SCHOOL)
+        .order_by(Application.updated_at, Application.id),
+    )
+
+
+async def _may_view(session: AsyncSession, actor: Actor, app: Application) -> bool:
+    if actor.person_id == app.student_id:
+        return True
+    if actor.has(Role.PARENT) and await people.is_parent_of(
+        session, actor.person_id, app.student_id
+    ):
+        return True
+    student = await session.get(Person, app.student_id)
+    return bool(student and actor.has(Role.COORDINATOR, student.home_org_id))
+
+
+async def application_detail(
+    session: AsyncSession, actor: Actor, application_id: int
+) -> tuple[ApplicationLine, list[ApplicationEvent]]:
+    """An application with its history, for the people who may see it."""
+    lines = await _lines(session, _lines_query().where(Application.id == application_id))
+    if not lines or not await _may_view(session, actor, lines[0].application):
+        raise NotFound("error-not-found")
+    events = (
+        await session.scalars(
+            select(ApplicationEvent)
+            .where(ApplicationEvent.application_id == application_id)
+            .order_by(ApplicationEvent.id)
+        )
+    ).all()
+    return lines[0], list(events)
+
+
+class Action:
+    WITHDRAW = "withdraw"
+    CONFIRM = "confirm"
+    DECLINE = "decline"
+    APPROVE = "approve"
+    REJECT = "reject"
+
+
+async def allowed_actions(session: AsyncSession, actor: Actor, app: Application) -> set[str]:
+    """What this person may do with the application now (the buttons they should see)."""
+    actions: set[str] = set()
+    is_parent = actor.has(Role.PARENT) and await people.is_parent_of(
+        session, actor.person_id, app.student_id
+    )
+    if app.state in ACTIVE_APPLICATION_STATES and (actor.person_id == app.student_id or is_parent):
+        actions.add(Action.WITHDRAW)
+    if is_parent and app.state == S.AWAITING_PARENT:
+        actions |= {Action.CONFIRM, Action.DECLINE}
+    if app.state == S.AWAITING_SCHOOL:
+        student = await session.get(Person, app.student_id)
+        if (
+            student is not None
+            and student.home_org_id is not None
+            and actor.has(Role.COORDINATOR, student.home_org_id)
+        ):
+            actions |= {Action.APPROVE, Action.REJECT}
+    return actions
+
+
+# --- changing ------------------------------------------------------------------------------
+
+
+@dataclass
+class _Loaded:
+    app: Application
+    group: Group
+    course: Course
+    student: Person
+
+
+async def _load(session: AsyncSession, application_id: int) -> _Loaded:
+    app = await session.scalar(
+        select(Application).where(Application.id == application_id).with_for_update()
+    )
+    if app is None:
+        raise NotFound("error-not-found")
+    group = await session.scalar(
+        select(Group)
+        .where(Group.id == app.group_id)
+        .options(selectinload(Group.course))
+        .with_for_update()
+    )
+    student = await session.get(Person, app.student_id)
+    assert group is not None and student is not None  # foreign keys guarantee both
+    return _Loaded(app, group, group.course, student)
+
+
+async def _move(
+    session: AsyncSession,
+    app: Application,
+    to: ApplicationState,
+    *,
+    now: datetime,
+    actor_id: int | None,
+    actor_role: Role | None,
+    reason: str = "",
+    consent_version: str | None = None,
+) -> ApplicationEvent:
+    event = ApplicationEvent(
+        application_id=app.id,
+        from_state=app.state if app.id else None,
+        to_state=to,
+        actor_id=actor_id,
+        actor_role=actor_role,
+        reason=reason,
+        consent_version=consent_version,
+        created_at=now,
+    )
+    app.state = to
+    app.updated_at = now
+    if reason:
+        app.reason = reason
+    session.add(event)
+    await session.flush()
+    return event
+
+
+def _params(loaded: _Loaded, **extra: Any) -> dict[str, Any]:
+    return {
+        "student": loaded.student.full_name,
+        "course": loaded.course.title,
+        "group": loaded.group.code,
+        **extra,
+    }
+
+
+async def _tell(
+    session: AsyncSession,
+    recipients: list[int],
+    kind: str,
+    event: ApplicationEvent,
+    loaded: _Loaded,
+    now: datetime,
+    **extra: Any,
+) -> None:
+    await notify_many(
+        session,
+        recipients,
+        kind=kind,
+        key_prefix=f"app-event:{event.id}:{kind}",
+        now=now,
+        params=_params(loaded, **extra),
+    )
+
+
+def _expect(app: Application, *states: ApplicationState) -> None:
+    if app.state not in states:
+        raise Conflict("error-application-state", state={"key": f"state-{app.state.value}"})
+
+
+def _clean_reason(reason: str, *, required: bool) -> str:
+    text = " ".join(reason.split())
+    if required and not text:
+        raise Invalid("error-reason-required")
+    if len(text) > REASON_MAX:
+        raise Invalid("error-reason-too-long", max=REASON_MAX)
+    return text
+
+
+async def apply(session: AsyncSession, actor: Actor, group_id: int, now: datetime) -> Application:
+    """A student applies to a group; the application waits for a parent's consent."""
+    check = await check_apply(session, actor, group_id, now.date())
+    student = await session.get(Person, actor.person_id)
+    assert student is not None
+    app = Application(
+        student_id=actor.person_id,
+        group_id=group_id,
+        state=S.SUBMITTED,
+        created_at=now,
+        updated_at=now,
+    )
+    try:
+        async with session.begin_nested():
+            session.add(app)
+            await session.flush()
+    except IntegrityError:
+        raise Conflict("error-already-applied") from None
+    loaded = _Loaded(app, check.group, check.course, student)
+    session.add(
+        ApplicationEvent(
+            application_id=app.id,
+            from_state=None,
+            to_state=S.SUBMITTED,
+            actor_id=actor.person_id,
+            actor_role=Role.STUDENT,
+            created_at=now,
+        )
+    )
+    event = await _move(
+        session,
+        app,
+        S.AWAITING_PARENT,
+        now=now,
+        actor_id=actor.person_id,
+        actor_role=Role.STUDENT,
+    )
+    parents = await people.parent_ids_of(session, actor.person_id)
+    await _tell(session, parents, "notify-parent-consent-needed", event, loaded, now)
+    return app
+
+
+async def _require_parent(session: AsyncSession, actor: Actor, student_id: int) -> None:
+    if not actor.has(Role.PARENT) or not await people.is_parent_of(
+        session, actor.person_id, student_id
+    ):
+        raise Forbidden("error-not-your-child")
+
+
+async def parent_confirm(
+    session: AsyncSession, actor: Actor, application_id: int, now: datetime
+) -> Application:
+    """The parent consents; the home school's coordinators get it to review."""
+    loaded = await _load(session, application_id)
+    await _require_parent(session, actor, loaded.app.student_id)
+    _expect(loaded.app, S.AWAITING_PARENT)
+    event = await _move(
+        session,
+        loaded.app,
+        S.AWAITING_SCHOOL,
+        now=now,
+        actor_id=actor.person_id,
+        actor_role=Role.PARENT,
+        consent_version=CONSENT_VERSION,
+    )
+    await _tell(
+        session, [loaded.app.student_id], "notify-student-parent-confirmed", event, loaded, now
+    )
+    coordinators = await people.coordinator_ids_of(session, loaded.student.home_org_id or 0)
+    await _tell(session, coordinators, "notify-coordinator-review", event, loaded, now)
+    await _audit(
+        session,
+        actor,
+        "application.parent_confirmed",
+        loaded.app,
+        now,
+        consent_version=CONSENT_VERSION,
+    )
+    return loaded.app
+
+
+async def parent_decline(
+    session: AsyncSession, actor: Actor, application_id: int, now: datetime, reason: str = ""
+) -> Application:
+    loaded = await _load(session, application_id)
+    await _require_parent(session, actor, loaded.app.student_id)
+    _expect(loaded.app, S.AWAITING_PARENT)
+    text = _clean_reason(reason, required=False)
+    event = await _move(
+        session,
+        loaded.app,
+        S.DECLINED_BY_PARENT,
+        now=now,
+        actor_id=actor.person_id,
+        actor_role=Role.PARENT,
+        reason=text,
+    )
+    await _tell(
+        session,
+        [loaded.app.student_id],
+        "notify-student-parent-declined",
+        event,
+        loaded,
+        now,
+        reason=text or "—",
+    )
+    await _audit(session, actor, "application.parent_declined", loaded.app, now)
+    return loaded.app
+
+
+def _require_coordinator(actor: Actor, student: Person) -> None:
+    if student.home_org_id is None or not actor.has(Role.COORDINATOR, student.home_org_id):
+        raise Forbidden("error-not-your-student")
+
+
+async def school_approve(
+    session: AsyncSession, actor: Actor, application_id: int, now: datetime
+) -> Application:
+    """The home coordinator approves: enrolled while seats remain, else waitlisted."""
+    loaded = await _load(session, application_id)
+    _require_coordinator(actor, loaded.student)
+    _expect(loaded.app, S.AWAITING_SCHOOL)
+    has_seat = await _enrolled(session, loaded.group.id) < loaded.group.capacity
+    to = S.ENROLLED if has_seat else S.WAITLISTED
+    event = await _move(
+        session, loaded.app, to, now=now, actor_id=actor.person_id, actor_role=Role.COORDINATOR
+    )
+    family = [loaded.app.student_id, *await people.parent_ids_of(session, loaded.student.id)]
+    kind = "notify-enrolled" if has_seat else "notify-waitlisted"
+    await _tell(session, family, kind, event, loaded, now)
+    await _audit(session, actor, "application.approved", loaded.app, now, result=to.value)
+    if has_seat:
+        await _confirm_group_if_ready(session, loaded.group, loaded.course, now)
+    return loaded.app
+
+
+async def school_reject(
+    session: AsyncSession, actor: Actor, application_id: int, now: datetime, reason: str
+) -> Application:
+    loaded = await _load(session, application_id)
+    _require_coordinator(actor, loaded.student)
+    _expect(loaded.app, S.AWAITING_SCHOOL)
+    text = _clean_reason(reason, required=True)
+    event = await _move(
+        session,
+        loaded.app,
+        S.REJECTED,
+        now=now,
+        actor_id=actor.person_id,
+        actor_role=Role.COORDINATOR,
+        reason=text,
+    )
+    family = [loaded.app.student_id, *await people.parent_ids_of(session, loaded.student.id)]
+    await _tell(session, family, "notify-rejected", event, loaded, now, reason=text)
+    await _audit(session, actor, "application.rejected", loaded.app, now)
+    return loaded.app
+
+
+async def withdraw(
+    session: AsyncSession, actor: Actor, application_id: int, now: datetime
+) -> Application:
+    """The student or a parent withdraws; a freed seat goes to the first on the waitlist."""
+    loaded = await _load(session, application_id)
+    app = loaded.app
+    if actor.person_id == app.student_id:
+        role = Role.STUDENT
+    else:
+        await _require_parent(session, actor, app.student_id)
+        role = Role.PARENT
+    _expect(app, *ACTIVE_APPLICATION_STATES)
+    previous = app.state
+    event = await _move(
+        session, app, S.WITHDRAWN, now=now, actor_id=actor.person_id, actor_role=role
+    )
+    family = [app.student_id, *await people.parent_ids_of(session, app.student_id)]
+    others = [pid for pid in family if pid != actor.person_id]
+    if previous in (S.AWAITING_SCHOOL, S.ENROLLED, S.WAITLISTED):
+        others += await people.coordinator_ids_of(session, loaded.student.home_org_id or 0)
+    await _tell(session, others, "notify-withdrawn", event, loaded, now)
+    await _audit(session, actor, "application.withdrawn", app, now)
+    if previous == S.ENROLLED:
+        await _promote_waitlist(session, loaded.group, loaded.course, now)
+    return app
+
+
+async def _promote_waitlist(
+    session: AsyncSession, group: Group, course: Course, now: datetime
+) -> None:
+    free = group.capacity - await _enrolled(session, group.id)
+    if free <= 0:
+        return
+    waiting = (
+        await session.scalars(
+            select(Application)
+            .where(Application.group_id == group.id, Application.state == S.WAITLISTED)
+            .order_by(Application.updated_at, Application.id)
+            .limit(free)
+        )
+    ).all()
+    for app in waiting:
+        student = await session.get(Person, app.student_id)
+        assert student is not None
+        event = await _move(session, app, S.ENROLLED, now=now, actor_id=None, actor_role=None)
+        family = [student.id, *await people.parent_ids_of(session, student.id)]
+        await _tell(
+            session, family, "notify-promoted", event, _Loaded(app, group, course, student), now
+        )
+    if waiting:
+        await _confirm_group_if_ready(session, group, course, now)
+
+
+async def _confirm_group_if_ready(
+    session: AsyncSession, group: Group, course: Course, now: datetime
+) -> None:
+    """The first time a group reaches its minimum size, everyone in it hears it will run."""
+    if group.confirmed_at is not None or await _enrolled(session, group.id) < group.min_size:
+        return
+    group.confirmed_at = now
+    students = (
+        await session.scalars(
+            select(Application.student_id).where(
+                Application.group_id == group.id, Application.state == S.ENROLLED
+            )
+        )
+    ).all()
+    parents = (
+        await session.scalars(select(ParentLink.parent_id).where(ParentLink.child_id.in_(students)))
+    ).all()
+    await notify_many(
+        session,
+        [*students, *parents],
+        kind="notify-group-confirmed",
+        key_prefix=f"group-confirmed:{group.id}",
+        now=now,
+        params={"course": course.title, "group": group.code},
+        priority=Priority.NORMAL,
+    )
+
+
+async def _audit(
+    session: AsyncSession,
+    actor: Actor,
+    action: str,
+    app: Application,
+    now: datetime,
+    **details: Any,
+) -> None:
+    await record(
+        session,
+        actor_id=actor.person_id,
+        action=action,
+        object_type="application",
+        object_id=app.id,
+        now=now,
+        details=details,
+    )

@@ -1,0 +1,127 @@
+"""The translator: Fluent texts from locales/, dates in the reader's time zone.
+
+One layer serves the chat handlers and the notification sender alike. String arguments are
+HTML-escaped here, once, because every text the bot sends is HTML.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date, format_datetime, format_time, get_day_names
+from fluent.runtime import FluentBundle, FluentResource
+
+logger = logging.getLogger(__name__)
+
+LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
+LANGUAGES = ("ru", "en")
+
+
+class Html(str):
+    """Text that is already safe HTML (a rendered text); it is not escaped again."""
+
+    __slots__ = ()
+
+
+def escape(value: object) -> Html:
+    return Html(html.escape(str(value), quote=False))
+
+
+class Translator:
+    """All languages' bundles, loaded once."""
+
+    def __init__(self, locales_dir: Path = LOCALES_DIR, default_language: str = "ru") -> None:
+        self.default_language = default_language
+        self.bundles: dict[str, FluentBundle] = {}
+        self.keys: dict[str, set[str]] = {}
+        for lang in LANGUAGES:
+            bundle = FluentBundle([lang], use_isolating=False)
+            keys: set[str] = set()
+            for path in sorted((locales_dir / lang).glob("*.ftl")):
+                resource = FluentResource(path.read_text(encoding="utf-8"))
+                bundle.add_resource(resource)
+                keys.update(
+                    entry.id.name for entry in resource.body if type(entry).__name__ == "Message"
+                )
+            self.bundles[lang] = bundle
+            self.keys[lang] = keys
+
+    def language(self, lang: str | None) -> str:
+        return lang if lang in self.bundles else self.default_language
+
+    def get(self, lang: str | None, key: str, **params: Any) -> Html:
+        bundle = self.bundles[self.language(lang)]
+        if not bundle.has_message(key):
+            logger.error("missing text %r in %s", key, self.language(lang))
+            return escape(key)
+        message = bundle.get_message(key)
+        if message.value is None:
+            logger.error("text %r has no value", key)
+            return escape(key)
+        args = {name: _fluent_arg(value) for name, value in params.items()}
+        text, errors = bundle.format_pattern(message.value, args)
+        for error in errors:
+            logger.error("text %r in %s: %s", key, self.language(lang), error)
+        return Html(text)
+
+    def for_reader(self, lang: str | None, timezone: str) -> Text:
+        return Text(self, self.language(lang), ZoneInfo(timezone))
+
+
+def _fluent_arg(value: Any) -> Any:
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int | float | Decimal):
+        return value
+    if value is None:
+        return ""
+    if isinstance(value, Html):
+        return str(value)
+    return str(escape(value))
+
+
+@dataclass(frozen=True)
+class Text:
+    """The translator bound to one reader: their language and time zone."""
+
+    translator: Translator
+    lang: str
+    tz: ZoneInfo
+
+    def __call__(self, key: str, **params: Any) -> Html:
+        return self.translator.get(self.lang, key, **params)
+
+    def datetime(self, moment: datetime) -> str:
+        return format_datetime(moment.astimezone(self.tz), "d MMMM, HH:mm", locale=self.lang)
+
+    def date(self, day: date) -> str:
+        return format_date(day, "d MMMM y", locale=self.lang)
+
+    def time(self, moment: time) -> str:
+        return format_time(moment, "HH:mm", locale=self.lang)
+
+    def weekday(self, weekday: int, short: bool = False) -> str:
+        names = get_day_names("abbreviated" if short else "wide", locale=self.lang)
+        return str(names[weekday])
+
+    def render(self, key: str, params: dict[str, Any]) -> Html:
+        """Render a stored notification: values may ask to be localised at read time.
+
+        `{"dt": iso}` becomes a date and time in the reader's zone, `{"key": name}` a text.
+        """
+        return self(key, **{name: self._localise(value) for name, value in params.items()})
+
+    def _localise(self, value: Any) -> Any:
+        if isinstance(value, dict):
+            if "dt" in value:
+                return self.datetime(datetime.fromisoformat(value["dt"]))
+            if "key" in value:
+                return self(value["key"])
+        return value

@@ -1,0 +1,186 @@
+"""The transactional outbox: services write what people must be told, a sender delivers it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models import Account, Notification, Organisation, Person
+from models.enums import NotificationState, Priority
+
+# Delivery attempts back off up to this delay; a row is never dropped for failing.
+MAX_BACKOFF = timedelta(minutes=10)
+# A row claimed this long ago by a sender that never reported back (it crashed) is retried.
+CLAIM_TIMEOUT = timedelta(minutes=2)
+
+
+async def notify(
+    session: AsyncSession,
+    *,
+    person_id: int,
+    kind: str,
+    dedupe_key: str,
+    now: datetime,
+    params: dict[str, Any] | None = None,
+    priority: Priority = Priority.NORMAL,
+) -> None:
+    """Queue a message for a person in the current transaction; a repeated key is ignored."""
+    values = {
+        "person_id": person_id,
+        "kind": kind,
+        "params": params or {},
+        "dedupe_key": dedupe_key,
+        "priority": int(priority),
+        "state": NotificationState.PENDING,
+        "next_attempt_at": now,
+        "created_at": now,
+    }
+    dialect = session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    stmt = (
+        insert(Notification).values(**values).on_conflict_do_nothing(index_elements=["dedupe_key"])
+    )
+    await session.execute(stmt)
+
+
+async def notify_many(
+    session: AsyncSession,
+    person_ids: Iterable[int],
+    *,
+    kind: str,
+    key_prefix: str,
+    now: datetime,
+    params: dict[str, Any] | None = None,
+    priority: Priority = Priority.NORMAL,
+) -> None:
+    for person_id in dict.fromkeys(person_ids):
+        await notify(
+            session,
+            person_id=person_id,
+            kind=kind,
+            dedupe_key=f"{key_prefix}:{person_id}",
+            now=now,
+            params=params,
+            priority=priority,
+        )
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """A claimed notification with what the sender needs to render and address it."""
+
+    id: int
+    kind: str
+    params: dict[str, Any]
+    language: str | None
+    timezone: str | None
+    chats: list[tuple[str, int]]
+    attempts: int
+
+
+async def claim_due(session: AsyncSession, now: datetime, limit: int = 50) -> list[Outgoing]:
+    """Take due rows, most urgent first, and mark them as being sent (commit afterwards)."""
+    rows = (
+        await session.scalars(
+            select(Notification)
+            .where(
+                Notification.state.in_([NotificationState.PENDING, NotificationState.SENDING]),
+                Notification.next_attempt_at <= now,
+            )
+            .order_by(Notification.priority, Notification.next_attempt_at, Notification.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+    ).all()
+    if not rows:
+        return []
+    person_ids = {row.person_id for row in rows}
+    readers = {
+        pid: (lang, own_tz or org_tz)
+        for pid, lang, own_tz, org_tz in (
+            await session.execute(
+                select(Person.id, Person.language, Person.timezone, Organisation.timezone)
+                .outerjoin(Organisation, Organisation.id == Person.home_org_id)
+                .where(Person.id.in_(person_ids))
+            )
+        ).tuples()
+    }
+    chats: dict[int, list[tuple[str, int]]] = {pid: [] for pid in person_ids}
+    for account in await session.scalars(
+        select(Account).where(
+            Account.person_id.in_(person_ids), Account.unreachable_since.is_(None)
+        )
+    ):
+        chats[account.person_id].append((account.messenger.value, account.chat_id))
+    claimed = []
+    for row in rows:
+        row.state = NotificationState.SENDING
+        row.attempts += 1
+        # If this sender dies before reporting, the row becomes due again after the timeout.
+        row.next_attempt_at = now + CLAIM_TIMEOUT
+        language, timezone = readers[row.person_id]
+        claimed.append(
+            Outgoing(
+                id=row.id,
+                kind=row.kind,
+                params=dict(row.params),
+                language=language,
+                timezone=timezone,
+                chats=chats[row.person_id],
+                attempts=row.attempts,
+            )
+        )
+    await session.flush()
+    return claimed
+
+
+async def mark_sent(session: AsyncSession, notification_id: int, now: datetime) -> None:
+    await session.execute(
+        update(Notification)
+        .where(Notification.id == notification_id)
+        .values(state=NotificationState.SENT, sent_at=now, last_error="")
+    )
+
+
+async def mark_failed(
+    session: AsyncSession,
+    notification_id: int,
+    now: datetime,
+    error: str,
+    *,
+    attempts: int,
+    permanent: bool = False,
+    retry_after: float | None = None,
+) -> None:
+    """Record a failed attempt: permanent failures stop, others are retried with backoff
+    (or exactly when the messenger asked us to come back)."""
+    if retry_after is not None:
+        delay = timedelta(seconds=retry_after)
+    else:
+        delay = min(timedelta(seconds=2 ** min(attempts, 10)), MAX_BACKOFF)
+    await session.execute(
+        update(Notification)
+        .where(Notification.id == notification_id)
+        .values(
+            state=NotificationState.FAILED if permanent else NotificationState.PENDING,
+            next_attempt_at=now + delay,
+            last_error=error[:1000],
+        )
+    )
+
+
+async def mark_unreachable(
+    session: AsyncSession, messenger: str, chat_id: int, now: datetime
+) -> None:
+    await session.execute(
+        update(Account)
+        .where(Account.messenger == messenger, Account.chat_id == chat_id)
+        .values(unreachable_since=now)
+    )

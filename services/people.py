@@ -1,0 +1,315 @@
+"""People, their messenger accounts, roles, invites and parent links."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models import Account, Invite, Organisation, ParentLink, ParentLinkCode, Person, RoleGrant
+from models.enums import Messenger, Role
+from services.audit import record
+from services.errors import Conflict, Forbidden, Invalid, NotFound
+
+INVITE_TTL = timedelta(days=14)
+PARENT_CODE_TTL = timedelta(days=3)
+NAME_MAX = 120
+STAFF_ROLES = (Role.TEACHER, Role.COORDINATOR, Role.ADMIN)
+SELF_SERVICE_ROLES = (Role.STUDENT, Role.PARENT)
+# Letters that cannot be mistaken for one another when read aloud or typed from a screen.
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting: the person and every role they hold, for authorisation checks."""
+
+    person_id: int
+    roles: frozenset[tuple[Role, int | None]]
+    home_org_id: int | None = None
+    grade: int | None = None
+
+    def has(self, role: Role, org_id: int | None = None) -> bool:
+        if org_id is None:
+            return any(r == role for r, _ in self.roles)
+        return (role, org_id) in self.roles
+
+    def orgs(self, role: Role) -> set[int]:
+        return {org for r, org in self.roles if r == role and org is not None}
+
+    @property
+    def role_set(self) -> set[Role]:
+        return {r for r, _ in self.roles}
+
+
+def actor_of(person: Person, grants: list[RoleGrant]) -> Actor:
+    return Actor(
+        person_id=person.id,
+        roles=frozenset((g.role, g.organisation_id) for g in grants),
+        home_org_id=person.home_org_id,
+        grade=person.grade,
+    )
+
+
+async def load_actor(session: AsyncSession, person: Person) -> Actor:
+    grants = (
+        await session.scalars(select(RoleGrant).where(RoleGrant.person_id == person.id))
+    ).all()
+    return actor_of(person, list(grants))
+
+
+async def person_by_account(
+    session: AsyncSession, messenger: Messenger, user_id: int
+) -> Person | None:
+    return await session.scalar(
+        select(Person)
+        .join(Account, Account.person_id == Person.id)
+        .where(Account.messenger == messenger, Account.user_id == user_id)
+    )
+
+
+async def get_or_create_person(
+    session: AsyncSession,
+    messenger: Messenger,
+    user_id: int,
+    chat_id: int,
+    *,
+    is_network_admin: bool = False,
+) -> Person:
+    """The person behind a messenger account, created on first contact."""
+    person = await person_by_account(session, messenger, user_id)
+    if person is None:
+        person = Person()
+        session.add(person)
+        await session.flush()
+        session.add(
+            Account(person_id=person.id, messenger=messenger, user_id=user_id, chat_id=chat_id)
+        )
+    else:
+        account = await session.scalar(
+            select(Account).where(Account.messenger == messenger, Account.user_id == user_id)
+        )
+        if account is not None and (account.chat_id != chat_id or account.unreachable_since):
+            account.chat_id = chat_id
+            account.unreachable_since = None  # they wrote to us, so they can be reached
+    if is_network_admin:
+        await grant_role(session, person, Role.ADMIN, None)
+    await session.flush()
+    return person
+
+
+async def grant_role(session: AsyncSession, person: Person, role: Role, org_id: int | None) -> bool:
+    """Give a role (idempotent); the first role a person gets becomes the active one."""
+    exists = await session.scalar(
+        select(RoleGrant.id).where(
+            RoleGrant.person_id == person.id,
+            RoleGrant.role == role,
+            RoleGrant.organisation_id.is_(None)
+            if org_id is None
+            else RoleGrant.organisation_id == org_id,
+        )
+    )
+    if exists:
+        return False
+    session.add(RoleGrant(person_id=person.id, role=role, organisation_id=org_id))
+    if person.active_role is None:
+        person.active_role = role
+    await session.flush()
+    return True
+
+
+def set_language(person: Person, lang: str, supported: tuple[str, ...]) -> None:
+    if lang not in supported:
+        raise Invalid("error-bad-choice")
+    person.language = lang
+
+
+def clean_name(raw: str) -> str:
+    """A person's name as typed: trimmed, single-spaced, letters required."""
+    name = " ".join(raw.split())
+    if not name or len(name) > NAME_MAX or not any(ch.isalpha() for ch in name):
+        raise Invalid("error-name", max=NAME_MAX)
+    if name.startswith("/"):
+        raise Invalid("error-name", max=NAME_MAX)
+    return name
+
+
+async def organisations(session: AsyncSession) -> list[Organisation]:
+    return list((await session.scalars(select(Organisation).order_by(Organisation.name))).all())
+
+
+async def register_student(
+    session: AsyncSession, person: Person, *, org_id: int, grade: int, name: str
+) -> None:
+    """Make a person a student of a home organisation and grade."""
+    if await session.get(Organisation, org_id) is None:
+        raise NotFound("error-not-found")
+    if not 1 <= grade <= 11:
+        raise Invalid("error-bad-choice")
+    person.full_name = clean_name(name)
+    person.home_org_id = org_id
+    person.grade = grade
+    await grant_role(session, person, Role.STUDENT, org_id)
+    person.active_role = Role.STUDENT
+
+
+async def register_parent(session: AsyncSession, person: Person, *, name: str) -> None:
+    person.full_name = clean_name(name)
+    await grant_role(session, person, Role.PARENT, None)
+    person.active_role = Role.PARENT
+
+
+def switch_role(person: Person, actor: Actor, role: Role) -> None:
+    if role not in actor.role_set:
+        raise Forbidden("error-role-not-held")
+    person.active_role = role
+
+
+# --- invites -------------------------------------------------------------------------------
+
+
+def _new_code(length: int) -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))
+
+
+async def create_invite(
+    session: AsyncSession, *, role: Role, org_id: int | None, now: datetime
+) -> Invite:
+    """A one-time invite for a staff role; teachers and coordinators need an organisation."""
+    if role not in STAFF_ROLES:
+        raise Invalid("error-bad-choice")
+    if role != Role.ADMIN and org_id is None:
+        raise Invalid("error-invite-needs-org")
+    if org_id is not None and await session.get(Organisation, org_id) is None:
+        raise NotFound("error-not-found")
+    invite = Invite(
+        code=_new_code(16), role=role, organisation_id=org_id, expires_at=now + INVITE_TTL
+    )
+    session.add(invite)
+    await session.flush()
+    return invite
+
+
+async def accept_invite(session: AsyncSession, person: Person, code: str, now: datetime) -> Invite:
+    invite = await session.scalar(select(Invite).where(Invite.code == code.strip().upper()))
+    if invite is None:
+        raise NotFound("error-invite-unknown")
+    if invite.used_at is not None:
+        if invite.used_by_id == person.id:
+            return invite
+        raise Conflict("error-invite-used")
+    if invite.expires_at <= now:
+        raise Conflict("error-invite-expired")
+    invite.used_at = now
+    invite.used_by_id = person.id
+    await grant_role(session, person, invite.role, invite.organisation_id)
+    person.active_role = invite.role
+    await record(
+        session,
+        actor_id=person.id,
+        action="role.granted",
+        object_type="person",
+        object_id=person.id,
+        details={"role": invite.role.value, "organisation_id": invite.organisation_id},
+        now=now,
+    )
+    return invite
+
+
+# --- parent links --------------------------------------------------------------------------
+
+
+async def create_parent_code(session: AsyncSession, actor: Actor, now: datetime) -> ParentLinkCode:
+    """A fresh one-time code the student passes to a parent; older unused codes stop working."""
+    if not actor.has(Role.STUDENT):
+        raise Forbidden("error-students-only")
+    await session.execute(
+        delete(ParentLinkCode).where(
+            ParentLinkCode.child_id == actor.person_id, ParentLinkCode.used_at.is_(None)
+        )
+    )
+    code = ParentLinkCode(
+        code=_new_code(8), child_id=actor.person_id, expires_at=now + PARENT_CODE_TTL
+    )
+    session.add(code)
+    await session.flush()
+    return code
+
+
+async def link_parent(session: AsyncSession, parent: Person, code: str, now: datetime) -> Person:
+    """Link the person holding `code` to the child who made it; returns the child."""
+    normalised = "".join(code.split()).upper()
+    link_code = await session.scalar(
+        select(ParentLinkCode).where(ParentLinkCode.code == normalised)
+    )
+    if link_code is None:
+        raise NotFound("error-code-unknown")
+    if link_code.child_id == parent.id:
+        raise Forbidden("error-code-own")
+    if link_code.used_at is not None:
+        raise Conflict("error-code-used")
+    if link_code.expires_at <= now:
+        raise Conflict("error-code-expired")
+    child = await session.get(Person, link_code.child_id)
+    if child is None:
+        raise NotFound("error-code-unknown")
+    link_code.used_at = now
+    link_code.used_by_id = parent.id
+    already = await session.scalar(
+        select(ParentLink.id).where(
+            ParentLink.parent_id == parent.id, ParentLink.child_id == child.id
+        )
+    )
+    if not already:
+        session.add(ParentLink(parent_id=parent.id, child_id=child.id))
+    await grant_role(session, parent, Role.PARENT, None)
+    parent.active_role = Role.PARENT
+    await session.flush()
+    return child
+
+
+async def children_of(session: AsyncSession, parent_id: int) -> list[Person]:
+    return list(
+        (
+            await session.scalars(
+                select(Person)
+                .join(ParentLink, ParentLink.child_id == Person.id)
+                .where(ParentLink.parent_id == parent_id)
+                .order_by(Person.full_name)
+            )
+        ).all()
+    )
+
+
+async def parent_ids_of(session: AsyncSession, child_id: int) -> list[int]:
+    return list(
+        (
+            await session.scalars(
+                select(ParentLink.parent_id).where(ParentLink.child_id == child_id)
+            )
+        ).all()
+    )
+
+
+async def is_parent_of(session: AsyncSession, parent_id: int, child_id: int) -> bool:
+    found = await session.scalar(
+        select(ParentLink.id).where(
+            ParentLink.parent_id == parent_id, ParentLink.child_id == child_id
+        )
+    )
+    return found is not None
+
+
+async def coordinator_ids_of(session: AsyncSession, org_id: int) -> list[int]:
+    return list(
+        (
+            await session.scalars(
+                select(RoleGrant.person_id).where(
+                    RoleGrant.role == Role.COORDINATOR, RoleGrant.organisation_id == org_id
+                )
+            )
+        ).all()
+    )

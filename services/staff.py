@@ -1,0 +1,82 @@
+"""What teachers and the network admin see of the network."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from models import Course, Group, Organisation, Person, RoleGrant
+from models.enums import Role
+from services.catalogue import GroupInfo, group_infos
+from services.errors import Forbidden
+from services.people import Actor
+
+
+@dataclass(frozen=True)
+class TeacherGroup:
+    course_title: str
+    info: GroupInfo
+
+
+async def teacher_groups(session: AsyncSession, actor: Actor) -> list[TeacherGroup]:
+    if not actor.has(Role.TEACHER):
+        raise Forbidden("error-teachers-only")
+    groups = (
+        await session.scalars(
+            select(Group)
+            .where(Group.teacher_id == actor.person_id, Group.cancelled_at.is_(None))
+            .options(selectinload(Group.slots), selectinload(Group.course))
+            .order_by(Group.start_date, Group.code)
+        )
+    ).all()
+    infos = await group_infos(session, list(groups))
+    return [TeacherGroup(g.course.title, info) for g, info in zip(groups, infos, strict=True)]
+
+
+@dataclass(frozen=True)
+class OrgOverview:
+    organisation: Organisation
+    courses: int
+    students: int
+    coordinators: int
+
+
+async def network_overview(session: AsyncSession, actor: Actor) -> list[OrgOverview]:
+    """Every organisation with its courses, students and coordinators (admin only)."""
+    if not actor.has(Role.ADMIN):
+        raise Forbidden("error-admins-only")
+    courses = dict(
+        (
+            await session.execute(
+                select(Course.provider_org_id, func.count(Course.id)).group_by(
+                    Course.provider_org_id
+                )
+            )
+        ).tuples()
+    )
+    students = dict(
+        (
+            await session.execute(
+                select(Person.home_org_id, func.count(Person.id))
+                .where(Person.home_org_id.is_not(None))
+                .group_by(Person.home_org_id)
+            )
+        ).tuples()
+    )
+    coordinators = dict(
+        (
+            await session.execute(
+                select(RoleGrant.organisation_id, func.count(RoleGrant.id))
+                .where(RoleGrant.role == Role.COORDINATOR)
+                .group_by(RoleGrant.organisation_id)
+            )
+        ).tuples()
+    )
+    orgs = (await session.scalars(select(Organisation).order_by(Organisation.name))).all()
+    return [
+        OrgOverview(o, courses.get(o.id, 0), students.get(o.id, 0), coordinators.get(o.id, 0))
+        for o in orgs
+    ]
