@@ -36,7 +36,7 @@ class View(CallbackData, prefix="cat"):
     f: str = ANY
     p: int = 0
 
-    def filter(self) -> CatalogueFilter:
+    def criteria(self) -> CatalogueFilter:
         return CatalogueFilter(
             direction=Direction(self.d) if self.d else None,
             provider_id=self.o or None,
@@ -71,13 +71,12 @@ def _require_student(actor: Actor) -> None:
 
 def _filter_summary(tr: Text, view: View, providers: dict[int, str]) -> str:
     parts = [
-        tr("cat-filter-direction", value=tr(f"direction-{view.d}") if view.d else tr("cat-any")),
         tr(
-            "cat-filter-org",
-            value=providers.get(view.o, tr("cat-any")) if view.o else tr("cat-any"),
+            "cat-filter-direction", value=tr(f"direction-{view.d}") if view.d else tr("cat-any-dir")
         ),
-        tr("cat-filter-day", value=tr.weekday(view.w) if 0 <= view.w <= 6 else tr("cat-any")),
-        tr("cat-filter-format", value=tr(f"format-{view.f}") if view.f else tr("cat-any")),
+        tr("cat-filter-org", value=providers.get(view.o, "—") if view.o else tr("cat-any-org")),
+        tr("cat-filter-day", value=tr.weekday(view.w) if 0 <= view.w <= 6 else tr("cat-any-day")),
+        tr("cat-filter-format", value=tr(f"format-{view.f}") if view.f else tr("cat-any-fmt")),
     ]
     return "\n".join(parts)
 
@@ -115,7 +114,7 @@ async def _show_list(
 ) -> None:
     today = clock.now().astimezone(tr.tz).date()
     page = await catalogue.list_courses(
-        session, grade=actor.grade, flt=view.filter(), today=today, page=view.p
+        session, grade=actor.grade, flt=view.criteria(), today=today, page=view.p
     )
     providers = {
         o.id: o.short_name for o in await catalogue.available_providers(session, actor.grade, today)
@@ -198,7 +197,7 @@ async def on_filter_choice(
     rows = [[button(text, data)] for text, data in options]
     rows.append(
         [
-            button(tr("cat-any"), reset),
+            button(tr(f"cat-any-{callback_data.to}"), reset),
             button(tr("btn-back"), callback_data.model_copy(update={"to": "list"})),
         ]
     )

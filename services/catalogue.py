@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -71,12 +71,12 @@ class CourseCard:
     open_to_grade: bool
 
 
-def open_groups(today: date) -> Select[tuple[int]]:
+def open_groups(today: date) -> Select[int]:
     """Groups still taking students: not cancelled and not finished."""
     return select(Group.id).where(Group.cancelled_at.is_(None), Group.end_date >= today)
 
 
-def _grade_clause(grade: int | None) -> list[object]:
+def _grade_clause(grade: int | None) -> list[ColumnElement[bool]]:
     if grade is None:
         return []
     return [Course.grade_min <= grade, Course.grade_max >= grade]
@@ -99,7 +99,7 @@ async def list_courses(
             .where(WeeklySlot.group_id == Group.id, WeeklySlot.weekday == flt.weekday)
             .exists()
         )
-    conditions = [groups.exists(), *_grade_clause(grade)]
+    conditions: list[ColumnElement[bool]] = [groups.exists(), *_grade_clause(grade)]
     if flt.direction is not None:
         conditions.append(Course.direction == flt.direction)
     if flt.provider_id is not None:
@@ -164,7 +164,7 @@ async def enrolled_counts(session: AsyncSession, group_ids: list[int]) -> dict[i
         .group_by(Application.group_id)
     )
     counts = {gid: 0 for gid in group_ids}
-    counts.update({gid: n for gid, n in rows.tuples().all()})
+    counts.update({gid: n for gid, n in rows.all()})
     return counts
 
 
@@ -177,7 +177,7 @@ async def group_infos(session: AsyncSession, groups: list[Group]) -> list[GroupI
         rows = await session.execute(
             select(Person.id, Person.full_name).where(Person.id.in_(teacher_ids))
         )
-        teachers = dict(rows.tuples().all())
+        teachers = dict(rows.all())
     return [
         GroupInfo(
             id=g.id,

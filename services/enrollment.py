@@ -111,7 +111,7 @@ def _lines_query() -> Any:
 
 async def _lines(session: AsyncSession, query: Any) -> list[ApplicationLine]:
     rows = await session.execute(query)
-    return [ApplicationLine(*row) for row in rows.tuples().all()]
+    return [ApplicationLine(*row) for row in rows.all()]
 
 
 async def student_applications(session: AsyncSession, student_id: int) -> list[ApplicationLine]:

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime, format_time, get_day_names
 from fluent.runtime import FluentBundle, FluentResource
+from fluent.syntax import ast
 
 logger = logging.getLogger(__name__)
 
@@ -41,15 +42,18 @@ class Translator:
         self.default_language = default_language
         self.bundles: dict[str, FluentBundle] = {}
         self.keys: dict[str, set[str]] = {}
+        self.broken: list[str] = []  # entries Fluent could not parse; a test keeps this empty
         for lang in LANGUAGES:
             bundle = FluentBundle([lang], use_isolating=False)
             keys: set[str] = set()
             for path in sorted((locales_dir / lang).glob("*.ftl")):
                 resource = FluentResource(path.read_text(encoding="utf-8"))
                 bundle.add_resource(resource)
-                keys.update(
-                    entry.id.name for entry in resource.body if type(entry).__name__ == "Message"
-                )
+                for entry in resource.body:
+                    if isinstance(entry, ast.Message):
+                        keys.add(entry.id.name)
+                    elif isinstance(entry, ast.Junk):
+                        self.broken.append(f"{path.name}: {(entry.content or "").strip()[:80]}")
             self.bundles[lang] = bundle
             self.keys[lang] = keys
 

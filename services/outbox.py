@@ -110,7 +110,7 @@ async def claim_due(session: AsyncSession, now: datetime, limit: int = 50) -> li
                 .outerjoin(Organisation, Organisation.id == Person.home_org_id)
                 .where(Person.id.in_(person_ids))
             )
-        ).tuples()
+        )
     }
     chats: dict[int, list[tuple[str, int]]] = {pid: [] for pid in person_ids}
     for account in await session.scalars(

@@ -55,7 +55,7 @@ async def network_overview(session: AsyncSession, actor: Actor) -> list[OrgOverv
                     Course.provider_org_id
                 )
             )
-        ).tuples()
+        )
     )
     students = dict(
         (
@@ -64,7 +64,7 @@ async def network_overview(session: AsyncSession, actor: Actor) -> list[OrgOverv
                 .where(Person.home_org_id.is_not(None))
                 .group_by(Person.home_org_id)
             )
-        ).tuples()
+        )
     )
     coordinators = dict(
         (
@@ -73,7 +73,7 @@ async def network_overview(session: AsyncSession, actor: Actor) -> list[OrgOverv
                 .where(RoleGrant.role == Role.COORDINATOR)
                 .group_by(RoleGrant.organisation_id)
             )
-        ).tuples()
+        )
     )
     orgs = (await session.scalars(select(Organisation).order_by(Organisation.name))).all()
     return [

@@ -6,7 +6,10 @@ cat-title = { $count ->
    *[other] <b>Catalogue</b> · grade { $grade }: { $count } courses
 }
 cat-empty = Try another filter or reset them.
-cat-any = Any
+cat-any-dir = any
+cat-any-org = any
+cat-any-day = any
+cat-any-fmt = any
 cat-filter-direction = Direction: { $value }
 cat-filter-org = School: { $value }
 cat-filter-day = Day: { $value }

@@ -7,7 +7,10 @@ cat-title = { $count ->
    *[many] <b>Каталог</b> · { $grade } класс: { $count } курсов
 }
 cat-empty = Попробуйте другой фильтр или сбросьте фильтры.
-cat-any = Любой
+cat-any-dir = любое
+cat-any-org = любая
+cat-any-day = любой
+cat-any-fmt = любой
 cat-filter-direction = Направление: { $value }
 cat-filter-org = Школа: { $value }
 cat-filter-day = День: { $value }

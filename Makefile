@@ -1,0 +1,53 @@
+# Everything a developer types. `make help` lists it.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+.PHONY: help install run migrate demo test lint format typecheck migration clean
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	@touch $(STAMP)
+
+install: $(STAMP)  ## create .venv and install the bot with its dev tools
+
+run: $(STAMP)  ## load the demo network, then run the bot (needs BOT_TOKEN in .env)
+	$(PY) -m bot demo-data
+	$(PY) -m bot run
+
+migrate: $(STAMP)  ## upgrade the database to the newest schema
+	$(PY) -m bot migrate
+
+demo: $(STAMP)  ## load the demo network (idempotent)
+	$(PY) -m bot demo-data
+
+test: $(STAMP)  ## lint, type-check and run all tests
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) -m mypy
+	$(PY) -m pytest
+
+lint: $(STAMP)  ## ruff
+	$(PY) -m ruff check .
+
+format: $(STAMP)  ## ruff format and autofix
+	$(PY) -m ruff format .
+	$(PY) -m ruff check --fix .
+
+typecheck: $(STAMP)  ## mypy --strict on services and models
+	$(PY) -m mypy
+
+migration: $(STAMP)  ## new migration from model changes: make migration m="what changed"
+	$(VENV)/bin/alembic -c models/alembic.ini revision --autogenerate \
+		--rev-id $$(printf '%04d' $$(( $$(ls models/migrations/versions/[0-9]*.py | wc -l) + 1 ))) \
+		-m "$(m)"
+
+clean:  ## remove .venv and caches (keeps data/)
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

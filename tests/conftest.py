@@ -1,0 +1,123 @@
+"""Fixtures: a migrated SQLite database per test, a frozen clock, a bot on a fake Telegram."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from aiogram import Bot, Dispatcher
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from bot.delivery import Deliverer
+from bot.factory import create_bot, create_dispatcher
+from bot.senders import TelegramSender
+from bot.settings import Settings
+from models.db import create_engine, create_session_factory
+from models.migrate import upgrade
+from services.clock import ManualClock
+from services.i18n import Translator
+from tests.bot_client import BotClient
+from tests.telegram_fake import FakeTelegram
+
+# Monday 23 November 2026, 09:00 in Moscow.
+START = datetime(2026, 11, 23, 6, 0, tzinfo=UTC)
+TOKEN = "42:TEST-TOKEN"
+
+
+@pytest.fixture(scope="session")
+def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Migrations run once; every test gets a copy of the migrated file."""
+    path = tmp_path_factory.mktemp("template") / "template.sqlite3"
+    asyncio.run(upgrade(f"sqlite+aiosqlite:///{path}"))
+    return path
+
+
+@pytest.fixture
+def db_url(template_db: Path, tmp_path: Path) -> str:
+    path = tmp_path / "test.sqlite3"
+    shutil.copy(template_db, path)
+    return f"sqlite+aiosqlite:///{path}"
+
+
+@pytest.fixture
+async def engine(db_url: str) -> AsyncIterator[AsyncEngine]:
+    engine = create_engine(db_url)
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture
+def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return create_session_factory(engine)
+
+
+@pytest.fixture
+async def session(
+    session_factory: async_sessionmaker[AsyncSession],
+) -> AsyncIterator[AsyncSession]:
+    async with session_factory() as session:
+        yield session
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock(START)
+
+
+@pytest.fixture(scope="session")
+def translator() -> Translator:
+    return Translator()
+
+
+@pytest.fixture
+def settings(db_url: str) -> Settings:
+    return Settings(bot_token=TOKEN, database_url=db_url, admin_ids=[], _env_file=None)  # type: ignore[call-arg]
+
+
+@pytest.fixture
+def telegram() -> FakeTelegram:
+    return FakeTelegram()
+
+
+@pytest.fixture
+def bot(settings: Settings, telegram: FakeTelegram) -> Bot:
+    return create_bot(TOKEN, settings, session=telegram)
+
+
+@pytest.fixture
+def dp(
+    settings: Settings,
+    session_factory: async_sessionmaker[AsyncSession],
+    translator: Translator,
+    clock: ManualClock,
+) -> Dispatcher:
+    return create_dispatcher(settings, session_factory, translator, clock)
+
+
+@pytest.fixture
+def deliverer(
+    session_factory: async_sessionmaker[AsyncSession],
+    translator: Translator,
+    bot: Bot,
+    clock: ManualClock,
+    settings: Settings,
+) -> Deliverer:
+    return Deliverer(
+        session_factory,
+        translator,
+        {"telegram": TelegramSender(bot)},
+        clock,
+        settings.default_timezone,
+    )
+
+
+@pytest.fixture
+def client_factory(dp: Dispatcher, bot: Bot, telegram: FakeTelegram) -> Iterator[type]:
+    def make(user_id: int, first_name: str = "Test", language_code: str = "ru") -> BotClient:
+        return BotClient(dp, bot, telegram, user_id, first_name, language_code)
+
+    yield make  # type: ignore[misc]
