@@ -15,17 +15,15 @@ from handlers import (
     start,
 )
 
+# Order matters: flows with states and specific filters first, the catch-all last.
+FLOWS = (start, menu, catalogue, applications, family, coordinator, staff, fallback)
+
 
 def build_router() -> Router:
     root = Router(name="root")
-    root.include_routers(
-        start.router,
-        menu.router,
-        catalogue.router,
-        applications.router,
-        family.router,
-        coordinator.router,
-        staff.router,
-        fallback.router,
-    )
+    for flow in FLOWS:
+        # Routers are module-level (as aiogram's examples have them), so a process that builds
+        # a second dispatcher (every test does) must take them off the first one's root.
+        flow.router._parent_router = None
+    root.include_routers(*(flow.router for flow in FLOWS))
     return root

@@ -53,7 +53,8 @@ class Translator:
                     if isinstance(entry, ast.Message):
                         keys.add(entry.id.name)
                     elif isinstance(entry, ast.Junk):
-                        self.broken.append(f"{path.name}: {(entry.content or "").strip()[:80]}")
+                        snippet = (entry.content or "").strip()[:80]
+                        self.broken.append(f"{path.name}: {snippet}")
             self.bundles[lang] = bundle
             self.keys[lang] = keys
 

@@ -101,7 +101,10 @@ class FakeTelegram(BaseSession):
     blocked: set[int] = field(default_factory=set)
     commands: dict[int, list[str]] = field(default_factory=dict)
     known_chats: set[int] = field(default_factory=set)
+    # Failures to answer the next sendMessage calls to a chat with: (status, description, retry).
+    failures: dict[int, list[tuple[int, str, int | None]]] = field(default_factory=dict)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    _retry_after: int | None = None
 
     def __post_init__(self) -> None:
         super().__init__()
@@ -126,11 +129,11 @@ class FakeTelegram(BaseSession):
     ) -> Any:
         self.calls.append(method)
         status, result = self._handle(bot, method)
-        body = (
-            {"ok": status == 200, "result": result}
-            if status == 200
-            else {"ok": False, "error_code": status, "description": result}
-        )
+        body: dict[str, Any] = {"ok": True, "result": result}
+        if status != 200:
+            body = {"ok": False, "error_code": status, "description": result}
+            if isinstance(method, SendMessage) and self._retry_after is not None:
+                body["parameters"] = {"retry_after": self._retry_after}
         return self.check_response(bot, method, status, json.dumps(body)).result
 
     def _handle(self, bot: Bot, method: TelegramMethod[Any]) -> tuple[int, Any]:
@@ -157,6 +160,10 @@ class FakeTelegram(BaseSession):
             return 200, True
         if isinstance(method, SendMessage):
             chat_id = int(method.chat_id)
+            self._retry_after = None
+            if self.failures.get(chat_id):
+                status, description, self._retry_after = self.failures[chat_id].pop(0)
+                return status, description
             if chat_id in self.blocked:
                 return 403, "Forbidden: bot was blocked by the user"
             if chat_id not in self.known_chats:
@@ -233,6 +240,11 @@ class FakeTelegram(BaseSession):
 
     def messages(self, chat_id: int) -> list[ChatMessage]:
         return list(self.chats.get(chat_id, {}).values())
+
+    def fail_next(
+        self, chat_id: int, status: int, description: str, retry_after: int | None = None
+    ) -> None:
+        self.failures.setdefault(chat_id, []).append((status, description, retry_after))
 
     def last(self, chat_id: int) -> ChatMessage:
         return self.messages(chat_id)[-1]

@@ -1,0 +1,177 @@
+"""The command line as an operator meets it: clear one-line errors, idempotent demo data,
+invites, and `run` long-polling a Bot API server (a local fake here, never Telegram)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import sys
+from pathlib import Path
+
+import pytest
+from aiohttp import web
+from sqlalchemy import func, select
+
+from models import Invite, Organisation
+from models.db import create_engine, create_session_factory
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"BOT_TOKEN", "DATABASE_URL", "ADMIN_IDS", "BOT_API_BASE_URL"}
+    }
+    env["DATABASE_URL"] = f"sqlite+aiosqlite:///{tmp_path / 'cli.sqlite3'}"
+    env.update(extra)
+    return env
+
+
+async def _cli(tmp_path: Path, *args: str, **env: str) -> tuple[int, str, str]:
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        *args,
+        cwd=tmp_path,
+        env=_env(tmp_path, **env),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await asyncio.wait_for(proc.communicate(), 60)
+    return proc.returncode or 0, out.decode(), err.decode()
+
+
+@pytest.fixture(autouse=True)
+def _importable_from_tmp(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PYTHONPATH", str(ROOT))
+
+
+async def test_run_without_token_says_so_in_one_line(tmp_path: Path) -> None:
+    code, _, err = await _cli(tmp_path, "run")
+    assert code == 2
+    assert err.strip().count("\n") == 0
+    assert "BOT_TOKEN" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("env", "name"),
+    [
+        ({"BOT_TOKEN": "not-a-token"}, "BOT_TOKEN"),
+        ({"DEFAULT_TIMEZONE": "Mars/Olympus"}, "DEFAULT_TIMEZONE"),
+        ({"ADMIN_IDS": "12,abc"}, "ADMIN_IDS"),
+        ({"DEFAULT_LANGUAGE": "de"}, "DEFAULT_LANGUAGE"),
+        ({"DATABASE_URL": "nonsense"}, "DATABASE_URL"),
+    ],
+)
+async def test_a_malformed_setting_is_named(tmp_path: Path, env: dict[str, str], name: str) -> None:
+    code, _, err = await _cli(tmp_path, "migrate", **env)
+    assert code == 2
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and name in lines[0] and "Traceback" not in err
+
+
+async def test_migrate_demo_data_twice_and_invite(tmp_path: Path) -> None:
+    assert (await _cli(tmp_path, "migrate"))[0] == 0
+    code, out, _ = await _cli(tmp_path, "demo-data")
+    assert code == 0 and out.startswith("Loaded: 4 organisations")
+    code, again, _ = await _cli(tmp_path, "demo-data")
+    assert code == 0 and again.startswith("Already loaded: 4 organisations")
+    assert out.split(":", 1)[1] == again.split(":", 1)[1]
+
+    code, out, _ = await _cli(
+        tmp_path, "invite", "--role", "coordinator", "--org", "sosh5", "--count", "2"
+    )
+    assert code == 0
+    lines = out.split()
+    assert len(lines) == 4 and lines[0] == "/start" and lines[1].startswith("inv-")
+    code, _, err = await _cli(tmp_path, "invite", "--role", "teacher", "--org", "nowhere")
+    assert code == 1 and "Unknown organisation 'nowhere'" in err
+    code, _, err = await _cli(tmp_path, "invite", "--role", "teacher")
+    assert code == 1 and "--org" in err
+
+    engine = create_engine(_env(tmp_path)["DATABASE_URL"])
+    async with create_session_factory(engine)() as session:
+        assert await session.scalar(select(func.count(Organisation.id))) == 4
+        assert await session.scalar(select(func.count(Invite.id))) == 2
+    await engine.dispose()
+
+
+class FakeBotApi:
+    """Just enough of the Bot API over HTTP for one conversation turn."""
+
+    def __init__(self) -> None:
+        self.sent: list[dict[str, str]] = []
+        self.updates = [
+            {
+                "update_id": 1,
+                "message": {
+                    "message_id": 1,
+                    "date": 1_700_000_000,
+                    "chat": {"id": 77, "type": "private"},
+                    "from": {"id": 77, "is_bot": False, "first_name": "Ира"},
+                    "text": "/start",
+                    "entities": [{"type": "bot_command", "offset": 0, "length": 6}],
+                },
+            }
+        ]
+        self.got_message = asyncio.Event()
+
+    async def handle(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"].lower()
+        form = dict(await request.post())
+        result: object = True
+        if method == "getme":
+            result = {"id": 42, "is_bot": True, "first_name": "Bot", "username": "net_bot"}
+        elif method == "getupdates":
+            offset = int(form.get("offset", 0) or 0)
+            pending = [u for u in self.updates if u["update_id"] >= offset]
+            if not pending:
+                await asyncio.sleep(0.2)
+            result = pending
+        elif method == "sendmessage":
+            self.sent.append(form)
+            self.got_message.set()
+            result = {
+                "message_id": len(self.sent) + 100,
+                "date": 1_700_000_000,
+                "chat": {"id": int(form["chat_id"]), "type": "private"},
+                "text": form["text"],
+            }
+        return web.json_response({"ok": True, "result": result})
+
+
+async def test_run_long_polls_a_bot_api_server(tmp_path: Path) -> None:
+    api = FakeBotApi()
+    app = web.Application()
+    app.router.add_post("/bot{token}/{method}", api.handle)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        cwd=tmp_path,
+        env=_env(tmp_path, BOT_TOKEN="42:TEST", BOT_API_BASE_URL=f"http://127.0.0.1:{port}"),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        await asyncio.wait_for(api.got_message.wait(), 30)
+    finally:
+        proc.send_signal(signal.SIGINT)
+        _, err = await asyncio.wait_for(proc.communicate(), 30)
+        await runner.cleanup()
+    assert api.sent[0]["chat_id"] == "77"
+    assert "Выберите язык" in api.sent[0]["text"]
+    markup = json.loads(api.sent[0]["reply_markup"])
+    assert [b["text"] for b in markup["inline_keyboard"][0]] == ["Русский", "English"]
+    assert "Traceback" not in err.decode()
