@@ -13,6 +13,7 @@ from models import Account, Invite, Organisation, ParentLink, ParentLinkCode, Pe
 from models.enums import Messenger, Role
 from services.audit import record
 from services.errors import Conflict, Forbidden, Invalid, NotFound
+from services.outbox import notify
 
 INVITE_TTL = timedelta(days=14)
 PARENT_CODE_TTL = timedelta(days=3)
@@ -265,6 +266,14 @@ async def link_parent(session: AsyncSession, parent: Person, code: str, now: dat
     )
     if not already:
         session.add(ParentLink(parent_id=parent.id, child_id=child.id))
+        await notify(
+            session,
+            person_id=child.id,
+            kind="notify-parent-linked",
+            dedupe_key=f"parent-linked:{parent.id}:{child.id}",
+            now=now,
+            params={"parent": parent.full_name},
+        )
     await grant_role(session, parent, Role.PARENT, None)
     parent.active_role = Role.PARENT
     await session.flush()

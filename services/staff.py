@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from models import Course, Group, Organisation, Person, RoleGrant
+from models import Course, Group, Organisation, RoleGrant
 from models.enums import Role
 from services.catalogue import GroupInfo, group_infos
 from services.errors import Forbidden
@@ -44,37 +44,26 @@ class OrgOverview:
     coordinators: int
 
 
+async def _holders_per_org(session: AsyncSession, role: Role) -> dict[int | None, int]:
+    rows = await session.execute(
+        select(RoleGrant.organisation_id, func.count(RoleGrant.id))
+        .where(RoleGrant.role == role)
+        .group_by(RoleGrant.organisation_id)
+    )
+    return dict(rows.all())
+
+
 async def network_overview(session: AsyncSession, actor: Actor) -> list[OrgOverview]:
     """Every organisation with its courses, students and coordinators (admin only)."""
     if not actor.has(Role.ADMIN):
         raise Forbidden("error-admins-only")
     courses = dict(
-        (
-            await session.execute(
-                select(Course.provider_org_id, func.count(Course.id)).group_by(
-                    Course.provider_org_id
-                )
-            )
+        await session.execute(
+            select(Course.provider_org_id, func.count(Course.id)).group_by(Course.provider_org_id)
         )
     )
-    students = dict(
-        (
-            await session.execute(
-                select(Person.home_org_id, func.count(Person.id))
-                .where(Person.home_org_id.is_not(None))
-                .group_by(Person.home_org_id)
-            )
-        )
-    )
-    coordinators = dict(
-        (
-            await session.execute(
-                select(RoleGrant.organisation_id, func.count(RoleGrant.id))
-                .where(RoleGrant.role == Role.COORDINATOR)
-                .group_by(RoleGrant.organisation_id)
-            )
-        )
-    )
+    students = await _holders_per_org(session, Role.STUDENT)
+    coordinators = await _holders_per_org(session, Role.COORDINATOR)
     orgs = (await session.scalars(select(Organisation).order_by(Organisation.name))).all()
     return [
         OrgOverview(o, courses.get(o.id, 0), students.get(o.id, 0), coordinators.get(o.id, 0))

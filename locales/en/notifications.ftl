@@ -14,3 +14,4 @@ notify-rejected = ❌ The school rejected the application of { $student } to <b>
 notify-withdrawn = ↩️ The application of { $student } to <b>{ $course }</b> (group { $group }) was withdrawn.
 notify-promoted = 🎉 A seat freed up: { $student } is now enrolled in <b>{ $course }</b> (group { $group }).
 notify-group-confirmed = 🎉 Group { $group } of <b>{ $course }</b> has reached its minimum size and will run.
+notify-parent-linked = 👪 { $parent } is now linked as your parent and will confirm your applications.

@@ -14,3 +14,4 @@ notify-rejected = ❌ Школа отказала в заявлении { $stude
 notify-withdrawn = ↩️ Заявление { $student } на курс <b>{ $course }</b> (группа { $group }) отозвано.
 notify-promoted = 🎉 Освободилось место: { $student } зачислен(а) на курс <b>{ $course }</b> (группа { $group }).
 notify-group-confirmed = 🎉 Группа { $group } курса <b>{ $course }</b> набрала минимальный состав и будет работать.
+notify-parent-linked = 👪 { $parent } привязан(а) как ваш родитель и будет подтверждать ваши заявления.
