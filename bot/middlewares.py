@@ -12,7 +12,6 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.settings import Settings
-from models import Organisation
 from models.enums import Messenger
 from services import people
 from services.clock import Clock
@@ -58,22 +57,18 @@ class ContextMiddleware(BaseMiddleware):
         if user is None or user.is_bot or (chat is not None and chat.type != "private"):
             return None
         session: AsyncSession = data["session"]
-        person = await people.get_or_create_person(
+        who = await people.identify(
             session,
             Messenger.TELEGRAM,
             user.id,
             chat.id if chat else user.id,
             is_network_admin=user.id in self.settings.admin_ids,
         )
-        timezone = person.timezone or self.settings.default_timezone
-        if person.timezone is None and person.home_org_id is not None:
-            org = await session.get(Organisation, person.home_org_id)
-            timezone = org.timezone if org else timezone
-        language = person.language or _guess_language(user, self.settings.default_language)
+        language = who.person.language or _guess_language(user, self.settings.default_language)
         data.update(
-            person=person,
-            actor=await people.load_actor(session, person),
-            tr=self.translator.for_reader(language, timezone),
+            person=who.person,
+            actor=who.actor,
+            tr=self.translator.for_reader(language, who.timezone or self.settings.default_timezone),
             translator=self.translator,
             clock=self.clock,
             settings=self.settings,

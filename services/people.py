@@ -62,44 +62,48 @@ async def load_actor(session: AsyncSession, person: Person) -> Actor:
     return actor_of(person, list(grants))
 
 
-async def person_by_account(
-    session: AsyncSession, messenger: Messenger, user_id: int
-) -> Person | None:
-    return await session.scalar(
-        select(Person)
-        .join(Account, Account.person_id == Person.id)
-        .where(Account.messenger == messenger, Account.user_id == user_id)
-    )
+@dataclass(frozen=True)
+class Identity:
+    """Who wrote to the bot: the person, their roles, and the time zone they live in."""
+
+    person: Person
+    actor: Actor
+    timezone: str | None
 
 
-async def get_or_create_person(
+async def identify(
     session: AsyncSession,
     messenger: Messenger,
     user_id: int,
     chat_id: int,
     *,
     is_network_admin: bool = False,
-) -> Person:
-    """The person behind a messenger account, created on first contact."""
-    person = await person_by_account(session, messenger, user_id)
-    if person is None:
+) -> Identity:
+    """The person behind a messenger account, created on first contact (two queries)."""
+    row = (
+        await session.execute(
+            select(Account, Person, Organisation.timezone)
+            .join(Person, Person.id == Account.person_id)
+            .outerjoin(Organisation, Organisation.id == Person.home_org_id)
+            .where(Account.messenger == messenger, Account.user_id == user_id)
+        )
+    ).first()
+    if row is None:
         person = Person()
         session.add(person)
         await session.flush()
         session.add(
             Account(person_id=person.id, messenger=messenger, user_id=user_id, chat_id=chat_id)
         )
+        org_timezone = None
     else:
-        account = await session.scalar(
-            select(Account).where(Account.messenger == messenger, Account.user_id == user_id)
-        )
-        if account is not None and (account.chat_id != chat_id or account.unreachable_since):
+        account, person, org_timezone = row
+        if account.chat_id != chat_id or account.unreachable_since is not None:
             account.chat_id = chat_id
             account.unreachable_since = None  # they wrote to us, so they can be reached
     if is_network_admin:
         await grant_role(session, person, Role.ADMIN, None)
-    await session.flush()
-    return person
+    return Identity(person, await load_actor(session, person), person.timezone or org_timezone)
 
 
 async def grant_role(session: AsyncSession, person: Person, role: Role, org_id: int | None) -> bool:
