@@ -10,7 +10,7 @@ from tests import factories
 
 
 async def test_full_loop_in_chat(session, session_factory, client_factory, deliverer, telegram):
-    net = await factories.network(session)
+    await factories.network(session)
     await session.commit()
     student = client_factory(101)
     parent = client_factory(102)
@@ -54,4 +54,3 @@ async def test_full_loop_in_chat(session, session_factory, client_factory, deliv
             select(Notification).where(Notification.state != NotificationState.SENT)
         )
         assert pending.all() == []
-
