@@ -11,7 +11,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.menu import Menu
-from handlers.ui import button, keyboard, show
+from handlers.ui import button, keyboard, shorten, show
 from models.enums import CourseFormat, Direction, Role
 from services import catalogue, enrollment, people
 from services.catalogue import CatalogueFilter, CourseCard, GroupInfo
@@ -22,26 +22,25 @@ from services.people import Actor
 from services.schedule import slot_for_reader
 
 router = Router(name="catalogue")
-
-ANY = ""  # "no filter" in callback data; keeps it short
+DESCRIPTION_LIMIT = 1200  # a card must leave room for its groups within one message
 
 
 class View(CallbackData, prefix="cat"):
     """A catalogue list: the filter travels in the button, nothing is kept on the server."""
 
     to: str = "list"  # list | dir | org | day | fmt
-    d: str = ANY
+    d: Direction | None = None
     o: int = 0
     w: int = -1
-    f: str = ANY
+    f: CourseFormat | None = None
     p: int = 0
 
     def criteria(self) -> CatalogueFilter:
         return CatalogueFilter(
-            direction=Direction(self.d) if self.d else None,
+            direction=self.d,
             provider_id=self.o or None,
             weekday=self.w if 0 <= self.w <= 6 else None,
-            format=CourseFormat(self.f) if self.f else None,
+            format=self.f,
         )
 
 
@@ -49,10 +48,10 @@ class CourseView(CallbackData, prefix="crs"):
     """A course card, remembering the list it was opened from."""
 
     id: int
-    d: str = ANY
+    d: Direction | None = None
     o: int = 0
     w: int = -1
-    f: str = ANY
+    f: CourseFormat | None = None
     p: int = 0
 
     def back(self) -> View:
@@ -72,11 +71,14 @@ def _require_student(actor: Actor) -> None:
 def _filter_summary(tr: Text, view: View, providers: dict[int, str]) -> str:
     parts = [
         tr(
-            "cat-filter-direction", value=tr(f"direction-{view.d}") if view.d else tr("cat-any-dir")
+            "cat-filter-direction",
+            value=tr(f"direction-{view.d.value}") if view.d else tr("cat-any-dir"),
         ),
         tr("cat-filter-org", value=providers.get(view.o, "—") if view.o else tr("cat-any-org")),
         tr("cat-filter-day", value=tr.weekday(view.w) if 0 <= view.w <= 6 else tr("cat-any-day")),
-        tr("cat-filter-format", value=tr(f"format-{view.f}") if view.f else tr("cat-any-fmt")),
+        tr(
+            "cat-filter-format", value=tr(f"format-{view.f.value}") if view.f else tr("cat-any-fmt")
+        ),
     ]
     return "\n".join(parts)
 
@@ -179,9 +181,9 @@ async def on_filter_choice(
     if callback_data.to == "dir":
         directions = await catalogue.available_directions(session, actor.grade, today)
         options = [
-            (tr(f"direction-{d.value}"), view.model_copy(update={"d": d.value})) for d in directions
+            (tr(f"direction-{d.value}"), view.model_copy(update={"d": d})) for d in directions
         ]
-        reset = view.model_copy(update={"d": ANY})
+        reset = view.model_copy(update={"d": None})
     elif callback_data.to == "org":
         orgs = await catalogue.available_providers(session, actor.grade, today)
         options = [(o.short_name, view.model_copy(update={"o": o.id})) for o in orgs]
@@ -191,9 +193,9 @@ async def on_filter_choice(
         reset = view.model_copy(update={"w": -1})
     else:
         options = [
-            (tr(f"format-{f.value}"), view.model_copy(update={"f": f.value})) for f in CourseFormat
+            (tr(f"format-{f.value}"), view.model_copy(update={"f": f})) for f in CourseFormat
         ]
-        reset = view.model_copy(update={"f": ANY})
+        reset = view.model_copy(update={"f": None})
     rows = [[button(text, data)] for text, data in options]
     rows.append(
         [
@@ -239,7 +241,7 @@ def course_text(tr: Text, card: CourseCard, today: date) -> Html:
         grade_max=c.grade_max,
         hours=c.hours,
         paid=tr("cat-paid") if c.is_paid else tr("cat-free"),
-        description=c.description or "",
+        description=shorten(c.description, DESCRIPTION_LIMIT),
     )
     groups = [group_lines(tr, card, g, today) for g in card.groups] or [tr("cat-no-groups")]
     return Html("\n\n".join([body, *groups]))
@@ -291,9 +293,7 @@ async def on_apply_ask(
     clock: Clock,
 ) -> None:
     """Say what applying means before the student confirms."""
-    check = await enrollment.check_apply(
-        session, actor, callback_data.group_id, clock.now().astimezone(tr.tz).date()
-    )
+    check = await enrollment.check_apply(session, actor, callback_data.group_id, clock.now())
     lines = [tr("apply-ask", course=check.course.title, code=check.group.code)]
     if check.is_full:
         lines.append(tr("apply-full"))

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.applications import AppAct, AppOpen, line_button, show_application
 from handlers.menu import Menu
-from handlers.ui import button, keyboard, show
+from handlers.ui import button, keyboard, show, typed_text
 from models import Person
 from services import enrollment
 from services.clock import Clock
@@ -86,7 +86,7 @@ async def on_reject_ask(
     )
 
 
-@router.message(RejectReason.reason, F.text)
+@router.message(RejectReason.reason, typed_text)
 async def on_reject_reason(
     message: Message,
     session: AsyncSession,

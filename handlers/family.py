@@ -13,8 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.applications import AppAct, line_button, show_application
 from handlers.menu import Menu, set_commands, show_menu
-from handlers.start import PARENT_PREFIX
-from handlers.ui import button, keyboard, show
+from handlers.start import PARENT_PREFIX, LinkCode
+from handlers.ui import button, keyboard, show, typed_text
 from models import Person
 from models.enums import ApplicationState, Role
 from services import enrollment, people
@@ -24,10 +24,6 @@ from services.i18n import Text
 from services.people import Actor
 
 router = Router(name="family")
-
-
-class LinkChild(StatesGroup):
-    code = State()
 
 
 class DeclineReason(StatesGroup):
@@ -62,11 +58,11 @@ async def on_parent_code(
 @router.callback_query(Menu.filter(F.action == "link"))
 async def on_link_ask(event: Message | CallbackQuery, tr: Text, state: FSMContext) -> None:
     """A parent types the code the child shows them."""
-    await state.set_state(LinkChild.code)
+    await state.set_state(LinkCode.code)
     await show(event, tr("link-ask-code"))
 
 
-@router.message(LinkChild.code, F.text)
+@router.message(LinkCode.code, typed_text)
 async def on_link_code(
     message: Message,
     session: AsyncSession,
@@ -201,7 +197,7 @@ async def on_decline_skip(
     await _decline(query, callback_data.id, "", session, tr, person, actor, state, clock)
 
 
-@router.message(DeclineReason.reason, F.text)
+@router.message(DeclineReason.reason, typed_text)
 async def on_decline_reason(
     message: Message,
     session: AsyncSession,

@@ -7,15 +7,16 @@ from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.menu import Menu, set_commands, show_menu
-from handlers.ui import button, keyboard, show
+from handlers.ui import button, keyboard, show, typed_text
 from models import Person
 from models.enums import Role
 from services import people
 from services.clock import Clock
+from services.errors import DomainError
 from services.i18n import LANGUAGES, Text, Translator
 from services.people import Actor
 
@@ -40,6 +41,12 @@ class PickOrg(CallbackData, prefix="rorg"):
 
 class PickGrade(CallbackData, prefix="rgr"):
     grade: int
+
+
+class LinkCode(StatesGroup):
+    """Waiting for the code a child shows to a parent."""
+
+    code = State()
 
 
 class Registration(StatesGroup):
@@ -114,36 +121,31 @@ async def _continue(
     clock: Clock,
     bot: Bot,
 ) -> None:
+    """After the language: act on a deep link if one came, else register or show the menu."""
     payload = (await state.get_data()).get("payload", "")
     await state.update_data(payload="")
-    if payload.startswith(INVITE_PREFIX):
-        invite = await people.accept_invite(
-            session, person, payload.removeprefix(INVITE_PREFIX), clock.now()
-        )
+    refused = False
+    try:
+        if payload.startswith(INVITE_PREFIX):
+            await _accept_invite(event, session, tr, person, state, clock, bot, payload)
+            return
+        if payload.startswith(PARENT_PREFIX):
+            code = payload.removeprefix(PARENT_PREFIX)
+            if not person.full_name:
+                await state.update_data(parent_code=code)
+                await state.set_state(Registration.parent_name)
+                await show(event, tr("register-parent-ask-name"))
+                return
+            await _link(event, session, tr, person, clock, bot, code)
+            return
+    except DomainError as error:
+        # The deep link was refused before anything was written; the language choice stays.
+        await show(event, tr.render(error.key, error.params))
         actor = await people.load_actor(session, person)
-        await set_commands(bot, event.from_user.id, tr, person.active_role)
-        await show(event, tr("invite-accepted", role=tr(f"role-{invite.role.value}")))
-        if not person.full_name:
-            await state.set_state(Registration.staff_name)
-            await _ask(event, tr("register-ask-name"))
-            return
-        await show_menu_new(event, session, tr, person, actor)
-        return
-    if payload.startswith(PARENT_PREFIX):
-        await state.update_data(parent_code=payload.removeprefix(PARENT_PREFIX))
-        if not person.full_name:
-            await state.set_state(Registration.parent_name)
-            await show(event, tr("register-parent-ask-name"))
-            return
-        child = await people.link_parent(
-            session, person, payload.removeprefix(PARENT_PREFIX), clock.now()
-        )
-        await set_commands(bot, event.from_user.id, tr, person.active_role)
-        await show(event, tr("link-done", child=child.full_name))
-        await show_menu_new(event, session, tr, person, await people.load_actor(session, person))
-        return
+        refused = True
+    # After a refusal shown in place, the next screen goes below it so both stay readable.
     if not actor.role_set:
-        await show(
+        await (show_new if refused else show)(
             event,
             tr("start-choose-role"),
             keyboard(
@@ -152,7 +154,44 @@ async def _continue(
             ),
         )
         return
-    await show_menu(event, session, tr, person, actor)
+    await (show_menu_new if refused else show_menu)(event, session, tr, person, actor)
+
+
+async def _accept_invite(
+    event: Message | CallbackQuery,
+    session: AsyncSession,
+    tr: Text,
+    person: Person,
+    state: FSMContext,
+    clock: Clock,
+    bot: Bot,
+    payload: str,
+) -> None:
+    invite = await people.accept_invite(
+        session, person, payload.removeprefix(INVITE_PREFIX), clock.now()
+    )
+    await set_commands(bot, event.from_user.id, tr, person.active_role)
+    await show(event, tr("invite-accepted", role=tr(f"role-{invite.role.value}")))
+    if not person.full_name:
+        await state.set_state(Registration.staff_name)
+        await _ask(event, tr("register-ask-name"))
+        return
+    await show_menu_new(event, session, tr, person, await people.load_actor(session, person))
+
+
+async def _link(
+    event: Message | CallbackQuery,
+    session: AsyncSession,
+    tr: Text,
+    person: Person,
+    clock: Clock,
+    bot: Bot,
+    code: str,
+) -> None:
+    child = await people.link_parent(session, person, code, clock.now())
+    await set_commands(bot, event.from_user.id, tr, person.active_role)
+    await show(event, tr("link-done", child=child.full_name))
+    await show_menu_new(event, session, tr, person, await people.load_actor(session, person))
 
 
 async def _ask(event: Message | CallbackQuery, text: str) -> None:
@@ -163,11 +202,25 @@ async def _ask(event: Message | CallbackQuery, text: str) -> None:
         await show(event, text)
 
 
+def _message_of(event: Message | CallbackQuery) -> Message | None:
+    message = event.message if isinstance(event, CallbackQuery) else event
+    return message if isinstance(message, Message) else None
+
+
+async def show_new(
+    event: Message | CallbackQuery, text: str, markup: InlineKeyboardMarkup | None = None
+) -> None:
+    """A screen in a new message below what was just said (which stays readable)."""
+    message = _message_of(event)
+    if message is not None:
+        await message.answer(text, reply_markup=markup)
+
+
 async def show_menu_new(
     event: Message | CallbackQuery, session: AsyncSession, tr: Text, person: Person, actor: Actor
 ) -> None:
-    message = event.message if isinstance(event, CallbackQuery) else event
-    if isinstance(message, Message):
+    message = _message_of(event)
+    if message is not None:
         await show_menu(message, session, tr, person, actor)
 
 
@@ -177,9 +230,11 @@ async def on_pick_role(
     callback_data: PickRole,
     session: AsyncSession,
     tr: Text,
+    actor: Actor,
     state: FSMContext,
 ) -> None:
     """Students choose their school and grade; parents give their name."""
+    people.check_can_register(actor, callback_data.role)
     if callback_data.role == Role.STUDENT:
         orgs = await people.organisations(session)
         rows = [[button(org.short_name, PickOrg(org_id=org.id))] for org in orgs]
@@ -209,7 +264,7 @@ async def on_pick_grade(
     await show(query, tr("register-ask-name"))
 
 
-@router.message(Registration.student_name, F.text)
+@router.message(Registration.student_name, typed_text)
 async def on_student_name(
     message: Message,
     session: AsyncSession,
@@ -232,7 +287,7 @@ async def on_student_name(
     await show_menu(message, session, tr, person, actor)
 
 
-@router.message(Registration.parent_name, F.text)
+@router.message(Registration.parent_name, typed_text)
 async def on_parent_name(
     message: Message,
     session: AsyncSession,
@@ -247,15 +302,19 @@ async def on_parent_name(
     await people.register_parent(session, person, name=message.text or "")
     await state.clear()
     await set_commands(bot, message.chat.id, tr, person.active_role)
-    if code:
-        child = await people.link_parent(session, person, code, clock.now())
-        await message.answer(tr("link-done", child=child.full_name))
-    else:
+    if not code:
         await message.answer(tr("register-parent-done"))
-    await show_menu(message, session, tr, person, await people.load_actor(session, person))
+        await show_menu(message, session, tr, person, await people.load_actor(session, person))
+        return
+    try:
+        await _link(message, session, tr, person, clock, bot, code)
+    except DomainError as error:
+        # Registered all the same; the code can be typed again.
+        await state.set_state(LinkCode.code)
+        await message.answer(tr.render(error.key, error.params) + "\n\n" + tr("link-ask-code"))
 
 
-@router.message(Registration.staff_name, F.text)
+@router.message(Registration.staff_name, typed_text)
 async def on_staff_name(
     message: Message, session: AsyncSession, tr: Text, person: Person, state: FSMContext
 ) -> None:

@@ -45,3 +45,16 @@ async def show(
         await event.answer(text, reply_markup=markup)
     elif event.bot is not None:  # the pressed message is too old to edit: send a new one
         await event.bot.send_message(event.from_user.id, text, reply_markup=markup)
+
+
+async def typed_text(message: Message) -> bool:
+    """Text a person typed as an answer: commands are not answers, they go to their handlers."""
+    return bool(message.text) and not message.text.startswith("/")  # type: ignore[union-attr]
+
+
+def shorten(text: str, limit: int) -> str:
+    """Cut free text (a description) at a word boundary so a screen stays readable."""
+    if len(text) <= limit:
+        return text
+    cut = text.rfind(" ", 0, limit - 1)
+    return text[: cut if cut > limit // 2 else limit - 1].rstrip() + "…"

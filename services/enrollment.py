@@ -8,8 +8,9 @@ notifications it causes in the same transaction.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -67,9 +68,12 @@ async def _enrolled(session: AsyncSession, group_id: int) -> int:
 
 
 async def check_apply(
-    session: AsyncSession, actor: Actor, group_id: int, today: date
+    session: AsyncSession, actor: Actor, group_id: int, now: datetime
 ) -> ApplyCheck:
-    """Refuse an application that cannot be made; otherwise say what the student will get."""
+    """Refuse an application that cannot be made; otherwise say what the student will get.
+
+    A group's dates are days of the provider's calendar, so "today" is taken there.
+    """
     if not actor.has(Role.STUDENT) or actor.grade is None:
         raise Forbidden("error-students-only")
     group = await session.scalar(
@@ -77,6 +81,9 @@ async def check_apply(
     )
     if group is None:
         raise NotFound("error-not-found")
+    provider = await session.get(Organisation, group.course.provider_org_id)
+    assert provider is not None  # a foreign key guarantees it
+    today = now.astimezone(ZoneInfo(provider.timezone)).date()
     if group.cancelled_at is not None or group.end_date < today:
         raise Conflict("error-group-closed")
     course = group.course
@@ -316,7 +323,7 @@ def _clean_reason(reason: str, *, required: bool) -> str:
 
 async def apply(session: AsyncSession, actor: Actor, group_id: int, now: datetime) -> Application:
     """A student applies to a group; the application waits for a parent's consent."""
-    check = await check_apply(session, actor, group_id, now.date())
+    check = await check_apply(session, actor, group_id, now)
     student = await session.get(Person, actor.person_id)
     assert student is not None
     app = Application(

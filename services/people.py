@@ -146,10 +146,19 @@ async def organisations(session: AsyncSession) -> list[Organisation]:
     return list((await session.scalars(select(Organisation).order_by(Organisation.name))).all())
 
 
+def check_can_register(actor: Actor, role: Role) -> None:
+    """Students and parents register once; staff roles come only by invite."""
+    if role not in SELF_SERVICE_ROLES:
+        raise Forbidden("error-bad-choice")
+    if actor.has(role):
+        raise Conflict("error-already-registered")
+
+
 async def register_student(
     session: AsyncSession, person: Person, *, org_id: int, grade: int, name: str
 ) -> None:
     """Make a person a student of a home organisation and grade."""
+    check_can_register(await load_actor(session, person), Role.STUDENT)
     if await session.get(Organisation, org_id) is None:
         raise NotFound("error-not-found")
     if not 1 <= grade <= 11:
@@ -162,6 +171,7 @@ async def register_student(
 
 
 async def register_parent(session: AsyncSession, person: Person, *, name: str) -> None:
+    check_can_register(await load_actor(session, person), Role.PARENT)
     person.full_name = clean_name(name)
     await grant_role(session, person, Role.PARENT, None)
     person.active_role = Role.PARENT

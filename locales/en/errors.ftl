@@ -30,3 +30,4 @@ error-invite-unknown = This invite link is not valid.
 error-invite-used = This invite has already been used by someone else.
 error-invite-expired = This invite has expired. Ask the network admin for a new one.
 error-invite-needs-org = Teachers and coordinators are invited to an organisation.
+error-already-registered = You are already registered in this role. Open the menu: /menu
