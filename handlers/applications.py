@@ -172,8 +172,15 @@ async def on_open(
 
 
 @router.callback_query(AppAct.filter(F.action == "withdraw_ask"))
-async def on_withdraw_ask(query: CallbackQuery, callback_data: AppAct, tr: Text) -> None:
+async def on_withdraw_ask(
+    query: CallbackQuery,
+    callback_data: AppAct,
+    session: AsyncSession,
+    tr: Text,
+    actor: Actor,
+) -> None:
     """Withdrawing cannot be undone: ask once more."""
+    await enrollment.require_action(session, actor, callback_data.id, enrollment.Action.WITHDRAW)
     await show(
         query,
         tr("withdraw-ask"),

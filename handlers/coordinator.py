@@ -15,7 +15,6 @@ from handlers.ui import button, keyboard, show, typed_text
 from models import Person
 from services import enrollment
 from services.clock import Clock
-from services.errors import Forbidden
 from services.i18n import Text
 from services.people import Actor
 
@@ -72,11 +71,7 @@ async def on_reject_ask(
     state: FSMContext,
 ) -> None:
     """A rejection needs a reason the family will read."""
-    line, _ = await enrollment.application_detail(session, actor, callback_data.id)
-    if enrollment.Action.REJECT not in await enrollment.allowed_actions(
-        session, actor, line.application
-    ):
-        raise Forbidden("error-not-your-student")
+    await enrollment.require_action(session, actor, callback_data.id, enrollment.Action.REJECT)
     await state.set_state(RejectReason.reason)
     await state.update_data(application_id=callback_data.id)
     await show(

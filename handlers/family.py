@@ -148,11 +148,7 @@ async def on_decline_ask(
     state: FSMContext,
 ) -> None:
     """Ask for an optional reason before declining."""
-    line, _ = await enrollment.application_detail(session, actor, callback_data.id)
-    if enrollment.Action.DECLINE not in await enrollment.allowed_actions(
-        session, actor, line.application
-    ):
-        raise Forbidden("error-not-your-child")
+    await enrollment.require_action(session, actor, callback_data.id, enrollment.Action.DECLINE)
     await state.set_state(DeclineReason.reason)
     await state.update_data(application_id=callback_data.id)
     await show(

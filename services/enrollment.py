@@ -221,6 +221,37 @@ async def allowed_actions(session: AsyncSession, actor: Actor, app: Application)
     return actions
 
 
+# The states in which each action applies, and what to say to someone it is not for.
+_ACTION_STATES = {
+    Action.WITHDRAW: ACTIVE_APPLICATION_STATES,
+    Action.CONFIRM: frozenset({S.AWAITING_PARENT}),
+    Action.DECLINE: frozenset({S.AWAITING_PARENT}),
+    Action.APPROVE: frozenset({S.AWAITING_SCHOOL}),
+    Action.REJECT: frozenset({S.AWAITING_SCHOOL}),
+}
+_NOT_YOURS = {
+    Action.WITHDRAW: "error-not-your-child",
+    Action.CONFIRM: "error-not-your-child",
+    Action.DECLINE: "error-not-your-child",
+    Action.APPROVE: "error-not-your-student",
+    Action.REJECT: "error-not-your-student",
+}
+
+
+async def require_action(
+    session: AsyncSession, actor: Actor, application_id: int, action: str
+) -> Application:
+    """Check, before asking for more input, that this person may do `action` now."""
+    app = await session.get(Application, application_id)
+    if app is None or not await _may_view(session, actor, app):
+        raise NotFound("error-not-found")
+    if action in await allowed_actions(session, actor, app):
+        return app
+    if app.state not in _ACTION_STATES[action]:
+        _expect(app, *_ACTION_STATES[action])
+    raise Forbidden(_NOT_YOURS[action])
+
+
 # --- changing ------------------------------------------------------------------------------
 
 
