@@ -10,6 +10,7 @@ from aiogram import Bot
 
 from bot.delivery import Deliverer
 from bot.factory import create_bot, create_dispatcher
+from bot.scheduler import Jobs, create_scheduler
 from bot.senders import TelegramSender
 from bot.settings import Settings
 from models.db import create_engine, create_session_factory
@@ -42,10 +43,13 @@ async def run_polling(
         settings.default_timezone,
     )
     delivery = asyncio.create_task(deliverer.run_forever(settings.delivery_interval_seconds))
+    scheduler = create_scheduler(Jobs(session_factory, settings, clock), settings.default_timezone)
+    scheduler.start()
     try:
         await bot.delete_webhook(drop_pending_updates=False)
         await dp.start_polling(bot, handle_signals=True)
     finally:
+        scheduler.shutdown(wait=False)
         delivery.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await delivery

@@ -33,6 +33,7 @@ from models import (
     WeeklySlot,
 )
 from models.enums import ApplicationState, CourseFormat, Direction, OrgKind, Role
+from services.lessons import generate_lessons
 
 __all__ = [
     "DEMO_ADMIN_NAME",
@@ -620,6 +621,8 @@ async def load_demo_data(session: AsyncSession, now: datetime) -> DemoSummary:
     b = _Builder(session, now)
     today = now.astimezone(ZoneInfo(NETWORK_TZ)).date()
     start, end = demo_term(today)
+    # The demo students took their seats before the term began.
+    enrolled_on = datetime.combine(start - timedelta(days=3), time(12, 0), UTC)
 
     # Organisations.
     orgs: dict[str, Organisation] = {}
@@ -693,21 +696,7 @@ async def load_demo_data(session: AsyncSession, now: datetime) -> DemoSummary:
         ]
         session.add_all(slots)
         group_slots[g.code] = slots
-        zone = ZoneInfo(orgs[course_specs[g.course].org].timezone)
-        day = start
-        while day <= end:
-            for slot in slots:
-                if slot.weekday == day.weekday():
-                    session.add(
-                        Lesson(
-                            group_id=group.id,
-                            starts_at=_utc(day, slot.start_time, zone),
-                            ends_at=_utc(day, slot.end_time, zone),
-                            place=g.place,
-                            updated_at=now,
-                        )
-                    )
-            day += timedelta(days=1)
+        await generate_lessons(session, group, slots, orgs[course_specs[g.course].org].timezone)
     await session.flush()
 
     # The named students and their parents (no applications).
@@ -763,8 +752,9 @@ async def load_demo_data(session: AsyncSession, now: datetime) -> DemoSummary:
                     student_id=p.id,
                     group_id=groups[g.code].id,
                     state=ApplicationState.ENROLLED,
-                    created_at=now,
-                    updated_at=now,
+                    created_at=enrolled_on,
+                    updated_at=enrolled_on,
+                    enrolled_at=enrolled_on,
                 )
             )
         if g.enrolled >= groups[g.code].min_size:
@@ -778,7 +768,7 @@ async def load_demo_data(session: AsyncSession, now: datetime) -> DemoSummary:
             to_state=ApplicationState.ENROLLED,
             actor_id=None,
             actor_role=None,
-            created_at=now,
+            created_at=enrolled_on,
         )
         for app in applications
     )

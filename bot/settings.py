@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import time
 from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -26,6 +27,7 @@ class Settings(BaseSettings):
     admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
     bot_api_base_url: str | None = None
     delivery_interval_seconds: float = Field(default=1.0, gt=0)
+    absence_digest_time: time = time(18, 0)
     log_level: str = "INFO"
 
     @field_validator("bot_token")

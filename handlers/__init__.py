@@ -11,12 +11,25 @@ from handlers import (
     fallback,
     family,
     menu,
+    schedule,
     staff,
     start,
+    teaching,
 )
 
 # Order matters: flows with states and specific filters first, the catch-all last.
-FLOWS = (start, menu, catalogue, applications, family, coordinator, staff, fallback)
+FLOWS = (
+    start,
+    menu,
+    catalogue,
+    applications,
+    family,
+    coordinator,
+    teaching,
+    schedule,
+    staff,
+    fallback,
+)
 
 
 def build_router() -> Router:

@@ -129,6 +129,10 @@ async def show_application(
         rows.append([button(tr("btn-withdraw"), AppAct(id=app.id, action="withdraw_ask"))])
     rows.append([button(tr("btn-back"), _back_for(person))])
     text = application_text(tr, line, events)
+    if Act.APPROVE in allowed:
+        clashing = await enrollment.clashes(session, app.student_id, app.group_id)
+        if clashing:
+            text = Html(text + "\n\n" + tr("review-clash", courses=", ".join(clashing)))
     if Act.CONFIRM in allowed:
         text = Html(text + "\n\n" + tr("consent-application", version=enrollment.CONSENT_VERSION))
     if notice:

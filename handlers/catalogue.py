@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from handlers.menu import Menu
 from handlers.ui import button, keyboard, shorten, show
 from models.enums import CourseFormat, Direction, Role
-from services import catalogue, enrollment, people
+from services import catalogue, enrollment, network, people
 from services.catalogue import CatalogueFilter, CourseCard, GroupInfo
 from services.clock import Clock
 from services.errors import Forbidden
@@ -190,6 +190,10 @@ async def on_filter_choice(
         reset = view.model_copy(update={"o": 0})
     elif callback_data.to == "day":
         options = [(tr.weekday(d), view.model_copy(update={"w": d})) for d in range(7)]
+        profile = await network.profile_weekday(session)
+        if profile is not None:
+            label = tr("cat-profile-day", day=tr.weekday(profile))
+            options.insert(0, (label, view.model_copy(update={"w": profile})))
         reset = view.model_copy(update={"w": -1})
     else:
         options = [
@@ -297,6 +301,8 @@ async def on_apply_ask(
     lines = [tr("apply-ask", course=check.course.title, code=check.group.code)]
     if check.is_full:
         lines.append(tr("apply-full"))
+    if check.clashes:
+        lines.append(tr("apply-clash", courses=", ".join(check.clashes)))
     lines.append(tr("apply-how"))
     await show(query, "\n\n".join(lines), _apply_keyboard(tr, check.group.id))
 

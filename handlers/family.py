@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.applications import AppAct, line_button, show_application
 from handlers.menu import Menu, set_commands, show_menu
+from handlers.schedule import ChildView
 from handlers.start import PARENT_PREFIX, LinkCode
 from handlers.ui import button, keyboard, show, typed_text
 from models import Person
@@ -112,6 +113,16 @@ async def on_children(
         ]
     )
     rows = [[line_button(tr, line, with_student=True)] for line in lines[:30]]
+    rows += [
+        [
+            button(
+                tr("btn-child-schedule", name=child.full_name),
+                ChildView(id=child.id, what="schedule"),
+            ),
+            button(tr("btn-child-attendance"), ChildView(id=child.id, what="attendance")),
+        ]
+        for child in children[:10]
+    ]
     rows.append(
         [
             button(tr("btn-link-child"), Menu(action="link")),

@@ -27,11 +27,11 @@ router = Router(name="menu")
 # Commands shown in Telegram's menu for each role, in this order; /start, /menu, /help and
 # /language are everyone's.
 ROLE_COMMANDS: dict[Role, tuple[str, ...]] = {
-    Role.STUDENT: ("catalogue", "applications", "parent"),
+    Role.STUDENT: ("catalogue", "schedule", "applications", "attendance", "calendar", "parent"),
     Role.PARENT: ("children", "link"),
-    Role.TEACHER: ("groups",),
+    Role.TEACHER: ("today", "week", "groups"),
     Role.COORDINATOR: ("review",),
-    Role.ADMIN: ("network", "invite"),
+    Role.ADMIN: ("network", "invite", "profileday"),
 }
 COMMON_COMMANDS = ("menu", "help", "role", "language")
 
@@ -53,6 +53,10 @@ def menu_keyboard(tr: Text, actor: Actor, role: Role | None) -> InlineKeyboardMa
     if role == Role.STUDENT:
         rows += [
             [button(tr("btn-catalogue"), Menu(action="catalogue"))],
+            [
+                button(tr("btn-schedule"), Menu(action="schedule")),
+                button(tr("btn-attendance-stats"), Menu(action="attendance")),
+            ],
             [button(tr("btn-my-applications"), Menu(action="applications"))],
             [button(tr("btn-link-parent"), Menu(action="parent"))],
         ]
@@ -64,11 +68,18 @@ def menu_keyboard(tr: Text, actor: Actor, role: Role | None) -> InlineKeyboardMa
     elif role == Role.COORDINATOR:
         rows += [[button(tr("btn-review"), Menu(action="review"))]]
     elif role == Role.TEACHER:
-        rows += [[button(tr("btn-my-groups"), Menu(action="groups"))]]
+        rows += [
+            [
+                button(tr("btn-today"), Menu(action="today")),
+                button(tr("btn-week"), Menu(action="week")),
+            ],
+            [button(tr("btn-my-groups"), Menu(action="groups"))],
+        ]
     elif role == Role.ADMIN:
         rows += [
             [button(tr("btn-network"), Menu(action="network"))],
             [button(tr("btn-invite"), Menu(action="invite"))],
+            [button(tr("btn-profile-day"), Menu(action="profileday"))],
         ]
     extra = [button(tr("btn-language"), Menu(action="language"))]
     if len(actor.role_set) > 1:

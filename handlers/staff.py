@@ -11,9 +11,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.menu import Menu
 from handlers.start import INVITE_PREFIX
+from handlers.teaching import GroupAct
 from handlers.ui import button, keyboard, show
 from models.enums import Role
-from services import people, staff
+from services import network, people, staff
 from services.clock import Clock
 from services.errors import Forbidden
 from services.i18n import Html, Text
@@ -50,7 +51,18 @@ async def on_groups(
         for g in groups
     ]
     text = "\n\n".join([tr("groups-title", count=len(groups)), *lines])
-    await show(event, text, keyboard([button(tr("btn-menu"), Menu(action="home"))]))
+    rows = [
+        [
+            button(tr("btn-write-to", code=g.info.code), GroupAct(id=g.info.id, action="write")),
+            button(tr("btn-extra-lesson", code=g.info.code), GroupAct(id=g.info.id, action="add")),
+        ]
+        for g in groups[:40]
+    ]
+    rows.append(
+        [button(tr("btn-today"), Menu(action="today")), button(tr("btn-week"), Menu(action="week"))]
+    )
+    rows.append([button(tr("btn-menu"), Menu(action="home"))])
+    await show(event, text, keyboard(*rows))
 
 
 @router.message(Command("network"))
@@ -151,3 +163,38 @@ async def _issue(
         ),
         keyboard([button(tr("btn-menu"), Menu(action="home"))]),
     )
+
+
+class ProfileDay(CallbackData, prefix="pday"):
+    weekday: int  # -1 clears it
+
+
+@router.message(Command("profileday"))
+@router.callback_query(Menu.filter(F.action == "profileday"))
+async def on_profile_day(
+    event: Message | CallbackQuery, session: AsyncSession, tr: Text, actor: Actor
+) -> None:
+    """The network's common profile day, which the catalogue can filter by."""
+    _require_admin(actor)
+    current = await network.profile_weekday(session)
+    value = tr.weekday(current) if current is not None else tr("profile-day-none")
+    days = [button(tr.weekday(d, short=True), ProfileDay(weekday=d)) for d in range(7)]
+    await show(
+        event,
+        tr("profile-day-title", day=value),
+        keyboard(
+            days[:4],
+            days[4:],
+            [button(tr("btn-profile-day-clear"), ProfileDay(weekday=-1))],
+            [button(tr("btn-menu"), Menu(action="home"))],
+        ),
+    )
+
+
+@router.callback_query(ProfileDay.filter())
+async def on_profile_day_set(
+    query: CallbackQuery, callback_data: ProfileDay, session: AsyncSession, tr: Text, actor: Actor
+) -> None:
+    weekday = callback_data.weekday if callback_data.weekday >= 0 else None
+    await network.set_profile_weekday(session, actor, weekday)
+    await on_profile_day(query, session, tr, actor)

@@ -3,8 +3,9 @@
 from models.attendance import AttendanceMark
 from models.audit import AuditRecord
 from models.base import Base
-from models.catalogue import Course, Group, Lesson, WeeklySlot
+from models.catalogue import Course, Group, GroupMessage, Lesson, LessonEvent, WeeklySlot
 from models.enrollment import Application, ApplicationEvent
+from models.network import Holiday, NetworkSettings
 from models.organisation import Organisation
 from models.outbox import Notification
 from models.people import Account, Invite, ParentLink, ParentLinkCode, Person, RoleGrant
@@ -18,8 +19,12 @@ __all__ = [
     "Base",
     "Course",
     "Group",
+    "GroupMessage",
+    "Holiday",
     "Invite",
     "Lesson",
+    "LessonEvent",
+    "NetworkSettings",
     "Notification",
     "Organisation",
     "ParentLink",

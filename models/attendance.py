@@ -21,3 +21,5 @@ class AttendanceMark(Base):
     status: Mapped[AttendanceStatus] = mapped_column(str_enum(AttendanceStatus))
     marked_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
     marked_at: Mapped[datetime]
+    # How many times this mark has turned to "absent": each turn tells the parents once.
+    absences: Mapped[int] = mapped_column(default=0)

@@ -102,5 +102,39 @@ class Lesson(Base):
         str_enum(LessonStatus), default=LessonStatus.SCHEDULED
     )
     reason: Mapped[str] = mapped_column(String(500), default="")
+    # Where a moved lesson was first planned; a one-off lesson added by hand is "extra".
+    original_starts_at: Mapped[datetime | None]
+    is_extra: Mapped[bool] = mapped_column(default=False)
+    # Calendar revision: grows with every change, so calendar apps replace their copy.
     sequence: Mapped[int] = mapped_column(default=0)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class LessonEvent(Base):
+    """One change of a lesson: added, cancelled or moved, by whom and why."""
+
+    __tablename__ = "lesson_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lesson_id: Mapped[int] = mapped_column(ForeignKey("lessons.id", ondelete="CASCADE"), index=True)
+    action: Mapped[str] = mapped_column(String(16))
+    old_starts_at: Mapped[datetime | None]
+    new_starts_at: Mapped[datetime | None]
+    old_place: Mapped[str] = mapped_column(String(200), default="")
+    new_place: Mapped[str] = mapped_column(String(200), default="")
+    reason: Mapped[str] = mapped_column(String(500), default="")
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime]
+
+
+class GroupMessage(Base):
+    """A message a teacher wrote to a group."""
+
+    __tablename__ = "group_messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    text: Mapped[str] = mapped_column(Text)
+    include_parents: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime]

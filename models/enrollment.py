@@ -34,6 +34,8 @@ class Application(Base):
     reason: Mapped[str] = mapped_column(String(500), default="")
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+    # When the student got the seat: lessons before it are not theirs to be marked absent at.
+    enrolled_at: Mapped[datetime | None]
 
     events: Mapped[list[ApplicationEvent]] = relationship(
         lazy="raise", order_by="ApplicationEvent.id", cascade="all, delete-orphan"

@@ -24,6 +24,7 @@ from services.audit import record
 from services.errors import Conflict, Forbidden, Invalid, NotFound
 from services.outbox import notify_many
 from services.people import Actor
+from services.schedule import slots_overlap
 
 S = ApplicationState
 # Version of the consent text (`consent-application` in locales/) a parent agrees to.
@@ -38,6 +39,7 @@ class ApplyCheck:
     group: Group
     course: Course
     enrolled: int
+    clashes: list[str]
 
     @property
     def is_full(self) -> bool:
@@ -91,7 +93,48 @@ async def check_apply(
         raise Forbidden("error-grade", min=course.grade_min, max=course.grade_max)
     if await _active_application(session, actor.person_id, group_id) is not None:
         raise Conflict("error-already-applied")
-    return ApplyCheck(group=group, course=course, enrolled=await _enrolled(session, group_id))
+    return ApplyCheck(
+        group=group,
+        course=course,
+        enrolled=await _enrolled(session, group_id),
+        clashes=await clashes(session, actor.person_id, group_id),
+    )
+
+
+async def clashes(session: AsyncSession, student_id: int, group_id: int) -> list[str]:
+    """Courses the student is enrolled in whose weekly slots overlap this group's."""
+    rows = await session.execute(
+        select(Group, Course.title, Organisation.timezone)
+        .join(Course, Course.id == Group.course_id)
+        .join(Organisation, Organisation.id == Course.provider_org_id)
+        .where(
+            (Group.id == group_id)
+            | Group.id.in_(
+                select(Application.group_id).where(
+                    Application.student_id == student_id,
+                    Application.state == S.ENROLLED,
+                    Application.group_id != group_id,
+                )
+            )
+        )
+        .options(selectinload(Group.slots))
+    )
+    groups = {g.id: (g, title, tz) for g, title, tz in rows.all()}
+    if group_id not in groups:
+        return []
+    wanted, _, wanted_tz = groups.pop(group_id)
+    found = []
+    for other, title, other_tz in groups.values():
+        first, last = max(wanted.start_date, other.start_date), min(wanted.end_date, other.end_date)
+        if first > last:
+            continue
+        if any(
+            slots_overlap(a, wanted_tz, b, other_tz, first)
+            for a in wanted.slots
+            for b in other.slots
+        ):
+            found.append(title)
+    return sorted(found)
 
 
 async def _active_application(
@@ -303,6 +346,8 @@ async def _move(
     )
     app.state = to
     app.updated_at = now
+    if to == S.ENROLLED:
+        app.enrolled_at = now
     if reason:
         app.reason = reason
     session.add(event)

@@ -23,11 +23,12 @@ from aiogram.methods import (
     EditMessageReplyMarkup,
     EditMessageText,
     GetMe,
+    SendDocument,
     SendMessage,
     SetMyCommands,
     TelegramMethod,
 )
-from aiogram.types import InlineKeyboardMarkup
+from aiogram.types import BufferedInputFile, InlineKeyboardMarkup
 
 BOT_ID = 4242
 BOT_USERNAME = "network_test_bot"
@@ -84,6 +85,7 @@ class ChatMessage:
     text: str
     markup: InlineKeyboardMarkup | None
     edits: int = 0
+    document: tuple[str, bytes] | None = None  # file name and content
 
     def buttons(self) -> list[tuple[str, str]]:
         if self.markup is None:
@@ -181,6 +183,33 @@ class FakeTelegram(BaseSession):
             )
             self.chats.setdefault(chat_id, {})[message.message_id] = message
             return 200, self._message_json(message)
+        if isinstance(method, SendDocument):
+            chat_id = int(method.chat_id)
+            if chat_id not in self.known_chats:
+                return 400, "Bad Request: chat not found"
+            document = method.document
+            if not isinstance(document, BufferedInputFile):
+                return 400, "Bad Request: the fake accepts uploaded files only"
+            caption = method.caption or ""
+            if len(caption) > 1024:
+                return 400, "Bad Request: message caption is too long"
+            message = ChatMessage(
+                next(self._ids),
+                chat_id,
+                caption,
+                None,
+                document=(document.filename or "file", document.data),
+            )
+            self.chats.setdefault(chat_id, {})[message.message_id] = message
+            data = self._message_json(message)
+            data["document"] = {
+                "file_id": f"doc{message.message_id}",
+                "file_unique_id": f"u{message.message_id}",
+                "file_name": document.filename,
+            }
+            data.pop("text")
+            data["caption"] = caption
+            return 200, data
         if isinstance(method, EditMessageText | EditMessageReplyMarkup):
             chat_id = int(method.chat_id or 0)
             message = self.chats.get(chat_id, {}).get(method.message_id or 0)

@@ -75,15 +75,18 @@ help-new = Send /start to choose your language and register as a student or a pa
 help-student =
     <b>Student</b>
     /catalogue — courses of every school in the network open to your grade; filter them and apply to a group
+    /schedule — your lessons this week and next, with cancellations and moves; /calendar — as a calendar file
+    /attendance — your attendance per course
     /applications — your applications, their state and history; withdraw one
     /parent — a one-time code for your parent: they confirm each application
 help-parent =
     <b>Parent</b>
-    /children — your children's applications; confirm or decline those waiting for you
+    /children — your children's applications (confirm or decline those waiting for you), their schedules and attendance
     /link — link a child with the code they show you
 help-teacher =
     <b>Teacher</b>
-    /groups — your groups, how many are enrolled and the minimum to run
+    /today, /week — your lessons: attendance in a few taps, cancel or move a lesson
+    /groups — your groups: write to a group, add an extra lesson
 help-coordinator =
     <b>Coordinator</b>
     /review — applications of your school's students confirmed by parents: approve or reject with a reason
@@ -91,6 +94,7 @@ help-admin =
     <b>Network admin</b>
     /network — organisations of the network
     /invite — invite links for teachers, coordinators and admins
+    /profileday — the network's common profile day
 help-common = /menu — main menu · /role — switch role · /language — language
 
 org-kind-school = school
@@ -119,3 +123,9 @@ invite-choose-org = In which organisation?
 invite-created =
     Invite for the role «{ $role }». Send this link to one person; it works once, until { $expires }:
     { $link }
+cmd-today = Today's lessons
+cmd-week = Lessons of the week
+cmd-schedule = My schedule
+cmd-attendance = My attendance
+cmd-calendar = Calendar file
+cmd-profileday = Common profile day

@@ -15,3 +15,18 @@ notify-withdrawn = ↩️ The application of { $student } to <b>{ $course }</b> 
 notify-promoted = 🎉 A seat freed up: { $student } is now enrolled in <b>{ $course }</b> (group { $group }).
 notify-group-confirmed = 🎉 Group { $group } of <b>{ $course }</b> has reached its minimum size and will run.
 notify-parent-linked = 👪 { $parent } is now linked as your parent and will confirm your applications.
+notify-lesson-cancelled = ❌ <b>Lesson cancelled</b>: { $course } ({ $group }), { $when }. Reason: { $reason }
+notify-lesson-moved =
+    🔁 <b>Lesson moved</b>: { $course } ({ $group })
+    from { $old } to <b>{ $new }</b>, { $place }. Reason: { $reason }
+notify-lesson-added = ➕ <b>Extra lesson</b>: { $course } ({ $group }), { $when }, { $place }.
+notify-absent = ❗ { $student } was absent from { $course } on { $when }.
+notify-group-message =
+    ✉️ <b>{ $author }</b> to group { $group } ({ $course }):
+    { $text }
+notify-absence-digest =
+    📋 { $count ->
+        [one] { $count } absence of your students in other organisations today:
+       *[other] { $count } absences of your students in other organisations today:
+    }
+    { $lines }

@@ -15,3 +15,19 @@ notify-withdrawn = ↩️ Заявление { $student } на курс <b>{ $co
 notify-promoted = 🎉 Освободилось место: { $student } зачислен(а) на курс <b>{ $course }</b> (группа { $group }).
 notify-group-confirmed = 🎉 Группа { $group } курса <b>{ $course }</b> набрала минимальный состав и будет работать.
 notify-parent-linked = 👪 { $parent } привязан(а) как ваш родитель и будет подтверждать ваши заявления.
+notify-lesson-cancelled = ❌ <b>Занятие отменено</b>: { $course } ({ $group }), { $when }. Причина: { $reason }
+notify-lesson-moved =
+    🔁 <b>Занятие перенесено</b>: { $course } ({ $group })
+    с { $old } на <b>{ $new }</b>, { $place }. Причина: { $reason }
+notify-lesson-added = ➕ <b>Дополнительное занятие</b>: { $course } ({ $group }), { $when }, { $place }.
+notify-absent = ❗ { $student } не был(а) на занятии «{ $course }» { $when }.
+notify-group-message =
+    ✉️ <b>{ $author }</b> — группе { $group } ({ $course }):
+    { $text }
+notify-absence-digest =
+    📋 { $count ->
+        [one] { $count } пропуск ваших учеников в других организациях сегодня:
+        [few] { $count } пропуска ваших учеников в других организациях сегодня:
+       *[many] { $count } пропусков ваших учеников в других организациях сегодня:
+    }
+    { $lines }

@@ -1,0 +1,100 @@
+"""How a lesson reads on any screen: time in the reader's zone, cancellations and moves shown."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from models import LessonEvent
+from models.enums import LessonStatus
+from services.i18n import Html, Text
+from services.lessons import LessonInfo
+
+STATUS_ICONS = {
+    LessonStatus.SCHEDULED: "🕒",
+    LessonStatus.CANCELLED: "❌",
+    LessonStatus.MOVED: "🔁",
+}
+
+
+def time_range(tr: Text, info: LessonInfo) -> str:
+    start = info.lesson.starts_at.astimezone(tr.tz)
+    end = info.lesson.ends_at.astimezone(tr.tz)
+    return f"{tr.time(start.time())}–{tr.time(end.time())}"
+
+
+def button_label(tr: Text, info: LessonInfo) -> str:
+    start = info.lesson.starts_at.astimezone(tr.tz)
+    return (
+        f"{STATUS_ICONS[info.lesson.status]} {tr.weekday(start.weekday(), short=True)} "
+        f"{tr.time(start.time())} · {info.course.title} ({info.group.code})"
+    )
+
+
+def lesson_line(tr: Text, info: LessonInfo) -> Html:
+    """One line of a schedule, with what changed."""
+    lesson = info.lesson
+    line = tr(
+        "lesson-line",
+        time=time_range(tr, info),
+        course=info.course.title,
+        group=info.group.code,
+        place=lesson.place or info.provider.short_name,
+    )
+    if lesson.status == LessonStatus.CANCELLED:
+        return Html(f"<s>{line}</s>\n    " + tr("lesson-cancelled-note", reason=lesson.reason))
+    if lesson.status == LessonStatus.MOVED and lesson.original_starts_at is not None:
+        note = tr(
+            "lesson-moved-note", old=tr.datetime(lesson.original_starts_at), reason=lesson.reason
+        )
+        return Html(f"{line}\n    {note}")
+    return line
+
+
+def days_schedule(tr: Text, infos: list[LessonInfo], first: date, days: int) -> Html:
+    """Lessons grouped by the reader's days, empty days left out."""
+    by_day: dict[date, list[LessonInfo]] = {}
+    for info in infos:
+        by_day.setdefault(info.lesson.starts_at.astimezone(tr.tz).date(), []).append(info)
+    parts = []
+    for offset in range(days):
+        day = first + timedelta(days=offset)
+        if day in by_day:
+            heading = f"<b>{tr.weekday(day.weekday())}, {tr.date(day)}</b>"
+            parts.append("\n".join([heading, *(lesson_line(tr, i) for i in by_day[day])]))
+    return Html("\n\n".join(parts))
+
+
+def lesson_card(tr: Text, info: LessonInfo, events: list[LessonEvent], enrolled: int) -> Html:
+    lesson = info.lesson
+    lines = [
+        tr(
+            "lesson-card",
+            course=info.course.title,
+            group=info.group.code,
+            provider=info.provider.short_name,
+            when=f"{tr.weekday(lesson.starts_at.astimezone(tr.tz).weekday())}, "
+            f"{tr.datetime(lesson.starts_at)}–{tr.time(lesson.ends_at.astimezone(tr.tz).time())}",
+            place=lesson.place or "—",
+            status=tr(f"lesson-status-{lesson.status.value}"),
+            enrolled=enrolled,
+        )
+    ]
+    if lesson.reason:
+        lines.append(tr("lesson-reason", reason=lesson.reason))
+    if events:
+        lines.append(tr("lesson-history"))
+        lines += [_event_line(tr, event) for event in events]
+    return Html("\n".join(lines))
+
+
+def _event_line(tr: Text, event: LessonEvent) -> Html:
+    return tr(
+        f"lesson-event-{event.action}",
+        at=tr.datetime(event.created_at),
+        old=_when(tr, event.old_starts_at),
+        new=_when(tr, event.new_starts_at),
+    )
+
+
+def _when(tr: Text, moment: datetime | None) -> str:
+    return tr.datetime(moment) if moment else "—"

@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import CheckConstraint, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from models.base import Base
+
+
+class Holiday(Base):
+    """A day without lessons across the network."""
+
+    __tablename__ = "holidays"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(unique=True)
+    name: Mapped[str] = mapped_column(String(120), default="")
+
+
+class NetworkSettings(Base):
+    """Settings of the whole network, kept in one row and changed by the network admin."""
+
+    __tablename__ = "network_settings"
+    __table_args__ = (
+        CheckConstraint("id = 1", name="single_row"),
+        CheckConstraint(
+            "profile_weekday IS NULL OR profile_weekday BETWEEN 0 AND 6", name="profile_weekday"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True, default=1)
+    # The common "profile day" of the network's schools (seeds 001, 6.2), Monday = 0.
+    profile_weekday: Mapped[int | None]

@@ -1,0 +1,445 @@
+"""Lessons: generated from weekly slots, added one-off, cancelled or moved with a reason.
+
+Every change is kept as a LessonEvent and tells, at once and as urgent, everyone it concerns:
+enrolled students, their parents, their home coordinators and the provider's coordinators.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from models import (
+    Application,
+    Course,
+    Group,
+    Holiday,
+    Lesson,
+    LessonEvent,
+    Organisation,
+    ParentLink,
+    Person,
+    RoleGrant,
+    WeeklySlot,
+)
+from models.enums import ApplicationState, LessonStatus, Priority, Role
+from services.errors import Conflict, Forbidden, Invalid, NotFound
+from services.outbox import notify_many
+from services.people import Actor
+
+REASON_MAX = 500
+PLACE_MAX = 200
+
+
+@dataclass(frozen=True)
+class LessonInfo:
+    """A lesson with what every screen about it needs."""
+
+    lesson: Lesson
+    group: Group
+    course: Course
+    provider: Organisation
+
+    @property
+    def timezone(self) -> ZoneInfo:
+        return ZoneInfo(self.provider.timezone)
+
+
+# --- generating -----------------------------------------------------------------------------
+
+
+async def holidays_between(session: AsyncSession, start: date, end: date) -> set[date]:
+    rows = await session.scalars(select(Holiday.day).where(Holiday.day.between(start, end)))
+    return set(rows.all())
+
+
+def slot_times(day: date, slot: WeeklySlot, zone: ZoneInfo) -> tuple[datetime, datetime]:
+    """A slot on a given day of the provider's calendar, as aware datetimes."""
+    return (
+        datetime.combine(day, slot.start_time, zone),
+        datetime.combine(day, slot.end_time, zone),
+    )
+
+
+async def generate_lessons(
+    session: AsyncSession, group: Group, slots: list[WeeklySlot], timezone: str
+) -> int:
+    """Create the group's lessons from its weekly slots, skipping holidays; idempotent."""
+    zone = ZoneInfo(timezone)
+    off = await holidays_between(session, group.start_date, group.end_date)
+    existing = set(
+        (await session.scalars(select(Lesson.starts_at).where(Lesson.group_id == group.id))).all()
+    )
+    created = 0
+    day = group.start_date
+    while day <= group.end_date:
+        if day not in off:
+            for slot in slots:
+                if slot.weekday != day.weekday():
+                    continue
+                starts, ends = slot_times(day, slot, zone)
+                if starts in existing:
+                    continue
+                session.add(
+                    Lesson(group_id=group.id, starts_at=starts, ends_at=ends, place=group.place)
+                )
+                created += 1
+        day += timedelta(days=1)
+    await session.flush()
+    return created
+
+
+# --- reading --------------------------------------------------------------------------------
+
+
+async def lesson_info(session: AsyncSession, lesson_id: int) -> LessonInfo:
+    found = await _infos(session, Lesson.id == lesson_id)
+    if not found:
+        raise NotFound("error-not-found")
+    return found[0]
+
+
+def may_manage(actor: Actor, info: LessonInfo) -> bool:
+    """The group's teacher and the provider's coordinators manage its lessons."""
+    is_teacher = actor.has(Role.TEACHER) and info.group.teacher_id == actor.person_id
+    return is_teacher or actor.has(Role.COORDINATOR, info.provider.id)
+
+
+def require_manager(actor: Actor, info: LessonInfo) -> None:
+    if not may_manage(actor, info):
+        raise Forbidden("error-not-your-lesson")
+
+
+def _with_course(query: Any) -> Any:
+    return (
+        query.join(Group, Group.id == Lesson.group_id)
+        .join(Course, Course.id == Group.course_id)
+        .join(Organisation, Organisation.id == Course.provider_org_id)
+    )
+
+
+async def _infos(session: AsyncSession, *conditions: Any) -> list[LessonInfo]:
+    rows = await session.execute(
+        _with_course(select(Lesson, Group, Course, Organisation))
+        .where(*conditions)
+        .order_by(Lesson.starts_at, Lesson.id)
+    )
+    return [LessonInfo(*row) for row in rows.all()]
+
+
+async def lessons_of_teacher(
+    session: AsyncSession, actor: Actor, start: datetime, end: datetime
+) -> list[LessonInfo]:
+    """The lessons a teacher teaches between two moments."""
+    if not actor.has(Role.TEACHER):
+        raise Forbidden("error-teachers-only")
+    return await _infos(
+        session,
+        Group.teacher_id == actor.person_id,
+        Lesson.starts_at >= start,
+        Lesson.starts_at < end,
+    )
+
+
+async def lessons_of_student(
+    session: AsyncSession, student_id: int, start: datetime, end: datetime
+) -> list[LessonInfo]:
+    """Lessons of the groups a student is enrolled in, cancelled and moved ones included."""
+    groups = select(Application.group_id).where(
+        Application.student_id == student_id, Application.state == ApplicationState.ENROLLED
+    )
+    return await _infos(
+        session, Lesson.group_id.in_(groups), Lesson.starts_at >= start, Lesson.starts_at < end
+    )
+
+
+async def history(session: AsyncSession, lesson_id: int) -> list[LessonEvent]:
+    rows = await session.scalars(
+        select(LessonEvent).where(LessonEvent.lesson_id == lesson_id).order_by(LessonEvent.id)
+    )
+    return list(rows.all())
+
+
+# --- who hears of a change ------------------------------------------------------------------
+
+
+async def enrolled_student_ids(session: AsyncSession, group_id: int) -> list[int]:
+    rows = await session.scalars(
+        select(Application.student_id).where(
+            Application.group_id == group_id, Application.state == ApplicationState.ENROLLED
+        )
+    )
+    return list(rows.all())
+
+
+async def concerned(session: AsyncSession, info: LessonInfo) -> list[int]:
+    """Students, their parents, their home coordinators and the provider's coordinators."""
+    students = await enrolled_student_ids(session, info.group.id)
+    parents = (
+        await session.scalars(select(ParentLink.parent_id).where(ParentLink.child_id.in_(students)))
+    ).all()
+    home_orgs = select(Person.home_org_id).where(Person.id.in_(students))
+    coordinators = (
+        await session.scalars(
+            select(RoleGrant.person_id).where(
+                RoleGrant.role == Role.COORDINATOR,
+                (RoleGrant.organisation_id.in_(home_orgs))
+                | (RoleGrant.organisation_id == info.provider.id),
+            )
+        )
+    ).all()
+    return list(dict.fromkeys([*students, *parents, *coordinators]))
+
+
+async def _tell_everyone(
+    session: AsyncSession,
+    info: LessonInfo,
+    event: LessonEvent,
+    kind: str,
+    now: datetime,
+    **params: Any,
+) -> None:
+    await notify_many(
+        session,
+        await concerned(session, info),
+        kind=kind,
+        key_prefix=f"lesson-event:{event.id}",
+        now=now,
+        params={"course": info.course.title, "group": info.group.code, **params},
+        priority=Priority.URGENT,
+    )
+
+
+# --- changing -------------------------------------------------------------------------------
+
+
+def _clean(text: str, limit: int, *, required: bool, key: str) -> str:
+    cleaned = " ".join(text.split())
+    if required and not cleaned:
+        raise Invalid(key)
+    if len(cleaned) > limit:
+        raise Invalid("error-too-long", max=limit)
+    return cleaned
+
+
+def clean_reason(text: str) -> str:
+    return _clean(text, REASON_MAX, required=True, key="error-reason-required")
+
+
+def clean_place(text: str) -> str:
+    return _clean(text, PLACE_MAX, required=False, key="error-place")
+
+
+async def _load_for_change(session: AsyncSession, actor: Actor, lesson_id: int) -> LessonInfo:
+    info = await lesson_info(session, lesson_id)
+    require_manager(actor, info)
+    if info.lesson.status == LessonStatus.CANCELLED:
+        raise Conflict("error-lesson-cancelled")
+    return info
+
+
+async def cancel_lesson(
+    session: AsyncSession, actor: Actor, lesson_id: int, reason: str, now: datetime
+) -> LessonInfo:
+    """Cancel a lesson that has not yet ended; everyone concerned is told at once."""
+    text = clean_reason(reason)
+    info = await _load_for_change(session, actor, lesson_id)
+    lesson = info.lesson
+    if lesson.ends_at <= now:
+        raise Conflict("error-lesson-past")
+    lesson.status = LessonStatus.CANCELLED
+    lesson.reason = text
+    lesson.sequence += 1
+    lesson.updated_at = now
+    event = LessonEvent(
+        lesson_id=lesson.id,
+        action="cancelled",
+        old_starts_at=lesson.starts_at,
+        old_place=lesson.place,
+        reason=text,
+        actor_id=actor.person_id,
+        created_at=now,
+    )
+    session.add(event)
+    await session.flush()
+    await _tell_everyone(
+        session,
+        info,
+        event,
+        "notify-lesson-cancelled",
+        now,
+        when={"dt": lesson.starts_at.isoformat()},
+        reason=text,
+    )
+    return info
+
+
+async def _clash(
+    session: AsyncSession, info: LessonInfo, starts: datetime, ends: datetime
+) -> Lesson | None:
+    """Another live lesson of the same group or the same teacher overlapping the new time."""
+    same_owner = Lesson.group_id == info.group.id
+    if info.group.teacher_id is not None:
+        taught = select(Group.id).where(Group.teacher_id == info.group.teacher_id)
+        same_owner = same_owner | Lesson.group_id.in_(taught)
+    return await session.scalar(
+        select(Lesson).where(
+            same_owner,
+            Lesson.id != info.lesson.id,
+            Lesson.status != LessonStatus.CANCELLED,
+            Lesson.starts_at < ends,
+            Lesson.ends_at > starts,
+        )
+    )
+
+
+async def move_lesson(
+    session: AsyncSession,
+    actor: Actor,
+    lesson_id: int,
+    *,
+    day: date,
+    start: time,
+    place: str,
+    reason: str,
+    now: datetime,
+) -> LessonInfo:
+    """Move a lesson to another day, time (provider's local time) and place."""
+    text = clean_reason(reason)
+    new_place = clean_place(place)
+    info = await _load_for_change(session, actor, lesson_id)
+    lesson = info.lesson
+    if lesson.ends_at <= now:
+        raise Conflict("error-lesson-past")
+    starts = datetime.combine(day, start, info.timezone)
+    ends = starts + (lesson.ends_at - lesson.starts_at)
+    if starts <= now:
+        raise Invalid("error-move-to-past")
+    if starts == lesson.starts_at and (new_place or lesson.place) == lesson.place:
+        raise Invalid("error-move-same")
+    other = await _clash(session, info, starts, ends)
+    if other is not None:
+        raise Conflict("error-move-clash", when={"dt": other.starts_at.isoformat()})
+    event = LessonEvent(
+        lesson_id=lesson.id,
+        action="moved",
+        old_starts_at=lesson.starts_at,
+        new_starts_at=starts,
+        old_place=lesson.place,
+        new_place=new_place or lesson.place,
+        reason=text,
+        actor_id=actor.person_id,
+        created_at=now,
+    )
+    if lesson.original_starts_at is None:
+        lesson.original_starts_at = lesson.starts_at
+    old_starts = lesson.starts_at
+    lesson.starts_at, lesson.ends_at = starts, ends
+    lesson.place = new_place or lesson.place
+    lesson.status = LessonStatus.MOVED
+    lesson.reason = text
+    lesson.sequence += 1
+    lesson.updated_at = now
+    session.add(event)
+    await session.flush()
+    await _tell_everyone(
+        session,
+        info,
+        event,
+        "notify-lesson-moved",
+        now,
+        old={"dt": old_starts.isoformat()},
+        new={"dt": starts.isoformat()},
+        place=lesson.place or "—",
+        reason=text,
+    )
+    return info
+
+
+async def add_lesson(
+    session: AsyncSession,
+    actor: Actor,
+    group_id: int,
+    *,
+    day: date,
+    start: time,
+    end: time,
+    place: str,
+    now: datetime,
+) -> LessonInfo:
+    """A one-off lesson outside the weekly slots (a make-up, an extra class)."""
+    group = await session.scalar(
+        select(Group).where(Group.id == group_id).options(selectinload(Group.course))
+    )
+    if group is None:
+        raise NotFound("error-not-found")
+    provider = await session.get(Organisation, group.course.provider_org_id)
+    assert provider is not None
+    lesson = Lesson(group_id=group.id, starts_at=now, ends_at=now, place=group.place)
+    info = LessonInfo(lesson, group, group.course, provider)
+    require_manager(actor, info)
+    starts = datetime.combine(day, start, info.timezone)
+    ends = datetime.combine(day, end, info.timezone)
+    if ends <= starts:
+        raise Invalid("error-times")
+    if starts <= now:
+        raise Invalid("error-move-to-past")
+    other = await _clash(session, info, starts, ends)
+    if other is not None:
+        raise Conflict("error-move-clash", when={"dt": other.starts_at.isoformat()})
+    lesson.starts_at, lesson.ends_at = starts, ends
+    lesson.place = clean_place(place) or group.place
+    lesson.is_extra = True
+    lesson.updated_at = now
+    session.add(lesson)
+    await session.flush()
+    event = LessonEvent(
+        lesson_id=lesson.id,
+        action="added",
+        new_starts_at=starts,
+        new_place=lesson.place,
+        actor_id=actor.person_id,
+        created_at=now,
+    )
+    session.add(event)
+    await session.flush()
+    await _tell_everyone(
+        session,
+        info,
+        event,
+        "notify-lesson-added",
+        now,
+        when={"dt": starts.isoformat()},
+        place=lesson.place or "—",
+    )
+    return info
+
+
+def parse_time(text: str) -> time:
+    """A time of day as people type it: 15:30, 15.30, 9:05."""
+    cleaned = text.strip().replace(".", ":").replace(" ", "")
+    hours, sep, minutes = cleaned.partition(":")
+    if not (sep and hours.isdigit() and minutes.isdigit() and len(minutes) == 2):
+        raise Invalid("error-time-format")
+    h, m = int(hours), int(minutes)
+    if not (0 <= h <= 23 and 0 <= m <= 59):
+        raise Invalid("error-time-format")
+    return time(h, m)
+
+
+def parse_time_range(text: str) -> tuple[time, time]:
+    """ "15:00-16:30" (any dash) as two times, the second later."""
+    for dash in ("–", "—", "-"):
+        if dash in text:
+            first, _, second = text.partition(dash)
+            start, end = parse_time(first), parse_time(second)
+            if end <= start:
+                raise Invalid("error-times")
+            return start, end
+    raise Invalid("error-time-range-format")

@@ -1,0 +1,85 @@
+"""A teacher writes to a group: its students, and their parents if the teacher chooses."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from models import Group, GroupMessage, ParentLink, Person
+from models.enums import Role
+from services.errors import Forbidden, Invalid, NotFound
+from services.lessons import enrolled_student_ids
+from services.outbox import notify_many
+from services.people import Actor
+
+MESSAGE_MAX = 3000  # leaves room for the heading within Telegram's 4096
+
+
+async def require_teacher_of(session: AsyncSession, actor: Actor, group_id: int) -> Group:
+    group = await session.scalar(
+        select(Group).where(Group.id == group_id).options(selectinload(Group.course))
+    )
+    if group is None:
+        raise NotFound("error-not-found")
+    is_teacher = actor.has(Role.TEACHER) and group.teacher_id == actor.person_id
+    if not (is_teacher or actor.has(Role.COORDINATOR, group.course.provider_org_id)):
+        raise Forbidden("error-not-your-group")
+    return group
+
+
+def clean_message(text: str) -> str:
+    cleaned = text.strip()
+    if not cleaned:
+        raise Invalid("error-message-empty")
+    if len(cleaned) > MESSAGE_MAX:
+        raise Invalid("error-too-long", max=MESSAGE_MAX)
+    return cleaned
+
+
+async def write_to_group(
+    session: AsyncSession,
+    actor: Actor,
+    group_id: int,
+    text: str,
+    *,
+    include_parents: bool,
+    now: datetime,
+) -> int:
+    """Queue the message for the group's students (and parents); returns the recipients."""
+    group = await require_teacher_of(session, actor, group_id)
+    body = clean_message(text)
+    author = await session.get(Person, actor.person_id)
+    message = GroupMessage(
+        group_id=group.id,
+        author_id=actor.person_id,
+        text=body,
+        include_parents=include_parents,
+        created_at=now,
+    )
+    session.add(message)
+    await session.flush()
+    recipients = await enrolled_student_ids(session, group.id)
+    if include_parents:
+        recipients += (
+            await session.scalars(
+                select(ParentLink.parent_id).where(ParentLink.child_id.in_(recipients))
+            )
+        ).all()
+    recipients = [r for r in dict.fromkeys(recipients) if r != actor.person_id]
+    await notify_many(
+        session,
+        recipients,
+        kind="notify-group-message",
+        key_prefix=f"group-message:{message.id}",
+        now=now,
+        params={
+            "author": author.full_name if author else "",
+            "course": group.course.title,
+            "group": group.code,
+            "text": body,
+        },
+    )
+    return len(recipients)
