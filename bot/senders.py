@@ -17,6 +17,7 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
     TelegramUnauthorizedError,
 )
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 
 @dataclass
@@ -33,17 +34,33 @@ class SendFailed(Exception):
         return self.reason
 
 
+# Rows of (label, callback data): what a messenger turns into its own inline keyboard.
+Buttons = list[list[tuple[str, str]]]
+
+
 class Sender(Protocol):
-    async def send_text(self, chat_id: int, text: str) -> None: ...
+    text_limit: int
+
+    async def send_text(self, chat_id: int, text: str, buttons: Buttons | None = None) -> None: ...
 
 
 class TelegramSender:
+    text_limit = 4096
+
     def __init__(self, bot: Bot) -> None:
         self.bot = bot
 
-    async def send_text(self, chat_id: int, text: str) -> None:
+    async def send_text(self, chat_id: int, text: str, buttons: Buttons | None = None) -> None:
+        markup = None
+        if buttons:
+            markup = InlineKeyboardMarkup(
+                inline_keyboard=[
+                    [InlineKeyboardButton(text=label, callback_data=data) for label, data in row]
+                    for row in buttons
+                ]
+            )
         try:
-            await self.bot.send_message(chat_id, text)
+            await self.bot.send_message(chat_id, text, reply_markup=markup)
         except TelegramRetryAfter as exc:
             raise SendFailed("retry after", retry_after=exc.retry_after) from exc
         except TelegramForbiddenError as exc:

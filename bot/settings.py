@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from datetime import time
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+if TYPE_CHECKING:
+    from bot.delivery import Limits
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = f"sqlite+aiosqlite:///{PROJECT_DIR / 'data' / 'bot.sqlite3'}"
@@ -28,6 +31,12 @@ class Settings(BaseSettings):
     bot_api_base_url: str | None = None
     delivery_interval_seconds: float = Field(default=1.0, gt=0)
     absence_digest_time: time = time(18, 0)
+    # Delivery: messages per second per messenger, seconds between two messages to one chat,
+    # and the default quiet hours (local time of the recipient's organisation).
+    send_rate: int = Field(default=30, ge=1, le=1000)
+    chat_interval_seconds: float = Field(default=1.0, ge=0)
+    quiet_start: time = time(21, 0)
+    quiet_end: time = time(8, 0)
     log_level: str = "INFO"
 
     @field_validator("bot_token")
@@ -82,6 +91,16 @@ class Settings(BaseSettings):
         if value and not value.startswith(("http://", "https://")):
             raise ValueError("must start with http:// or https://")
         return value or None
+
+    def delivery_limits(self) -> Limits:
+        from bot.delivery import Limits
+
+        return Limits(
+            rate=self.send_rate,
+            chat_interval=self.chat_interval_seconds,
+            quiet_start=self.quiet_start,
+            quiet_end=self.quiet_end,
+        )
 
 
 class SettingsError(Exception):

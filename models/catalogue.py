@@ -61,6 +61,8 @@ class Group(Base):
     end_date: Mapped[date]
     confirmed_at: Mapped[datetime | None]
     cancelled_at: Mapped[datetime | None]
+    # The coordinator decided to run the group below its minimum size.
+    run_anyway_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     course: Mapped[Course] = relationship(back_populates="groups", lazy="raise")

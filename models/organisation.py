@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time
 
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
@@ -21,4 +21,7 @@ class Organisation(Base):
     kind: Mapped[OrgKind] = mapped_column(str_enum(OrgKind))
     address: Mapped[str] = mapped_column(String(300), default="")
     timezone: Mapped[str] = mapped_column(String(64))
+    # Local hours when only urgent messages go out; empty means the network's default.
+    quiet_start: Mapped[time | None]
+    quiet_end: Mapped[time | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -24,6 +24,8 @@ class Notification(Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(64))
     params: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # What the message is about, for a button that opens it: {"to": "application", "id": 5}.
+    link: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     dedupe_key: Mapped[str] = mapped_column(String(200), unique=True)
     priority: Mapped[int] = mapped_column(default=1)
     state: Mapped[NotificationState] = mapped_column(

@@ -380,6 +380,7 @@ async def _tell(
         key_prefix=f"app-event:{event.id}:{kind}",
         now=now,
         params=_params(loaded, **extra),
+        link={"to": "application", "id": loaded.app.id},
     )
 
 

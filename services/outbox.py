@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import select, update
@@ -30,12 +30,14 @@ async def notify(
     now: datetime,
     params: dict[str, Any] | None = None,
     priority: Priority = Priority.NORMAL,
+    link: dict[str, Any] | None = None,
 ) -> None:
     """Queue a message for a person in the current transaction; a repeated key is ignored."""
     values = {
         "person_id": person_id,
         "kind": kind,
         "params": params or {},
+        "link": link,
         "dedupe_key": dedupe_key,
         "priority": int(priority),
         "state": NotificationState.PENDING,
@@ -59,6 +61,7 @@ async def notify_many(
     now: datetime,
     params: dict[str, Any] | None = None,
     priority: Priority = Priority.NORMAL,
+    link: dict[str, Any] | None = None,
 ) -> None:
     for person_id in dict.fromkeys(person_ids):
         await notify(
@@ -69,6 +72,7 @@ async def notify_many(
             now=now,
             params=params,
             priority=priority,
+            link=link,
         )
 
 
@@ -79,14 +83,21 @@ class Outgoing:
     id: int
     kind: str
     params: dict[str, Any]
+    link: dict[str, Any] | None
+    priority: int
     language: str | None
     timezone: str | None
+    quiet: tuple[time, time] | None  # the organisation's own quiet hours, if it set them
     chats: list[tuple[str, int]]
     attempts: int
 
 
 async def claim_due(session: AsyncSession, now: datetime, limit: int = 50) -> list[Outgoing]:
-    """Take due rows, most urgent first, and mark them as being sent (commit afterwards)."""
+    """Take due rows, most urgent first, and mark them as being sent (commit afterwards).
+
+    A claim that is never reported back (its sender died) makes the row due again after
+    CLAIM_TIMEOUT; a sender starting up releases all claims at once (`release_claims`).
+    """
     rows = (
         await session.scalars(
             select(Notification)
@@ -103,10 +114,17 @@ async def claim_due(session: AsyncSession, now: datetime, limit: int = 50) -> li
         return []
     person_ids = {row.person_id for row in rows}
     readers = {
-        pid: (lang, own_tz or org_tz)
-        for pid, lang, own_tz, org_tz in (
+        pid: (lang, own_tz or org_tz, (q_start, q_end) if q_start and q_end else None)
+        for pid, lang, own_tz, org_tz, q_start, q_end in (
             await session.execute(
-                select(Person.id, Person.language, Person.timezone, Organisation.timezone)
+                select(
+                    Person.id,
+                    Person.language,
+                    Person.timezone,
+                    Organisation.timezone,
+                    Organisation.quiet_start,
+                    Organisation.quiet_end,
+                )
                 .outerjoin(Organisation, Organisation.id == Person.home_org_id)
                 .where(Person.id.in_(person_ids))
             )
@@ -123,22 +141,47 @@ async def claim_due(session: AsyncSession, now: datetime, limit: int = 50) -> li
     for row in rows:
         row.state = NotificationState.SENDING
         row.attempts += 1
-        # If this sender dies before reporting, the row becomes due again after the timeout.
         row.next_attempt_at = now + CLAIM_TIMEOUT
-        language, timezone = readers[row.person_id]
+        language, timezone, quiet = readers[row.person_id]
         claimed.append(
             Outgoing(
                 id=row.id,
                 kind=row.kind,
                 params=dict(row.params),
+                link=row.link,
+                priority=row.priority,
                 language=language,
                 timezone=timezone,
+                quiet=quiet,
                 chats=chats[row.person_id],
                 attempts=row.attempts,
             )
         )
     await session.flush()
     return claimed
+
+
+async def release_claims(session: AsyncSession, now: datetime) -> int:
+    """A sender starting up takes back what a dead one had claimed: due again at once."""
+    result = await session.execute(
+        update(Notification)
+        .where(Notification.state == NotificationState.SENDING)
+        .values(state=NotificationState.PENDING, next_attempt_at=now)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def postpone(session: AsyncSession, notification_id: int, until: datetime) -> None:
+    """Not now (quiet hours, the chat's own pace): due again later, not counted as a failure."""
+    await session.execute(
+        update(Notification)
+        .where(Notification.id == notification_id)
+        .values(
+            state=NotificationState.PENDING,
+            next_attempt_at=until,
+            attempts=Notification.attempts - 1,
+        )
+    )
 
 
 async def mark_sent(session: AsyncSession, notification_id: int, now: datetime) -> None:

@@ -16,6 +16,7 @@ from bot.delivery import Deliverer
 from bot.factory import create_bot, create_dispatcher
 from bot.senders import TelegramSender
 from bot.settings import Settings
+from handlers.notification_links import buttons_for
 from models.db import create_engine, create_session_factory
 from models.migrate import upgrade
 from services.clock import ManualClock
@@ -98,6 +99,26 @@ def dp(
     return create_dispatcher(settings, session_factory, translator, clock)
 
 
+class VirtualTime:
+    """Seconds that pass only when someone sleeps: rate limits are kept without waiting."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.slept: list[float] = []
+
+    def monotonic(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += max(seconds, 0.0)
+
+
+@pytest.fixture
+def virtual_time() -> VirtualTime:
+    return VirtualTime()
+
+
 @pytest.fixture
 def deliverer(
     session_factory: async_sessionmaker[AsyncSession],
@@ -105,6 +126,7 @@ def deliverer(
     bot: Bot,
     clock: ManualClock,
     settings: Settings,
+    virtual_time: VirtualTime,
 ) -> Deliverer:
     return Deliverer(
         session_factory,
@@ -112,6 +134,9 @@ def deliverer(
         {"telegram": TelegramSender(bot)},
         clock,
         settings.default_timezone,
+        links=buttons_for,
+        monotonic=virtual_time.monotonic,
+        sleep=virtual_time.sleep,
     )
 
 

@@ -129,3 +129,4 @@ cmd-schedule = My schedule
 cmd-attendance = My attendance
 cmd-calendar = Calendar file
 cmd-profileday = Common profile day
+btn-open-application = 📄 Open the application

@@ -133,3 +133,4 @@ cmd-schedule = Моё расписание
 cmd-attendance = Моя посещаемость
 cmd-calendar = Файл календаря
 cmd-profileday = Общий профильный день
+btn-open-application = 📄 Открыть заявление

@@ -1,0 +1,23 @@
+"""Buttons under a notification: what it is about, opened with one tap.
+
+Services say what a message is about ({"to": "application", "id": 5}); how a button for it
+looks and what it carries is the chat UI's business, so it is decided here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from handlers.applications import AppOpen
+from services.i18n import Text
+
+Buttons = list[list[tuple[str, str]]]
+
+
+def buttons_for(link: dict[str, Any], tr: Text) -> Buttons | None:
+    target, ident = link.get("to"), link.get("id")
+    if not isinstance(ident, int):
+        return None
+    if target == "application":
+        return [[(tr("btn-open-application"), AppOpen(id=ident).pack())]]
+    return None
