@@ -1,19 +1,21 @@
-"""Periodic jobs: each tick derives what is due from the database, so nothing is kept in the
-scheduler itself (no job store to lose or to run twice) and a restart simply ticks again."""
+"""Periodic jobs. Each tick derives what is due from the database and queues it under keys
+that name the occasion, so the scheduler keeps nothing of its own: no job store to lose, none
+to share between processes (which runs jobs twice), and a restart simply ticks again."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.settings import Settings
+from services import digests, groups, reminders
 from services.clock import Clock
-from services.digests import queue_absence_digests
 
 logger = logging.getLogger(__name__)
-TICK_SECONDS = 300
+TICK_SECONDS = 60
 
 
 class Jobs:
@@ -23,25 +25,54 @@ class Jobs:
         self.session_factory = session_factory
         self.settings = settings
         self.clock = clock
+        self.rules = settings.reminder_rules()
 
-    async def digests(self) -> None:
-        async with self.session_factory() as session:
-            queued = await queue_absence_digests(
-                session, self.clock.now(), self.settings.absence_digest_time
-            )
-            await session.commit()
-        if queued:
-            logger.info("queued %s absence digests", queued)
+    async def tick(self) -> None:
+        """Everything that may have come due since the last tick, each in its own transaction."""
+        s = self.settings
+        steps: list[tuple[str, Callable[[AsyncSession], Awaitable[object]]]] = [
+            (
+                "lesson reminders",
+                lambda db: reminders.queue_lesson_reminders(db, self.clock.now(), self.rules),
+            ),
+            (
+                "attendance reminders",
+                lambda db: reminders.queue_roll_reminders(db, self.clock.now(), self.rules),
+            ),
+            (
+                "consent deadlines",
+                lambda db: reminders.process_consent_deadlines(db, self.clock.now(), self.rules),
+            ),
+            ("small groups", lambda db: groups.queue_undersized_warnings(db, self.clock.now())),
+            (
+                "coordinator digests",
+                lambda db: digests.queue_coordinator_digests(db, self.clock.now(), s.digest_time),
+            ),
+            (
+                "admin summaries",
+                lambda db: digests.queue_admin_summaries(
+                    db, self.clock.now(), s.digest_time, s.default_timezone
+                ),
+            ),
+        ]
+        for name, step in steps:
+            try:
+                async with self.session_factory() as session:
+                    await step(session)
+                    await session.commit()
+            except Exception:
+                logger.exception("scheduled job %r failed; the next tick tries again", name)
 
 
 def create_scheduler(jobs: Jobs, timezone: str) -> AsyncIOScheduler:
     scheduler = AsyncIOScheduler(timezone=timezone)
-    # A missed tick is simply the next one: coalesce, and never run two at once.
+    # Ticks that were missed (the loop was busy, the machine slept) are one tick, not many:
+    # what they would have found is found by the next one anyway.
     scheduler.add_job(
-        jobs.digests,
+        jobs.tick,
         "interval",
         seconds=TICK_SECONDS,
-        id="digests",
+        id="tick",
         coalesce=True,
         max_instances=1,
         misfire_grace_time=TICK_SECONDS,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -12,6 +12,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 if TYPE_CHECKING:
     from bot.delivery import Limits
+    from services.reminders import ReminderRules
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = f"sqlite+aiosqlite:///{PROJECT_DIR / 'data' / 'bot.sqlite3'}"
@@ -30,7 +31,12 @@ class Settings(BaseSettings):
     admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
     bot_api_base_url: str | None = None
     delivery_interval_seconds: float = Field(default=1.0, gt=0)
-    absence_digest_time: time = time(18, 0)
+    # Reminders and digests (local times of each organisation).
+    digest_time: time = time(18, 0)
+    reminder_evening_time: time = time(18, 0)
+    reminder_minutes_before: int = Field(default=60, ge=5, le=24 * 60)
+    consent_reminder_days: int = Field(default=2, ge=1)
+    consent_expiry_days: int = Field(default=7, ge=2)
     # Delivery: messages per second per messenger, seconds between two messages to one chat,
     # and the default quiet hours (local time of the recipient's organisation).
     send_rate: int = Field(default=30, ge=1, le=1000)
@@ -91,6 +97,16 @@ class Settings(BaseSettings):
         if value and not value.startswith(("http://", "https://")):
             raise ValueError("must start with http:// or https://")
         return value or None
+
+    def reminder_rules(self) -> ReminderRules:
+        from services.reminders import ReminderRules
+
+        return ReminderRules(
+            evening_at=self.reminder_evening_time,
+            minutes_before=self.reminder_minutes_before,
+            consent_remind_after=timedelta(days=self.consent_reminder_days),
+            consent_expire_after=timedelta(days=self.consent_expiry_days),
+        )
 
     def delivery_limits(self) -> Limits:
         from bot.delivery import Limits

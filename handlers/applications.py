@@ -32,6 +32,7 @@ STATE_ICONS = {
     ApplicationState.REJECTED: "❌",
     ApplicationState.WITHDRAWN: "↩️",
     ApplicationState.EXPIRED: "⌛",
+    ApplicationState.GROUP_CANCELLED: "🚫",
 }
 LIST_LIMIT = 30  # buttons on one screen; older applications stay visible in their history
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from aiogram import F, Router
 from aiogram.filters import Command
+from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
@@ -13,7 +14,7 @@ from handlers.applications import AppAct, AppOpen, line_button, show_application
 from handlers.menu import Menu
 from handlers.ui import button, keyboard, show, typed_text
 from models import Person
-from services import enrollment
+from services import enrollment, groups, people
 from services.clock import Clock
 from services.i18n import Text
 from services.people import Actor
@@ -97,3 +98,44 @@ async def on_reject_reason(
     await show_application(
         message, session, tr, person, actor, application_id, notice=tr("reject-done")
     )
+
+
+class GroupDecision(CallbackData, prefix="gdec"):
+    """The provider coordinator's decision about a group below its minimum."""
+
+    id: int
+    run: bool
+
+
+@router.callback_query(GroupDecision.filter())
+async def on_group_decision(
+    query: CallbackQuery,
+    callback_data: GroupDecision,
+    session: AsyncSession,
+    tr: Text,
+    actor: Actor,
+    clock: Clock,
+) -> None:
+    """Cancel the group (everyone is told, with other groups suggested) or run it anyway."""
+    if callback_data.run:
+        await groups.run_anyway(session, actor, callback_data.id, clock.now())
+        text = tr("group-run-anyway-done")
+    else:
+        told = await groups.cancel_group(session, actor, callback_data.id, clock.now())
+        text = tr("group-cancelled-done", count=told)
+    await show(query, text, keyboard([button(tr("btn-menu"), Menu(action="home"))]))
+
+
+@router.message(Command("unreachable"))
+@router.callback_query(Menu.filter(F.action == "unreachable"))
+async def on_unreachable(
+    event: Message | CallbackQuery, session: AsyncSession, tr: Text, actor: Actor
+) -> None:
+    """Parents of own students who blocked the bot: the school has to reach them otherwise."""
+    found = await people.unreachable_parents(session, actor)
+    lines = [
+        tr("unreachable-line", parent=u.parent, child=u.child, since=tr.datetime(u.since))
+        for u in found[:50]
+    ]
+    text = "\n".join([tr("unreachable-title", count=len(found)), *lines])
+    await show(event, text, keyboard([button(tr("btn-menu"), Menu(action="home"))]))

@@ -30,7 +30,7 @@ ROLE_COMMANDS: dict[Role, tuple[str, ...]] = {
     Role.STUDENT: ("catalogue", "schedule", "applications", "attendance", "calendar", "parent"),
     Role.PARENT: ("children", "link"),
     Role.TEACHER: ("today", "week", "groups"),
-    Role.COORDINATOR: ("review",),
+    Role.COORDINATOR: ("review", "unreachable"),
     Role.ADMIN: ("network", "invite", "profileday"),
 }
 COMMON_COMMANDS = ("menu", "help", "role", "language")
@@ -66,7 +66,10 @@ def menu_keyboard(tr: Text, actor: Actor, role: Role | None) -> InlineKeyboardMa
             [button(tr("btn-link-child"), Menu(action="link"))],
         ]
     elif role == Role.COORDINATOR:
-        rows += [[button(tr("btn-review"), Menu(action="review"))]]
+        rows += [
+            [button(tr("btn-review"), Menu(action="review"))],
+            [button(tr("btn-unreachable"), Menu(action="unreachable"))],
+        ]
     elif role == Role.TEACHER:
         rows += [
             [

@@ -9,6 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from handlers.applications import AppOpen
+from handlers.coordinator import GroupDecision
+from handlers.teaching import LessonAct
 from services.i18n import Text
 
 Buttons = list[list[tuple[str, str]]]
@@ -20,4 +22,11 @@ def buttons_for(link: dict[str, Any], tr: Text) -> Buttons | None:
         return None
     if target == "application":
         return [[(tr("btn-open-application"), AppOpen(id=ident).pack())]]
+    if target == "lesson":
+        return [[(tr("btn-mark-attendance"), LessonAct(id=ident, action="roll").pack())]]
+    if target == "undersized":
+        return [
+            [(tr("btn-cancel-group"), GroupDecision(id=ident, run=False).pack())],
+            [(tr("btn-run-anyway"), GroupDecision(id=ident, run=True).pack())],
+        ]
     return None

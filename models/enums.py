@@ -61,6 +61,7 @@ class ApplicationState(enum.StrEnum):
     REJECTED = "rejected"
     WITHDRAWN = "withdrawn"
     EXPIRED = "expired"
+    GROUP_CANCELLED = "group_cancelled"
 
 
 ACTIVE_APPLICATION_STATES = frozenset(

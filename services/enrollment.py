@@ -207,6 +207,13 @@ async def review_queue(session: AsyncSession, actor: Actor) -> list[ApplicationL
     )
 
 
+async def application_line(session: AsyncSession, application_id: int) -> ApplicationLine:
+    lines = await _lines(session, _lines_query().where(Application.id == application_id))
+    if not lines:
+        raise NotFound("error-not-found")
+    return lines[0]
+
+
 async def _may_view(session: AsyncSession, actor: Actor, app: Application) -> bool:
     if actor.person_id == app.student_id:
         return True
@@ -554,6 +561,54 @@ async def school_reject(
     await _tell(session, family, "notify-rejected", event, loaded, now, reason=text)
     await _audit(session, actor, "application.rejected", loaded.app, now)
     return loaded.app
+
+
+async def expire(session: AsyncSession, application_id: int, now: datetime) -> Application:
+    """Nobody consented in time: the application lapses and the family is told."""
+    loaded = await _load(session, application_id)
+    _expect(loaded.app, S.AWAITING_PARENT)
+    event = await _move(session, loaded.app, S.EXPIRED, now=now, actor_id=None, actor_role=None)
+    family = [loaded.app.student_id, *await people.parent_ids_of(session, loaded.student.id)]
+    await _tell(session, family, "notify-expired", event, loaded, now)
+    return loaded.app
+
+
+async def close_for_cancelled_group(
+    session: AsyncSession, actor: Actor, group: Group, now: datetime, suggestions: str
+) -> list[int]:
+    """Every live application of a cancelled group ends; returns the students told."""
+    apps = (
+        await session.scalars(
+            select(Application).where(
+                Application.group_id == group.id,
+                Application.state.in_(ACTIVE_APPLICATION_STATES),
+            )
+        )
+    ).all()
+    told = []
+    for app in apps:
+        student = await session.get(Person, app.student_id)
+        assert student is not None
+        event = await _move(
+            session,
+            app,
+            S.GROUP_CANCELLED,
+            now=now,
+            actor_id=actor.person_id,
+            actor_role=Role.COORDINATOR,
+        )
+        family = [student.id, *await people.parent_ids_of(session, student.id)]
+        await _tell(
+            session,
+            family,
+            "notify-group-cancelled",
+            event,
+            _Loaded(app, group, group.course, student),
+            now,
+            suggestions=suggestions or "—",
+        )
+        told.append(student.id)
+    return told
 
 
 async def withdraw(

@@ -119,7 +119,8 @@ class Text:
     def render(self, key: str, params: dict[str, Any]) -> Html:
         """Render a stored notification: values may ask to be localised at read time.
 
-        `{"dt": iso}` becomes a date and time in the reader's zone, `{"key": name}` a text.
+        `{"dt": iso}` becomes a date and time in the reader's zone, `{"date": iso}` a date,
+        `{"key": name}` a text.
         """
         return self(key, **{name: self._localise(value) for name, value in params.items()})
 
@@ -127,6 +128,8 @@ class Text:
         if isinstance(value, dict):
             if "dt" in value:
                 return self.datetime(datetime.fromisoformat(value["dt"]))
+            if "date" in value:
+                return self.date(date.fromisoformat(value["date"]))
             if "key" in value:
                 return self(value["key"])
         return value

@@ -6,8 +6,9 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from models import Account, Invite, Organisation, ParentLink, ParentLinkCode, Person, RoleGrant
 from models.enums import Messenger, Role
@@ -336,3 +337,34 @@ async def coordinator_ids_of(session: AsyncSession, org_id: int) -> list[int]:
             )
         ).all()
     )
+
+
+@dataclass(frozen=True)
+class Unreachable:
+    parent: str
+    child: str
+    since: datetime
+
+
+async def unreachable_parents(session: AsyncSession, actor: Actor) -> list[Unreachable]:
+    """Parents of the coordinator's students whose messenger accounts all refuse our messages."""
+    orgs = actor.orgs(Role.COORDINATOR)
+    if not orgs:
+        raise Forbidden("error-coordinators-only")
+    reachable = (
+        select(Account.id)
+        .where(Account.person_id == ParentLink.parent_id, Account.unreachable_since.is_(None))
+        .exists()
+    )
+    parent = aliased(Person)
+    rows = await session.execute(
+        select(parent.full_name, Person.full_name, func.max(Account.unreachable_since))
+        .select_from(ParentLink)
+        .join(Person, Person.id == ParentLink.child_id)
+        .join(parent, parent.id == ParentLink.parent_id)
+        .join(Account, Account.person_id == ParentLink.parent_id)
+        .where(Person.home_org_id.in_(orgs), ~reachable)
+        .group_by(parent.full_name, Person.full_name)
+        .order_by(parent.full_name)
+    )
+    return [Unreachable(p, c, since) for p, c, since in rows.all() if since is not None]

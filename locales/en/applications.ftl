@@ -9,6 +9,7 @@ state-declined_by_parent = declined by parent
 state-rejected = rejected by the school
 state-withdrawn = withdrawn
 state-expired = expired
+state-group_cancelled = group cancelled
 
 apps-title = { $count ->
     [one] Your { $count } application:

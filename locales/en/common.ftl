@@ -90,6 +90,7 @@ help-teacher =
 help-coordinator =
     <b>Coordinator</b>
     /review — applications of your school's students confirmed by parents: approve or reject with a reason
+    /unreachable — parents of your students who blocked the bot
 help-admin =
     <b>Network admin</b>
     /network — organisations of the network
@@ -130,3 +131,20 @@ cmd-attendance = My attendance
 cmd-calendar = Calendar file
 cmd-profileday = Common profile day
 btn-open-application = 📄 Open the application
+btn-mark-attendance = ✅ Mark attendance
+btn-cancel-group = 🚫 Cancel the group
+btn-run-anyway = ▶️ Run it anyway
+btn-unreachable = 📵 Parents we cannot reach
+cmd-unreachable = Parents who blocked the bot
+group-cancelled-done = { $count ->
+    [0] 🚫 The group is cancelled.
+    [one] 🚫 The group is cancelled; { $count } student and their family are being told.
+   *[other] 🚫 The group is cancelled; { $count } students and their families are being told.
+}
+group-run-anyway-done = ▶️ The group runs below its minimum; you will not be asked again.
+unreachable-title = { $count ->
+    [0] Every parent of your students can be reached. 🎉
+    [one] { $count } parent of your students has blocked the bot or left Telegram:
+   *[other] { $count } parents of your students have blocked the bot or left Telegram:
+}
+unreachable-line = { $parent } — parent of { $child }, since { $since }

@@ -30,3 +30,25 @@ notify-absence-digest =
        *[other] { $count } absences of your students in other organisations today:
     }
     { $lines }
+notify-lesson-tomorrow = 🗓 Tomorrow: <b>{ $course }</b> ({ $group }), { $when }, { $place }.
+notify-lesson-soon = ⏰ Soon: <b>{ $course }</b> ({ $group }) starts { $when }, { $place }.
+notify-roll-missing = ✅ Attendance is not marked yet: <b>{ $course }</b> ({ $group }), { $when }.
+notify-consent-reminder = 📝 { $student }'s application to <b>{ $course }</b> (group { $group }) still waits for your consent.
+notify-expired = ⌛ The application of { $student } to <b>{ $course }</b> (group { $group }) expired: no parent confirmed it within a week. You can apply again.
+notify-group-undersized = ⚠️ Group { $group } of <b>{ $course }</b> has { $enrolled } of { $minimum } students and starts on { $start }. Cancel it, or run it anyway?
+notify-group-cancelled =
+    🚫 Group { $group } of <b>{ $course }</b> is cancelled: not enough students. The application of { $student } is closed.
+    Other open groups in the same direction:
+    { $suggestions }
+notify-coordinator-digest =
+    📋 <b>Daily digest</b>
+    Applications waiting for your review: { $review }
+    Your groups below the minimum starting within two weeks ({ $small_count }):
+    { $small }
+    Your students' absences in other organisations today ({ $absent_count }):
+    { $absent }
+notify-admin-weekly =
+    📈 <b>The network's week</b>
+    Applications submitted: { $submitted } · enrolled: { $enrolled }
+    Lessons cancelled or moved: { $changed }
+    Attendance: { $rate }% of { $marks } marks

@@ -9,6 +9,7 @@ state-declined_by_parent = отклонено родителем
 state-rejected = отказ школы
 state-withdrawn = отозвано
 state-expired = истёк срок
+state-group_cancelled = группа отменена
 
 apps-title = { $count ->
     [one] У вас { $count } заявление:

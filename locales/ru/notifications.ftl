@@ -31,3 +31,25 @@ notify-absence-digest =
        *[many] { $count } пропусков ваших учеников в других организациях сегодня:
     }
     { $lines }
+notify-lesson-tomorrow = 🗓 Завтра: <b>{ $course }</b> ({ $group }), { $when }, { $place }.
+notify-lesson-soon = ⏰ Скоро: <b>{ $course }</b> ({ $group }) начинается { $when }, { $place }.
+notify-roll-missing = ✅ Посещаемость ещё не отмечена: <b>{ $course }</b> ({ $group }), { $when }.
+notify-consent-reminder = 📝 Заявление { $student } на курс <b>{ $course }</b> (группа { $group }) всё ещё ждёт вашего согласия.
+notify-expired = ⌛ Заявление { $student } на курс <b>{ $course }</b> (группа { $group }) истекло: родитель не подтвердил его за неделю. Можно подать заново.
+notify-group-undersized = ⚠️ В группе { $group } курса <b>{ $course }</b> { $enrolled } из { $minimum } учеников, начало { $start }. Отменить группу или запустить всё равно?
+notify-group-cancelled =
+    🚫 Группа { $group } курса <b>{ $course }</b> отменена: не набралось учеников. Заявление { $student } закрыто.
+    Другие открытые группы того же направления:
+    { $suggestions }
+notify-coordinator-digest =
+    📋 <b>Сводка за день</b>
+    Заявлений ждут вашего решения: { $review }
+    Ваших групп ниже минимума, начинающихся в ближайшие две недели ({ $small_count }):
+    { $small }
+    Пропуски ваших учеников в других организациях сегодня ({ $absent_count }):
+    { $absent }
+notify-admin-weekly =
+    📈 <b>Неделя сети</b>
+    Подано заявлений: { $submitted } · зачислено: { $enrolled }
+    Отменено или перенесено занятий: { $changed }
+    Посещаемость: { $rate }% из { $marks } отметок

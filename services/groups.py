@@ -1,0 +1,133 @@
+"""Groups below their minimum size: warned a week ahead, then cancelled or run anyway."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from models import Application, Course, Group, Lesson, Organisation
+from models.enums import ApplicationState, LessonStatus, Role
+from services import enrollment
+from services.audit import record
+from services.errors import Conflict, Forbidden, NotFound
+from services.outbox import notify_many
+from services.people import Actor, coordinator_ids_of
+from services.reminders import undersized_groups
+
+WARN_DAYS_BEFORE = 7
+SUGGESTIONS = 5
+
+
+async def queue_undersized_warnings(session: AsyncSession, now: datetime) -> int:
+    """A week before the start, the provider's coordinators decide about small groups."""
+    queued = 0
+    for group, title, enrolled in await undersized_groups(session, None, now, WARN_DAYS_BEFORE):
+        coordinators = await _provider_coordinators(session, group)
+        await notify_many(
+            session,
+            coordinators,
+            kind="notify-group-undersized",
+            key_prefix=f"undersized:{group.id}",
+            now=now,
+            params={
+                "course": title,
+                "group": group.code,
+                "enrolled": enrolled,
+                "minimum": group.min_size,
+                "start": {"date": group.start_date.isoformat()},
+            },
+            link={"to": "undersized", "id": group.id},
+        )
+        queued += len(coordinators)
+    return queued
+
+
+async def _provider_coordinators(session: AsyncSession, group: Group) -> list[int]:
+    provider = await session.scalar(
+        select(Course.provider_org_id).where(Course.id == group.course_id)
+    )
+    return await coordinator_ids_of(session, provider or 0)
+
+
+async def _load(session: AsyncSession, actor: Actor, group_id: int) -> Group:
+    group = await session.scalar(
+        select(Group).where(Group.id == group_id).options(selectinload(Group.course))
+    )
+    if group is None:
+        raise NotFound("error-not-found")
+    if not actor.has(Role.COORDINATOR, group.course.provider_org_id):
+        raise Forbidden("error-not-your-group")
+    if group.cancelled_at is not None:
+        raise Conflict("error-group-closed")
+    return group
+
+
+async def suggestions_for(session: AsyncSession, group: Group, now: datetime) -> list[str]:
+    """Other open groups of the same direction with seats left: "Course (GROUP) — provider"."""
+    enrolled = (
+        select(func.count(Application.id))
+        .where(Application.group_id == Group.id, Application.state == ApplicationState.ENROLLED)
+        .scalar_subquery()
+    )
+    rows = await session.execute(
+        select(
+            Course.title, Group.code, Organisation.short_name, Organisation.timezone, Group.end_date
+        )
+        .join(Course, Course.id == Group.course_id)
+        .join(Organisation, Organisation.id == Course.provider_org_id)
+        .where(
+            Course.direction == group.course.direction,
+            Group.id != group.id,
+            Group.cancelled_at.is_(None),
+            enrolled < Group.capacity,
+        )
+        .order_by(Group.start_date, Course.title)
+    )
+    return [
+        f"{title} ({code}) — {provider}"
+        for title, code, provider, tz, end in rows.all()
+        if end >= now.astimezone(ZoneInfo(tz)).date()
+    ][:SUGGESTIONS]
+
+
+async def cancel_group(session: AsyncSession, actor: Actor, group_id: int, now: datetime) -> int:
+    """Cancel a group: its applications end, its lessons are cancelled, everyone is told with
+    other open groups of the same direction suggested. Returns how many students were told."""
+    group = await _load(session, actor, group_id)
+    group.cancelled_at = now
+    suggestions = "\n".join(f"• {s}" for s in await suggestions_for(session, group, now))
+    for lesson in await session.scalars(
+        select(Lesson).where(Lesson.group_id == group.id, Lesson.starts_at > now)
+    ):
+        lesson.status = LessonStatus.CANCELLED
+        lesson.sequence += 1
+        lesson.updated_at = now
+    told = await enrollment.close_for_cancelled_group(session, actor, group, now, suggestions)
+    await record(
+        session,
+        actor_id=actor.person_id,
+        action="group.cancelled",
+        object_type="group",
+        object_id=group.id,
+        now=now,
+        details={"students": len(told)},
+    )
+    return len(told)
+
+
+async def run_anyway(session: AsyncSession, actor: Actor, group_id: int, now: datetime) -> Group:
+    group = await _load(session, actor, group_id)
+    group.run_anyway_at = now
+    await record(
+        session,
+        actor_id=actor.person_id,
+        action="group.run_anyway",
+        object_type="group",
+        object_id=group.id,
+        now=now,
+    )
+    return group

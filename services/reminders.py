@@ -1,0 +1,258 @@
+"""Reminders and deadlines, derived from the database on every tick.
+
+Nothing is scheduled ahead: each tick looks at what is due now and queues it under a key that
+names the occasion (which lesson, which start time, which day), so a tick repeated, missed or
+run after a restart neither loses nor repeats a reminder. A reminder for a lesson that has
+already begun is not sent late: it is simply no longer due.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import exists, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models import (
+    Application,
+    AttendanceMark,
+    Course,
+    Group,
+    Lesson,
+    Notification,
+    Organisation,
+)
+from models.enums import ApplicationState, LessonStatus, Priority
+from services import enrollment
+from services.outbox import notify
+from services.people import parent_ids_of
+
+S = ApplicationState
+LOOKAHEAD = timedelta(hours=36)
+LOOKBACK = timedelta(hours=36)
+STALE_ROLL_REMINDER = timedelta(hours=6)
+STALE_MORNING = timedelta(hours=12)
+
+
+@dataclass(frozen=True)
+class ReminderRules:
+    evening_at: time = time(18, 0)
+    minutes_before: int = 60
+    roll_after: timedelta = timedelta(minutes=15)
+    roll_morning_at: time = time(9, 0)
+    consent_remind_after: timedelta = timedelta(days=2)
+    consent_expire_after: timedelta = timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class _Due:
+    person_id: int
+    kind: str
+    key: str
+    params: dict[str, Any]
+    link: dict[str, Any] | None = None
+
+
+async def _queue_new(session: AsyncSession, due: list[_Due], now: datetime) -> int:
+    """Queue the reminders whose keys are not in the outbox yet (one look-up, not one each)."""
+    if not due:
+        return 0
+    keys = [d.key for d in due]
+    known: set[str] = set()
+    for start in range(0, len(keys), 500):
+        known.update(
+            (
+                await session.scalars(
+                    select(Notification.dedupe_key).where(
+                        Notification.dedupe_key.in_(keys[start : start + 500])
+                    )
+                )
+            ).all()
+        )
+    fresh = [d for d in due if d.key not in known]
+    for d in fresh:
+        await notify(
+            session,
+            person_id=d.person_id,
+            kind=d.kind,
+            dedupe_key=d.key,
+            now=now,
+            params=d.params,
+            link=d.link,
+            priority=Priority.NORMAL,
+        )
+    return len(fresh)
+
+
+def _stamp(moment: datetime) -> str:
+    return moment.strftime("%Y%m%d%H%M")
+
+
+async def queue_lesson_reminders(session: AsyncSession, now: datetime, rules: ReminderRules) -> int:
+    """Students: the evening before a lesson, and shortly before it starts."""
+    rows = await session.execute(
+        select(
+            Lesson.id,
+            Lesson.starts_at,
+            Lesson.place,
+            Course.title,
+            Group.code,
+            Organisation.timezone,
+            Application.student_id,
+        )
+        .join(Group, Group.id == Lesson.group_id)
+        .join(Course, Course.id == Group.course_id)
+        .join(Organisation, Organisation.id == Course.provider_org_id)
+        .join(Application, Application.group_id == Group.id)
+        .where(
+            Lesson.status != LessonStatus.CANCELLED,
+            Lesson.starts_at > now,
+            Lesson.starts_at <= now + LOOKAHEAD,
+            Application.state == S.ENROLLED,
+        )
+    )
+    soon = timedelta(minutes=rules.minutes_before)
+    due = []
+    for lesson_id, starts_at, place, title, code, tz, student_id in rows.all():
+        params = {
+            "course": title,
+            "group": code,
+            "place": place or "—",
+            "when": {"dt": starts_at.isoformat()},
+        }
+        occasion = f"{lesson_id}:{student_id}:{_stamp(starts_at)}"
+        if now >= starts_at - soon:
+            due.append(_Due(student_id, "notify-lesson-soon", f"remind-soon:{occasion}", params))
+            continue
+        local = starts_at.astimezone(ZoneInfo(tz))
+        evening = datetime.combine(local.date() - timedelta(days=1), rules.evening_at, local.tzinfo)
+        if now >= evening:
+            due.append(_Due(student_id, "notify-lesson-tomorrow", f"remind-eve:{occasion}", params))
+    return await _queue_new(session, due, now)
+
+
+async def queue_roll_reminders(session: AsyncSession, now: datetime, rules: ReminderRules) -> int:
+    """Teachers: attendance not marked soon after the lesson, and again the next morning."""
+    marked = exists().where(AttendanceMark.lesson_id == Lesson.id)
+    has_students = exists().where(
+        Application.group_id == Lesson.group_id, Application.state == S.ENROLLED
+    )
+    rows = await session.execute(
+        select(
+            Lesson.id,
+            Lesson.starts_at,
+            Lesson.ends_at,
+            Course.title,
+            Group.code,
+            Group.teacher_id,
+            Organisation.timezone,
+        )
+        .join(Group, Group.id == Lesson.group_id)
+        .join(Course, Course.id == Group.course_id)
+        .join(Organisation, Organisation.id == Course.provider_org_id)
+        .where(
+            Lesson.status != LessonStatus.CANCELLED,
+            Lesson.ends_at <= now - rules.roll_after,
+            Lesson.ends_at > now - LOOKBACK,
+            Group.teacher_id.is_not(None),
+            ~marked,
+            has_students,
+        )
+    )
+    due = []
+    for lesson_id, starts_at, ends_at, title, code, teacher_id, tz in rows.all():
+        if teacher_id is None:
+            continue
+        params = {"course": title, "group": code, "when": {"dt": starts_at.isoformat()}}
+        link = {"to": "lesson", "id": lesson_id}
+        if now - (ends_at + rules.roll_after) < STALE_ROLL_REMINDER:
+            due.append(
+                _Due(teacher_id, "notify-roll-missing", f"remind-roll:{lesson_id}", params, link)
+            )
+        local_end = ends_at.astimezone(ZoneInfo(tz))
+        morning = datetime.combine(
+            local_end.date() + timedelta(days=1), rules.roll_morning_at, local_end.tzinfo
+        )
+        if morning <= now < morning + STALE_MORNING:
+            due.append(
+                _Due(
+                    teacher_id,
+                    "notify-roll-missing",
+                    f"remind-roll-morning:{lesson_id}",
+                    params,
+                    link,
+                )
+            )
+    return await _queue_new(session, due, now)
+
+
+async def process_consent_deadlines(
+    session: AsyncSession, now: datetime, rules: ReminderRules
+) -> tuple[int, int]:
+    """Parents: a reminder after two days without an answer; after seven the application
+    expires and the student is told. Returns (reminded, expired)."""
+    waiting = (
+        await session.execute(
+            select(Application.id, Application.updated_at, Application.student_id).where(
+                Application.state == S.AWAITING_PARENT,
+                Application.updated_at <= now - rules.consent_remind_after,
+            )
+        )
+    ).all()
+    expired = 0
+    due = []
+    for app_id, since, student_id in waiting:
+        if since <= now - rules.consent_expire_after:
+            await enrollment.expire(session, app_id, now)
+            expired += 1
+            continue
+        line = await enrollment.application_line(session, app_id)
+        for parent_id in await parent_ids_of(session, student_id):
+            due.append(
+                _Due(
+                    parent_id,
+                    "notify-consent-reminder",
+                    f"remind-consent:{app_id}:{parent_id}",
+                    {
+                        "student": line.student_name,
+                        "course": line.course_title,
+                        "group": line.group_code,
+                    },
+                    {"to": "application", "id": app_id},
+                )
+            )
+    return await _queue_new(session, due, now), expired
+
+
+async def undersized_groups(
+    session: AsyncSession, org_ids: set[int] | None, today_from: datetime, days: int
+) -> list[tuple[Group, str, int]]:
+    """Groups below their minimum that start within `days` (of the providers in `org_ids`)."""
+    enrolled = (
+        select(func.count(Application.id))
+        .where(Application.group_id == Group.id, Application.state == S.ENROLLED)
+        .scalar_subquery()
+    )
+    query = (
+        select(Group, Course.title, enrolled, Organisation.timezone)
+        .join(Course, Course.id == Group.course_id)
+        .join(Organisation, Organisation.id == Course.provider_org_id)
+        .where(
+            Group.cancelled_at.is_(None),
+            Group.confirmed_at.is_(None),
+            Group.run_anyway_at.is_(None),
+            enrolled < Group.min_size,
+        )
+        .order_by(Group.start_date, Group.code)
+    )
+    if org_ids is not None:
+        query = query.where(Course.provider_org_id.in_(org_ids))
+    found = []
+    for group, title, count, tz in (await session.execute(query)).all():
+        today = today_from.astimezone(ZoneInfo(tz)).date()
+        if today <= group.start_date <= today + timedelta(days=days):
+            found.append((group, title, count))
+    return found
