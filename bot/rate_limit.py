@@ -32,7 +32,8 @@ class SlidingWindow:
 
     def wait_time(self) -> float:
         now = self.clock()
-        while self.starts and now - self.starts[0] >= self.window:
+        # The same sum as below, so float rounding cannot let a start both stay and not count.
+        while self.starts and self.starts[0] + self.window <= now:
             self.starts.popleft()
         waits = [self.paused_until - now]
         if len(self.starts) >= self.limit:

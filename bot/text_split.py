@@ -16,12 +16,13 @@ def shown_length(text: str) -> int:
 
 
 def _shown(token: str) -> int:
-    """Messengers count the text as shown: a tag counts nothing, an entity one character."""
+    """Messengers count the text as shown: a tag counts nothing, an entity one character;
+    Telegram counts UTF-16 code units, so an emoji may count two."""
     if TAG.fullmatch(token):
         return 0
     if token.startswith("&") and token.endswith(";"):
         return 1
-    return len(token)
+    return len(token.encode("utf-16-le")) // 2
 
 
 def _after(stack: OpenTags, token: str) -> OpenTags:
@@ -42,7 +43,8 @@ def _tokens(text: str, limit: int) -> list[str]:
     tokens = []
     for token in TOKEN.findall(text):
         if _shown(token) > limit:
-            tokens += [token[i : i + limit] for i in range(0, len(token), limit)]
+            step = max(limit // 2, 1)  # a cut word may be made of two-unit characters
+            tokens += [token[i : i + step] for i in range(0, len(token), step)]
         else:
             tokens.append(token)
     return tokens

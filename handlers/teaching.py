@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from handlers.lesson_view import button_label, lesson_card
 from handlers.menu import Menu
 from handlers.ui import button, keyboard, show, typed_text
+from models import Person
 from models.enums import AttendanceStatus
 from services import attendance, lessons, messaging
 from services.clock import Clock
@@ -33,6 +34,8 @@ MARK_ICONS = {
     AttendanceStatus.EXCUSED: "📝",
 }
 MOVE_DAYS_AHEAD = 21
+WEEK = timedelta(days=7)
+LIST_LIMIT = 60
 ROSTER_LIMIT = 95  # buttons; Telegram allows 100 in one keyboard
 
 
@@ -79,11 +82,18 @@ def _today_start(clock: Clock, tr: Text) -> datetime:
 @router.message(Command("today"))
 @router.callback_query(Menu.filter(F.action == "today"))
 async def on_today(
-    event: Message | CallbackQuery, session: AsyncSession, tr: Text, actor: Actor, clock: Clock
+    event: Message | CallbackQuery,
+    session: AsyncSession,
+    tr: Text,
+    person: Person,
+    actor: Actor,
+    clock: Clock,
 ) -> None:
-    """Today's lessons of the teacher."""
+    """Today's lessons: a teacher's own, or a coordinator's organisation's."""
     start = _today_start(clock, tr)
-    found = await lessons.lessons_of_teacher(session, actor, start, start + timedelta(days=1))
+    found = await lessons.lessons_for_staff(
+        session, actor, person.active_role, start, start + timedelta(days=1)
+    )
     await _show_list(
         event, tr, tr("today-title", day=tr.date(start.date()), count=len(found)), found
     )
@@ -92,18 +102,28 @@ async def on_today(
 @router.message(Command("week"))
 @router.callback_query(Menu.filter(F.action == "week"))
 async def on_week(
-    event: Message | CallbackQuery, session: AsyncSession, tr: Text, actor: Actor, clock: Clock
+    event: Message | CallbackQuery,
+    session: AsyncSession,
+    tr: Text,
+    person: Person,
+    actor: Actor,
+    clock: Clock,
 ) -> None:
-    """The teacher's lessons from today for seven days."""
-    start = _today_start(clock, tr)
-    found = await lessons.lessons_of_teacher(session, actor, start, start + timedelta(days=7))
+    """The past seven days (attendance can still be marked) and the next seven."""
+    today = _today_start(clock, tr)
+    found = await lessons.lessons_for_staff(
+        session, actor, person.active_role, today - WEEK, today + WEEK
+    )
     await _show_list(event, tr, tr("week-title", count=len(found)), found)
 
 
 async def _show_list(
     event: Message | CallbackQuery, tr: Text, title: str, found: list[lessons.LessonInfo]
 ) -> None:
-    rows = [[button(button_label(tr, info), LessonOpen(id=info.lesson.id))] for info in found[:40]]
+    rows = [
+        [button(button_label(tr, info), LessonOpen(id=info.lesson.id))]
+        for info in found[:LIST_LIMIT]
+    ]
     rows.append(
         [button(tr("btn-today"), Menu(action="today")), button(tr("btn-week"), Menu(action="week"))]
     )
@@ -399,9 +419,26 @@ async def on_move_day(
 
 
 @router.message(Prompt.move_time, typed_text)
-async def on_move_time(message: Message, tr: Text, state: FSMContext) -> None:
+async def on_move_time(
+    message: Message,
+    session: AsyncSession,
+    tr: Text,
+    actor: Actor,
+    clock: Clock,
+    state: FSMContext,
+) -> None:
+    """The new time is checked at once (not in the past, no clash) so it can be retyped."""
     start = lessons.parse_time(message.text or "")
-    await state.update_data(time=start.isoformat())
+    data = await state.get_data()
+    await lessons.check_move(
+        session,
+        actor,
+        data["lesson_id"],
+        day=date.fromisoformat(data["day"]),
+        start=start,
+        now=clock.now(),
+    )
+    await state.update_data(time=start.strftime("%H:%M"))
     await state.set_state(Prompt.move_place)
     lesson_id = (await state.get_data())["lesson_id"]
     await message.answer(
@@ -492,9 +529,26 @@ async def on_add_day(
 
 
 @router.message(Prompt.add_times, typed_text)
-async def on_add_times(message: Message, tr: Text, state: FSMContext) -> None:
+async def on_add_times(
+    message: Message,
+    session: AsyncSession,
+    tr: Text,
+    actor: Actor,
+    clock: Clock,
+    state: FSMContext,
+) -> None:
     start, end = lessons.parse_time_range(message.text or "")
-    await state.update_data(start=start.isoformat(), end=end.isoformat())
+    data = await state.get_data()
+    await lessons.check_new_lesson(
+        session,
+        actor,
+        data["group_id"],
+        day=date.fromisoformat(data["day"]),
+        start=start,
+        end=end,
+        now=clock.now(),
+    )
+    await state.update_data(start=start.strftime("%H:%M"), end=end.strftime("%H:%M"))
     await state.set_state(Prompt.add_place)
     group_id = (await state.get_data())["group_id"]
     await message.answer(

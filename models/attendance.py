@@ -23,3 +23,5 @@ class AttendanceMark(Base):
     marked_at: Mapped[datetime]
     # How many times this mark has turned to "absent": each turn tells the parents once.
     absences: Mapped[int] = mapped_column(default=0)
+    # How many of those turns the student's home coordinator has been told of (in a digest).
+    reported_absences: Mapped[int] = mapped_column(default=0)

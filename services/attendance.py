@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Application, AttendanceMark, Course, Group, Lesson, Organisation, Person
@@ -193,20 +192,24 @@ async def student_attendance(session: AsyncSession, student_id: int) -> list[Cou
 
 @dataclass(frozen=True)
 class AbsenceLine:
+    mark_id: int
     student: str
     course: str
     provider: str
     starts_at: datetime
 
 
-async def absences_elsewhere(
-    session: AsyncSession, org_id: int, day: date, timezone: str
-) -> list[AbsenceLine]:
-    """Absences of an organisation's students at other organisations' lessons on a day."""
-    zone = ZoneInfo(timezone)
-    start = datetime.combine(day, datetime.min.time(), zone)
+async def unreported_absences(session: AsyncSession, org_id: int) -> list[AbsenceLine]:
+    """Absences of an organisation's students at other organisations' lessons that its
+    coordinators have not yet been told of, whenever they were marked."""
     rows = await session.execute(
-        select(Person.full_name, Course.title, Organisation.short_name, Lesson.starts_at)
+        select(
+            AttendanceMark.id,
+            Person.full_name,
+            Course.title,
+            Organisation.short_name,
+            Lesson.starts_at,
+        )
         .select_from(AttendanceMark)
         .join(Person, Person.id == AttendanceMark.student_id)
         .join(Lesson, Lesson.id == AttendanceMark.lesson_id)
@@ -217,9 +220,16 @@ async def absences_elsewhere(
             Person.home_org_id == org_id,
             Course.provider_org_id != org_id,
             AttendanceMark.status == A.ABSENT,
-            Lesson.starts_at >= start,
-            Lesson.starts_at < start + timedelta(days=1),
+            AttendanceMark.absences > AttendanceMark.reported_absences,
         )
         .order_by(Lesson.starts_at, Person.full_name)
     )
     return [AbsenceLine(*row) for row in rows.all()]
+
+
+async def mark_reported(session: AsyncSession, mark_ids: list[int]) -> None:
+    await session.execute(
+        update(AttendanceMark)
+        .where(AttendanceMark.id.in_(mark_ids))
+        .values(reported_absences=AttendanceMark.absences)
+    )

@@ -18,12 +18,13 @@ from models import (
     AttendanceMark,
     Lesson,
     LessonEvent,
+    Notification,
     Organisation,
     Person,
     RoleGrant,
 )
 from models.enums import ApplicationState, AttendanceStatus, Role
-from services.attendance import absences_elsewhere
+from services.attendance import mark_reported, unreported_absences
 from services.outbox import notify_many
 from services.people import coordinator_ids_of
 from services.reminders import undersized_groups
@@ -38,8 +39,9 @@ def _lines(items: list[str]) -> str:
 
 
 async def queue_coordinator_digests(session: AsyncSession, now: datetime, at: time) -> int:
-    """Each coordinator, after `at` local time: applications to review, own groups below
-    their minimum starting within two weeks, own students' absences elsewhere today."""
+    """Each coordinator, once a day after `at` local time: applications to review, own groups
+    below their minimum starting within two weeks, and own students' absences elsewhere not
+    reported yet (marked late, or after yesterday's digest, they come in the next one)."""
     queued = 0
     for org in (await session.scalars(select(Organisation))).all():
         zone = ZoneInfo(org.timezone)
@@ -47,7 +49,8 @@ async def queue_coordinator_digests(session: AsyncSession, now: datetime, at: ti
         if local.time() < at:
             continue
         coordinators = await coordinator_ids_of(session, org.id)
-        if not coordinators:
+        prefix = f"digest:{org.id}:{local.date().isoformat()}"
+        if not coordinators or await _already(session, prefix, coordinators):
             continue
         to_review = (
             await session.scalar(
@@ -66,17 +69,18 @@ async def queue_coordinator_digests(session: AsyncSession, now: datetime, at: ti
                 session, {org.id}, now, UNDERSIZED_WITHIN_DAYS
             )
         ]
+        found = await unreported_absences(session, org.id)
         absences = [
-            f"{a.student} — {a.course} ({a.provider}), {a.starts_at.astimezone(zone):%H:%M}"
-            for a in await absences_elsewhere(session, org.id, local.date(), org.timezone)
+            f"{a.student} — {a.course} ({a.provider}), {a.starts_at.astimezone(zone):%d.%m %H:%M}"
+            for a in found
         ]
         if not (to_review or small or absences):
             continue
-        await notify_many(
+        queued += await notify_many(
             session,
             coordinators,
             kind="notify-coordinator-digest",
-            key_prefix=f"digest:{org.id}:{local.date().isoformat()}",
+            key_prefix=prefix,
             now=now,
             params={
                 "review": to_review,
@@ -86,8 +90,16 @@ async def queue_coordinator_digests(session: AsyncSession, now: datetime, at: ti
                 "absent": _lines(absences) or "—",
             },
         )
-        queued += len(coordinators)
+        await mark_reported(session, [a.mark_id for a in found])
     return queued
+
+
+async def _already(session: AsyncSession, prefix: str, people: list[int]) -> bool:
+    keys = [f"{prefix}:{p}" for p in people]
+    found = await session.scalar(
+        select(func.count(Notification.id)).where(Notification.dedupe_key.in_(keys))
+    )
+    return bool(found)
 
 
 async def queue_admin_summaries(
@@ -135,7 +147,7 @@ async def queue_admin_summaries(
     total = sum(n for _, n in marks)
     attended = sum(n for s, n in marks if s in (AttendanceStatus.PRESENT, AttendanceStatus.LATE))
     year, week, _ = local.isocalendar()
-    await notify_many(
+    return await notify_many(
         session,
         admins,
         kind="notify-admin-weekly",
@@ -149,4 +161,3 @@ async def queue_admin_summaries(
             "marks": total,
         },
     )
-    return len(admins)

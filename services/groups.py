@@ -27,7 +27,7 @@ async def queue_undersized_warnings(session: AsyncSession, now: datetime) -> int
     queued = 0
     for group, title, enrolled in await undersized_groups(session, None, now, WARN_DAYS_BEFORE):
         coordinators = await _provider_coordinators(session, group)
-        await notify_many(
+        queued += await notify_many(
             session,
             coordinators,
             kind="notify-group-undersized",
@@ -42,7 +42,6 @@ async def queue_undersized_warnings(session: AsyncSession, now: datetime) -> int
             },
             link={"to": "undersized", "id": group.id},
         )
-        queued += len(coordinators)
     return queued
 
 

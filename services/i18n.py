@@ -23,6 +23,7 @@ logger = logging.getLogger(__name__)
 
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 LANGUAGES = ("ru", "en")
+FLUENT_PART_LIMIT = 2000
 
 
 class Html(str):
@@ -71,9 +72,20 @@ class Translator:
             logger.error("text %r has no value", key)
             return escape(key)
         args = {name: _fluent_arg(value) for name, value in params.items()}
-        text, errors = bundle.format_pattern(message.value, args)
+        # Fluent refuses to insert a value longer than 2500 characters (a teacher's message,
+        # a digest): such values go in as placeholders and are put back afterwards.
+        long_values: dict[str, str] = {}
+        for name, value in args.items():
+            if isinstance(value, str) and len(value) > FLUENT_PART_LIMIT:
+                marker = f"\x00{len(long_values)}\x00"
+                long_values[marker] = value
+                args[name] = marker
+        formatted, errors = bundle.format_pattern(message.value, args)
         for error in errors:
             logger.error("text %r in %s: %s", key, self.language(lang), error)
+        text = str(formatted)
+        for marker, value in long_values.items():
+            text = text.replace(marker, value)
         return Html(text)
 
     def for_reader(self, lang: str | None, timezone: str) -> Text:

@@ -133,18 +133,18 @@ async def _infos(session: AsyncSession, *conditions: Any) -> list[LessonInfo]:
     return [LessonInfo(*row) for row in rows.all()]
 
 
-async def lessons_of_teacher(
-    session: AsyncSession, actor: Actor, start: datetime, end: datetime
+async def lessons_for_staff(
+    session: AsyncSession, actor: Actor, role: Role | None, start: datetime, end: datetime
 ) -> list[LessonInfo]:
-    """The lessons a teacher teaches between two moments."""
-    if not actor.has(Role.TEACHER):
+    """Lessons between two moments: a teacher's own; for a coordinator, those of the
+    organisations they coordinate as a provider."""
+    if role == Role.COORDINATOR and actor.orgs(Role.COORDINATOR):
+        whose: Any = Course.provider_org_id.in_(actor.orgs(Role.COORDINATOR))
+    elif actor.has(Role.TEACHER):
+        whose = Group.teacher_id == actor.person_id
+    else:
         raise Forbidden("error-teachers-only")
-    return await _infos(
-        session,
-        Group.teacher_id == actor.person_id,
-        Lesson.starts_at >= start,
-        Lesson.starts_at < end,
-    )
+    return await _infos(session, whose, Lesson.starts_at >= start, Lesson.starts_at < end)
 
 
 async def lessons_of_student(
@@ -299,6 +299,23 @@ async def _clash(
     )
 
 
+async def check_move(
+    session: AsyncSession, actor: Actor, lesson_id: int, *, day: date, start: time, now: datetime
+) -> LessonInfo:
+    """Whether the lesson may move to that day and time: not past, clashing with nothing."""
+    info = await _load_for_change(session, actor, lesson_id)
+    lesson = info.lesson
+    if lesson.ends_at <= now:
+        raise Conflict("error-lesson-past")
+    starts = datetime.combine(day, start, info.timezone)
+    if starts <= now:
+        raise Invalid("error-move-to-past")
+    other = await _clash(session, info, starts, starts + (lesson.ends_at - lesson.starts_at))
+    if other is not None:
+        raise Conflict("error-move-clash", when={"dt": other.starts_at.isoformat()})
+    return info
+
+
 async def move_lesson(
     session: AsyncSession,
     actor: Actor,
@@ -313,19 +330,12 @@ async def move_lesson(
     """Move a lesson to another day, time (provider's local time) and place."""
     text = clean_reason(reason)
     new_place = clean_place(place)
-    info = await _load_for_change(session, actor, lesson_id)
+    info = await check_move(session, actor, lesson_id, day=day, start=start, now=now)
     lesson = info.lesson
-    if lesson.ends_at <= now:
-        raise Conflict("error-lesson-past")
     starts = datetime.combine(day, start, info.timezone)
     ends = starts + (lesson.ends_at - lesson.starts_at)
-    if starts <= now:
-        raise Invalid("error-move-to-past")
     if starts == lesson.starts_at and (new_place or lesson.place) == lesson.place:
         raise Invalid("error-move-same")
-    other = await _clash(session, info, starts, ends)
-    if other is not None:
-        raise Conflict("error-move-clash", when={"dt": other.starts_at.isoformat()})
     event = LessonEvent(
         lesson_id=lesson.id,
         action="moved",
@@ -362,6 +372,46 @@ async def move_lesson(
     return info
 
 
+async def check_new_lesson(
+    session: AsyncSession,
+    actor: Actor,
+    group_id: int,
+    *,
+    day: date,
+    start: time,
+    end: time,
+    now: datetime,
+) -> LessonInfo:
+    """Whether an extra lesson may be held then; returns it unsaved."""
+    group = await session.scalar(
+        select(Group).where(Group.id == group_id).options(selectinload(Group.course))
+    )
+    if group is None:
+        raise NotFound("error-not-found")
+    provider = await session.get(Organisation, group.course.provider_org_id)
+    assert provider is not None
+    info = LessonInfo(
+        Lesson(group_id=group.id, starts_at=now, ends_at=now, place=group.place),
+        group,
+        group.course,
+        provider,
+    )
+    require_manager(actor, info)
+    if group.cancelled_at is not None:
+        raise Conflict("error-group-closed")
+    starts = datetime.combine(day, start, info.timezone)
+    ends = datetime.combine(day, end, info.timezone)
+    if ends <= starts:
+        raise Invalid("error-times")
+    if starts <= now:
+        raise Invalid("error-move-to-past")
+    other = await _clash(session, info, starts, ends)
+    if other is not None:
+        raise Conflict("error-move-clash", when={"dt": other.starts_at.isoformat()})
+    info.lesson.starts_at, info.lesson.ends_at = starts, ends
+    return info
+
+
 async def add_lesson(
     session: AsyncSession,
     actor: Actor,
@@ -374,27 +424,9 @@ async def add_lesson(
     now: datetime,
 ) -> LessonInfo:
     """A one-off lesson outside the weekly slots (a make-up, an extra class)."""
-    group = await session.scalar(
-        select(Group).where(Group.id == group_id).options(selectinload(Group.course))
-    )
-    if group is None:
-        raise NotFound("error-not-found")
-    provider = await session.get(Organisation, group.course.provider_org_id)
-    assert provider is not None
-    lesson = Lesson(group_id=group.id, starts_at=now, ends_at=now, place=group.place)
-    info = LessonInfo(lesson, group, group.course, provider)
-    require_manager(actor, info)
-    starts = datetime.combine(day, start, info.timezone)
-    ends = datetime.combine(day, end, info.timezone)
-    if ends <= starts:
-        raise Invalid("error-times")
-    if starts <= now:
-        raise Invalid("error-move-to-past")
-    other = await _clash(session, info, starts, ends)
-    if other is not None:
-        raise Conflict("error-move-clash", when={"dt": other.starts_at.isoformat()})
-    lesson.starts_at, lesson.ends_at = starts, ends
-    lesson.place = clean_place(place) or group.place
+    info = await check_new_lesson(session, actor, group_id, day=day, start=start, end=end, now=now)
+    lesson = info.lesson
+    lesson.place = clean_place(place) or info.group.place
     lesson.is_extra = True
     lesson.updated_at = now
     session.add(lesson)
@@ -402,7 +434,7 @@ async def add_lesson(
     event = LessonEvent(
         lesson_id=lesson.id,
         action="added",
-        new_starts_at=starts,
+        new_starts_at=lesson.starts_at,
         new_place=lesson.place,
         actor_id=actor.person_id,
         created_at=now,
@@ -415,7 +447,7 @@ async def add_lesson(
         event,
         "notify-lesson-added",
         now,
-        when={"dt": starts.isoformat()},
+        when={"dt": lesson.starts_at.isoformat()},
         place=lesson.place or "—",
     )
     return info

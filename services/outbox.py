@@ -31,8 +31,11 @@ async def notify(
     params: dict[str, Any] | None = None,
     priority: Priority = Priority.NORMAL,
     link: dict[str, Any] | None = None,
-) -> None:
-    """Queue a message for a person in the current transaction; a repeated key is ignored."""
+) -> bool:
+    """Queue a message for a person in the current transaction; a repeated key is ignored.
+
+    Returns whether the message is new.
+    """
     values = {
         "person_id": person_id,
         "kind": kind,
@@ -49,7 +52,8 @@ async def notify(
     stmt = (
         insert(Notification).values(**values).on_conflict_do_nothing(index_elements=["dedupe_key"])
     )
-    await session.execute(stmt)
+    result = await session.execute(stmt)
+    return bool(getattr(result, "rowcount", 0))
 
 
 async def notify_many(
@@ -62,9 +66,11 @@ async def notify_many(
     params: dict[str, Any] | None = None,
     priority: Priority = Priority.NORMAL,
     link: dict[str, Any] | None = None,
-) -> None:
+) -> int:
+    """Queue one message per person (each once); returns how many are new."""
+    new = 0
     for person_id in dict.fromkeys(person_ids):
-        await notify(
+        new += await notify(
             session,
             person_id=person_id,
             kind=kind,
@@ -74,6 +80,7 @@ async def notify_many(
             priority=priority,
             link=link,
         )
+    return new
 
 
 @dataclass(frozen=True)

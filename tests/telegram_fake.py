@@ -56,6 +56,10 @@ class _HtmlChecker(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.stack: list[str] = []
         self.error: str | None = None
+        self.shown = 0  # length of the text as shown, in UTF-16 code units like Telegram
+
+    def handle_data(self, data: str) -> None:
+        self.shown += len(data.encode("utf-16-le")) // 2
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag not in ALLOWED_TAGS:
@@ -65,6 +69,13 @@ class _HtmlChecker(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if not self.stack or self.stack.pop() != tag:
             self.error = f'unexpected end tag "{tag}"'
+
+
+def shown_length(text: str) -> int:
+    checker = _HtmlChecker()
+    checker.feed(text)
+    checker.close()
+    return checker.shown
 
 
 def html_error(text: str) -> str | None:
@@ -237,7 +248,8 @@ class FakeTelegram(BaseSession):
             parse_mode = bot.default[parse_mode.name]
         if not text or not text.strip():
             return "Bad Request: message text is empty"
-        if len(text) > 4096:
+        shown = shown_length(text) if parse_mode == "HTML" else len(text.encode("utf-16-le")) // 2
+        if shown > 4096:
             return "Bad Request: message is too long"
         if parse_mode == "HTML" and (error := html_error(text)):
             return f"Bad Request: can't parse entities: {error}"

@@ -23,9 +23,9 @@ today-title = { $count ->
    *[other] <b>Today, { $day }</b>: { $count } lessons
 }
 week-title = { $count ->
-    [0] <b>Next 7 days</b>: no lessons.
-    [one] <b>Next 7 days</b>: { $count } lesson
-   *[other] <b>Next 7 days</b>: { $count } lessons
+    [0] <b>Past and next 7 days</b>: no lessons.
+    [one] <b>Past and next 7 days</b>: { $count } lesson
+   *[other] <b>Past and next 7 days</b>: { $count } lessons
 }
 lessons-none = Nothing to teach here. Your groups: /groups
 

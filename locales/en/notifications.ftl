@@ -24,12 +24,6 @@ notify-absent = ❗ { $student } was absent from { $course } on { $when }.
 notify-group-message =
     ✉️ <b>{ $author }</b> to group { $group } ({ $course }):
     { $text }
-notify-absence-digest =
-    📋 { $count ->
-        [one] { $count } absence of your students in other organisations today:
-       *[other] { $count } absences of your students in other organisations today:
-    }
-    { $lines }
 notify-lesson-tomorrow = 🗓 Tomorrow: <b>{ $course }</b> ({ $group }), { $when }, { $place }.
 notify-lesson-soon = ⏰ Soon: <b>{ $course }</b> ({ $group }) starts { $when }, { $place }.
 notify-roll-missing = ✅ Attendance is not marked yet: <b>{ $course }</b> ({ $group }), { $when }.
@@ -45,7 +39,7 @@ notify-coordinator-digest =
     Applications waiting for your review: { $review }
     Your groups below the minimum starting within two weeks ({ $small_count }):
     { $small }
-    Your students' absences in other organisations today ({ $absent_count }):
+    Your students' absences in other organisations, not reported before ({ $absent_count }):
     { $absent }
 notify-admin-weekly =
     📈 <b>The network's week</b>

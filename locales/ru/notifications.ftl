@@ -24,13 +24,6 @@ notify-absent = ❗ { $student } не был(а) на занятии «{ $course
 notify-group-message =
     ✉️ <b>{ $author }</b> — группе { $group } ({ $course }):
     { $text }
-notify-absence-digest =
-    📋 { $count ->
-        [one] { $count } пропуск ваших учеников в других организациях сегодня:
-        [few] { $count } пропуска ваших учеников в других организациях сегодня:
-       *[many] { $count } пропусков ваших учеников в других организациях сегодня:
-    }
-    { $lines }
 notify-lesson-tomorrow = 🗓 Завтра: <b>{ $course }</b> ({ $group }), { $when }, { $place }.
 notify-lesson-soon = ⏰ Скоро: <b>{ $course }</b> ({ $group }) начинается { $when }, { $place }.
 notify-roll-missing = ✅ Посещаемость ещё не отмечена: <b>{ $course }</b> ({ $group }), { $when }.
@@ -46,7 +39,7 @@ notify-coordinator-digest =
     Заявлений ждут вашего решения: { $review }
     Ваших групп ниже минимума, начинающихся в ближайшие две недели ({ $small_count }):
     { $small }
-    Пропуски ваших учеников в других организациях сегодня ({ $absent_count }):
+    Пропуски ваших учеников в других организациях, о которых ещё не сообщали ({ $absent_count }):
     { $absent }
 notify-admin-weekly =
     📈 <b>Неделя сети</b>
