@@ -1,12 +1,18 @@
-"""Running the bot in one process: migrations, long polling and the delivery loop."""
+"""Running the bot: one process that does everything (`run`), or the worker alone (`worker`):
+migrations, long polling, the scheduler and the delivery loop."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import logging
+import signal
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
 
 from aiogram import Bot, Dispatcher
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.delivery import Deliverer
 from bot.factory import create_bot, create_dispatcher
@@ -23,17 +29,24 @@ from services.i18n import Translator
 logger = logging.getLogger(__name__)
 
 
-async def run_polling(
-    settings: Settings,
-    bot: Bot | None = None,
-    clock: Clock | None = None,
-    *,
-    handle_signals: bool = True,
-    stop: asyncio.Event | None = None,
-) -> None:
-    """Upgrade the database, then poll for updates and deliver notifications until stopped:
-    by SIGINT/SIGTERM, or (for a caller running it as a task, like the sandbox) when `stop` is
-    set."""
+@dataclass
+class Runtime:
+    """What a running process shares: the database, texts, clock, bot, sender, scheduler."""
+
+    session_factory: async_sessionmaker[AsyncSession]
+    translator: Translator
+    clock: Clock
+    bot: Bot
+    deliverer: Deliverer
+    scheduler: AsyncIOScheduler
+
+
+@contextlib.asynccontextmanager
+async def runtime(
+    settings: Settings, bot: Bot | None = None, clock: Clock | None = None
+) -> AsyncIterator[Runtime]:
+    """Upgrade the database, then build everything; the delivery loop and the scheduler run
+    while the context is open."""
     await upgrade(settings.database_url)
     engine = create_engine(settings.database_url)
     session_factory = create_session_factory(engine)
@@ -42,7 +55,6 @@ async def run_polling(
     if bot is None:
         assert settings.bot_token is not None
         bot = create_bot(settings.bot_token.get_secret_value(), settings)
-    dp = create_dispatcher(settings, session_factory, translator, clock)
     deliverer = Deliverer(
         session_factory,
         translator,
@@ -52,22 +64,50 @@ async def run_polling(
         limits=settings.delivery_limits(),
         links=buttons_for,
     )
-    delivery = asyncio.create_task(deliverer.run_forever(settings.delivery_interval_seconds))
     scheduler = create_scheduler(Jobs(session_factory, settings, clock), settings.default_timezone)
+    delivery = asyncio.create_task(deliverer.run_forever(settings.delivery_interval_seconds))
     scheduler.start()
-    stopper = asyncio.create_task(_stop_when_set(stop, dp)) if stop is not None else None
     try:
-        await bot.delete_webhook(drop_pending_updates=False)
-        await dp.start_polling(bot, handle_signals=handle_signals)
+        yield Runtime(session_factory, translator, clock, bot, deliverer, scheduler)
     finally:
-        if stopper is not None:
-            stopper.cancel()
         scheduler.shutdown(wait=False)
         delivery.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await delivery
         await bot.session.close()
         await engine.dispose()
+
+
+async def run_polling(
+    settings: Settings,
+    bot: Bot | None = None,
+    clock: Clock | None = None,
+    *,
+    handle_signals: bool = True,
+    stop: asyncio.Event | None = None,
+) -> None:
+    """Poll for updates and deliver notifications until stopped: by SIGINT/SIGTERM, or (for a
+    caller running it as a task, like the sandbox) when `stop` is set."""
+    async with runtime(settings, bot, clock) as rt:
+        dp = create_dispatcher(settings, rt.session_factory, rt.translator, rt.clock)
+        stopper = asyncio.create_task(_stop_when_set(stop, dp)) if stop is not None else None
+        try:
+            await rt.bot.delete_webhook(drop_pending_updates=False)
+            await dp.start_polling(rt.bot, handle_signals=handle_signals)
+        finally:
+            if stopper is not None:
+                stopper.cancel()
+
+
+async def run_worker(settings: Settings) -> None:
+    """The scheduler and the sender without polling, until SIGINT or SIGTERM."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    async with runtime(settings):
+        logger.info("worker started: scheduler and delivery")
+        await stop.wait()
 
 
 async def _stop_when_set(stop: asyncio.Event, dp: Dispatcher) -> None:

@@ -26,7 +26,8 @@ def button_label(tr: Text, info: LessonInfo) -> str:
     start = info.lesson.starts_at.astimezone(tr.tz)
     return (
         f"{STATUS_ICONS[info.lesson.status]} {tr.weekday(start.weekday(), short=True)} "
-        f"{tr.time(start.time())} · {info.course.title} ({info.group.code})"
+        f"{start.day:02d}.{start.month:02d} {tr.time(start.time())} · "
+        f"{info.course.title} ({info.group.code})"
     )
 
 

@@ -17,7 +17,7 @@ from handlers.lesson_view import button_label, lesson_card
 from handlers.menu import Menu
 from handlers.ui import button, keyboard, show, typed_text
 from models import Person
-from models.enums import AttendanceStatus
+from models.enums import AttendanceStatus, LessonStatus
 from services import attendance, lessons, messaging
 from services.clock import Clock
 from services.errors import Conflict
@@ -128,7 +128,7 @@ async def _show_list(
         [button(tr("btn-today"), Menu(action="today")), button(tr("btn-week"), Menu(action="week"))]
     )
     rows.append([button(tr("btn-menu"), Menu(action="home"))])
-    await show(event, title if found else title + "\n\n" + tr("lessons-none"), keyboard(*rows))
+    await show(event, title, keyboard(*rows))
 
 
 async def _show_lesson(
@@ -136,6 +136,7 @@ async def _show_lesson(
     session: AsyncSession,
     tr: Text,
     actor: Actor,
+    clock: Clock,
     lesson_id: int,
     notice: str = "",
 ) -> None:
@@ -146,14 +147,15 @@ async def _show_lesson(
     if notice:
         text = Html(notice + "\n\n" + text)
     rows: list[list[InlineKeyboardButton]] = []
-    if info.lesson.status.value != "cancelled":
+    if info.lesson.status != LessonStatus.CANCELLED:
         rows.append([button(tr("btn-attendance"), LessonAct(id=lesson_id, action="roll"))])
-        rows.append(
-            [
-                button(tr("btn-cancel-lesson"), LessonAct(id=lesson_id, action="cancel")),
-                button(tr("btn-move-lesson"), LessonAct(id=lesson_id, action="move")),
-            ]
-        )
+        if info.lesson.ends_at > clock.now():  # what has ended can be marked, not changed
+            rows.append(
+                [
+                    button(tr("btn-cancel-lesson"), LessonAct(id=lesson_id, action="cancel")),
+                    button(tr("btn-move-lesson"), LessonAct(id=lesson_id, action="move")),
+                ]
+            )
     rows.append([button(tr("btn-write-group"), GroupAct(id=info.group.id, action="write"))])
     rows.append([button(tr("btn-back"), Menu(action="week"))])
     await show(event, text, keyboard(*rows))
@@ -166,11 +168,12 @@ async def on_lesson(
     session: AsyncSession,
     tr: Text,
     actor: Actor,
+    clock: Clock,
     state: FSMContext,
 ) -> None:
     """A lesson's card with what can be done to it."""
     await state.clear()
-    await _show_lesson(query, session, tr, actor, callback_data.id)
+    await _show_lesson(query, session, tr, actor, clock, callback_data.id)
 
 
 # --- attendance ------------------------------------------------------------------------------
@@ -297,7 +300,7 @@ async def on_save(
     told = await attendance.save_attendance(session, actor, callback_data.id, draft, clock.now())
     await state.clear()
     notice = tr("roll-saved", count=len(draft), told=told)
-    await _show_lesson(query, session, tr, actor, callback_data.id, notice=notice)
+    await _show_lesson(query, session, tr, actor, clock, callback_data.id, notice=notice)
 
 
 # --- cancel and move -------------------------------------------------------------------------
@@ -310,11 +313,11 @@ async def on_cancel_ask(
     session: AsyncSession,
     tr: Text,
     actor: Actor,
+    clock: Clock,
     state: FSMContext,
 ) -> None:
     """Cancelling needs a reason everyone concerned will read."""
-    info = await lessons.lesson_info(session, callback_data.id)
-    lessons.require_manager(actor, info)
+    await lessons.changeable(session, actor, callback_data.id, clock.now())
     await state.set_state(Prompt.cancel_reason)
     await state.update_data(lesson_id=callback_data.id)
     await show(
@@ -353,7 +356,7 @@ async def on_cancel_yes(
         raise Conflict("error-stale-button")
     await lessons.cancel_lesson(session, actor, callback_data.id, data["reason"], clock.now())
     await state.clear()
-    await _show_lesson(query, session, tr, actor, callback_data.id, notice=tr("cancel-done"))
+    await _show_lesson(query, session, tr, actor, clock, callback_data.id, notice=tr("cancel-done"))
 
 
 def _day_buttons(
@@ -381,8 +384,7 @@ async def on_move_ask(
     state: FSMContext,
 ) -> None:
     """Moving: a day, then the time, then the place, then the reason."""
-    info = await lessons.lesson_info(session, callback_data.id)
-    lessons.require_manager(actor, info)
+    info = await lessons.changeable(session, actor, callback_data.id, clock.now())
     await state.clear()
     first = clock.now().astimezone(info.timezone).date()
     rows = _day_buttons(tr, "move", callback_data.id, first)
@@ -488,7 +490,7 @@ async def on_move_reason(
         now=clock.now(),
     )
     await state.clear()
-    await _show_lesson(message, session, tr, actor, info.lesson.id, notice=tr("move-done"))
+    await _show_lesson(message, session, tr, actor, clock, info.lesson.id, notice=tr("move-done"))
 
 
 # --- groups: an extra lesson, writing to the group ------------------------------------------
@@ -580,7 +582,7 @@ async def _add_extra(
         now=clock.now(),
     )
     await state.clear()
-    await _show_lesson(event, session, tr, actor, info.lesson.id, notice=tr("add-done"))
+    await _show_lesson(event, session, tr, actor, clock, info.lesson.id, notice=tr("add-done"))
 
 
 @router.message(Prompt.add_place, typed_text)

@@ -244,15 +244,23 @@ async def _load_for_change(session: AsyncSession, actor: Actor, lesson_id: int) 
     return info
 
 
+async def changeable(
+    session: AsyncSession, actor: Actor, lesson_id: int, now: datetime
+) -> LessonInfo:
+    """A lesson this person may still cancel or move: theirs, not cancelled, not over."""
+    info = await _load_for_change(session, actor, lesson_id)
+    if info.lesson.ends_at <= now:
+        raise Conflict("error-lesson-past")
+    return info
+
+
 async def cancel_lesson(
     session: AsyncSession, actor: Actor, lesson_id: int, reason: str, now: datetime
 ) -> LessonInfo:
     """Cancel a lesson that has not yet ended; everyone concerned is told at once."""
     text = clean_reason(reason)
-    info = await _load_for_change(session, actor, lesson_id)
+    info = await changeable(session, actor, lesson_id, now)
     lesson = info.lesson
-    if lesson.ends_at <= now:
-        raise Conflict("error-lesson-past")
     lesson.status = LessonStatus.CANCELLED
     lesson.reason = text
     lesson.sequence += 1
@@ -303,10 +311,8 @@ async def check_move(
     session: AsyncSession, actor: Actor, lesson_id: int, *, day: date, start: time, now: datetime
 ) -> LessonInfo:
     """Whether the lesson may move to that day and time: not past, clashing with nothing."""
-    info = await _load_for_change(session, actor, lesson_id)
+    info = await changeable(session, actor, lesson_id, now)
     lesson = info.lesson
-    if lesson.ends_at <= now:
-        raise Conflict("error-lesson-past")
     starts = datetime.combine(day, start, info.timezone)
     if starts <= now:
         raise Invalid("error-move-to-past")

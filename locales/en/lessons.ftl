@@ -27,7 +27,6 @@ week-title = { $count ->
     [one] <b>Past and next 7 days</b>: { $count } lesson
    *[other] <b>Past and next 7 days</b>: { $count } lessons
 }
-lessons-none = Nothing to teach here. Your groups: /groups
 
 btn-today = 📅 Today
 btn-week = 🗓 Week
