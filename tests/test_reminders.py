@@ -38,7 +38,7 @@ async def _setup(session):
 
 
 async def test_evening_before_and_an_hour_before(session, clock):
-    net, tuesday = await _setup(session)  # Tuesday 24th, 15:00 Moscow
+    net, _tuesday = await _setup(session)  # Tuesday 24th, 15:00 Moscow
     assert await reminders.queue_lesson_reminders(session, clock.now(), RULES) == 0
     clock.set(datetime(2026, 11, 23, 15, 0, tzinfo=UTC))  # Monday 18:00 in Moscow
     assert await reminders.queue_lesson_reminders(session, clock.now(), RULES) == 1
@@ -50,7 +50,7 @@ async def test_evening_before_and_an_hour_before(session, clock):
 
 
 async def test_downtime_catches_up_once_and_drops_what_has_begun(session, clock):
-    net, tuesday = await _setup(session)
+    _net, _tuesday = await _setup(session)
     clock.set(datetime(2026, 11, 23, 14, 0, tzinfo=UTC))  # 17:00 Monday: nothing yet
     assert await reminders.queue_lesson_reminders(session, clock.now(), RULES) == 0
     # Down from 17:00 to 19:30: the evening reminder came due meanwhile; sent once after.
@@ -89,7 +89,7 @@ async def test_cancelled_lessons_are_not_reminded_and_moved_ones_are_at_their_ne
 
 
 async def test_teacher_reminded_when_attendance_is_missing(session, clock):
-    net, tuesday = await _setup(session)
+    net, _tuesday = await _setup(session)
     clock.set(datetime(2026, 11, 24, 13, 40, tzinfo=UTC))  # 16:40, lesson ended at 16:30
     assert await reminders.queue_roll_reminders(session, clock.now(), RULES) == 0
     clock.set(datetime(2026, 11, 24, 13, 46, tzinfo=UTC))
@@ -183,7 +183,7 @@ async def _small_group(session, clock):
 
 
 async def test_small_group_warned_a_week_ahead_and_cancelled(session, clock):
-    net, coordinator, waiting, other = await _small_group(session, clock)
+    net, coordinator, _waiting, other = await _small_group(session, clock)
     assert await groups.queue_undersized_warnings(session, clock.now()) == 1
     assert await groups.queue_undersized_warnings(session, clock.now()) == 0  # told once
     rows = await _kinds(session, "notify-group-undersized")
