@@ -34,6 +34,7 @@ from services.outbox import notify_many
 from services.people import Actor
 
 REASON_MAX = 500
+URGENT_WITHIN = timedelta(hours=24)
 PLACE_MAX = 200
 
 
@@ -197,6 +198,12 @@ async def concerned(session: AsyncSession, info: LessonInfo) -> list[int]:
     return list(dict.fromkeys([*students, *parents, *coordinators]))
 
 
+def change_priority(first_affected: datetime, now: datetime) -> Priority:
+    """A change to something within the next day cannot wait: it goes out before all else
+    and even in quiet hours. Later changes are ordinary news."""
+    return Priority.URGENT if first_affected - now <= URGENT_WITHIN else Priority.NORMAL
+
+
 async def _tell_everyone(
     session: AsyncSession,
     info: LessonInfo,
@@ -205,6 +212,7 @@ async def _tell_everyone(
     now: datetime,
     **params: Any,
 ) -> None:
+    affected = min(t for t in (event.old_starts_at, event.new_starts_at) if t is not None)
     await notify_many(
         session,
         await concerned(session, info),
@@ -212,7 +220,7 @@ async def _tell_everyone(
         key_prefix=f"lesson-event:{event.id}",
         now=now,
         params={"course": info.course.title, "group": info.group.code, **params},
-        priority=Priority.URGENT,
+        priority=change_priority(affected, now),
     )
 
 

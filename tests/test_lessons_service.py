@@ -50,7 +50,9 @@ async def test_cancel_tells_everyone_concerned_once(session, clock):
     )
     await factories.enrolled(session, net.group, net.student)
     await factories.enrolled(session, net.group, net.other_student)
-    lesson = (await _lessons(session, net.group))[1]  # 24 November, tomorrow
+    made = await _lessons(session, net.group)
+    lesson = made[1]  # 24 November 15:00, tomorrow
+    clock.set(datetime(2026, 11, 23, 13, 0, tzinfo=UTC))  # 16:00 the day before: within 24 h
     teacher = await net.actor(session, net.teacher)
     await lessons.cancel_lesson(session, teacher, lesson.id, "  Педагог   заболел ", clock.now())
     assert lesson.status == LessonStatus.CANCELLED and lesson.reason == "Педагог заболел"
@@ -69,9 +71,16 @@ async def test_cancel_tells_everyone_concerned_once(session, clock):
         ]
     )
     assert told == expected
-    assert {n.priority for n in rows} == {0}, "cancellations are urgent"
+    assert {n.priority for n in rows} == {0}, "a change within a day is urgent"
     with pytest.raises(Conflict):
         await lessons.cancel_lesson(session, teacher, lesson.id, "ещё раз", clock.now())
+    await lessons.cancel_lesson(session, teacher, made[2].id, "Концерт", clock.now())
+    later = (
+        await session.scalars(
+            select(Notification.priority).where(Notification.id > max(n.id for n in rows))
+        )
+    ).all()
+    assert set(later) == {1}, "a change a week ahead is ordinary news"
 
 
 async def test_only_the_teacher_and_provider_coordinators_manage_lessons(session, clock):
