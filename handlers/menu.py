@@ -31,7 +31,7 @@ ROLE_COMMANDS: dict[Role, tuple[str, ...]] = {
     Role.PARENT: ("children", "link"),
     Role.TEACHER: ("today", "week", "groups"),
     Role.COORDINATOR: ("review", "unreachable"),
-    Role.ADMIN: ("network", "invite", "profileday"),
+    Role.ADMIN: ("network", "invite", "profileday", "holidays"),
 }
 COMMON_COMMANDS = ("menu", "help", "role", "language")
 
@@ -82,7 +82,10 @@ def menu_keyboard(tr: Text, actor: Actor, role: Role | None) -> InlineKeyboardMa
         rows += [
             [button(tr("btn-network"), Menu(action="network"))],
             [button(tr("btn-invite"), Menu(action="invite"))],
-            [button(tr("btn-profile-day"), Menu(action="profileday"))],
+            [
+                button(tr("btn-profile-day"), Menu(action="profileday")),
+                button(tr("btn-holidays"), Menu(action="holidays")),
+            ],
         ]
     extra = [button(tr("btn-language"), Menu(action="language"))]
     if len(actor.role_set) > 1:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from aiogram import Bot, F, Router
 from aiogram.filters import Command
 from aiogram.filters.callback_data import CallbackData
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.deep_linking import create_start_link
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -12,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from handlers.menu import Menu
 from handlers.start import INVITE_PREFIX
 from handlers.teaching import GroupAct
-from handlers.ui import button, keyboard, show
+from handlers.ui import button, keyboard, show, typed_text
 from models.enums import Role
 from services import network, people, staff
 from services.clock import Clock
@@ -198,3 +200,49 @@ async def on_profile_day_set(
     weekday = callback_data.weekday if callback_data.weekday >= 0 else None
     await network.set_profile_weekday(session, actor, weekday)
     await on_profile_day(query, session, tr, actor)
+
+
+class HolidayPrompt(StatesGroup):
+    text = State()
+
+
+@router.message(Command("holidays"))
+@router.callback_query(Menu.filter(F.action == "holidays"))
+async def on_holidays(
+    event: Message | CallbackQuery,
+    session: AsyncSession,
+    tr: Text,
+    actor: Actor,
+    clock: Clock,
+    state: FSMContext,
+) -> None:
+    """Days without lessons across the network; adding one cancels that day's lessons."""
+    _require_admin(actor)
+    coming = await network.upcoming_holidays(session, clock.now().astimezone(tr.tz).date())
+    lines = [f"• {tr.date(h.day)} — {h.name}" for h in coming[:40]]
+    await state.set_state(HolidayPrompt.text)
+    await show(
+        event,
+        "\n".join([tr("holidays-title", count=len(coming)), *lines, "", tr("holidays-ask")]),
+        keyboard([button(tr("btn-menu"), Menu(action="home"))]),
+    )
+
+
+@router.message(HolidayPrompt.text, typed_text)
+async def on_holiday_text(
+    message: Message,
+    session: AsyncSession,
+    tr: Text,
+    actor: Actor,
+    clock: Clock,
+    state: FSMContext,
+) -> None:
+    holiday, cancelled = await network.add_holiday(session, actor, message.text or "", clock.now())
+    await state.clear()
+    await message.answer(
+        tr("holiday-added", day=tr.date(holiday.day), name=holiday.name, count=cancelled),
+        reply_markup=keyboard(
+            [button(tr("btn-holidays"), Menu(action="holidays"))],
+            [button(tr("btn-menu"), Menu(action="home"))],
+        ),
+    )

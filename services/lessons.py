@@ -198,6 +198,25 @@ async def concerned(session: AsyncSession, info: LessonInfo) -> list[int]:
     return list(dict.fromkeys([*students, *parents, *coordinators]))
 
 
+async def cancel_for_holiday(
+    session: AsyncSession, actor: Actor, day: date, name: str, now: datetime
+) -> int:
+    """A new network holiday cancels that day's lessons (each provider's calendar day)."""
+    candidates = await _infos(
+        session,
+        Lesson.status != LessonStatus.CANCELLED,
+        Lesson.starts_at >= datetime.combine(day - timedelta(days=1), time(0), ZoneInfo("UTC")),
+        Lesson.starts_at < datetime.combine(day + timedelta(days=2), time(0), ZoneInfo("UTC")),
+        Lesson.starts_at > now,
+    )
+    cancelled = 0
+    for info in candidates:
+        if info.lesson.starts_at.astimezone(info.timezone).date() == day:
+            await _cancel(session, info, name, actor.person_id, now)
+            cancelled += 1
+    return cancelled
+
+
 def change_priority(first_affected: datetime, now: datetime) -> Priority:
     """A change to something within the next day cannot wait: it goes out before all else
     and even in quiet hours. Later changes are ordinary news."""
@@ -268,9 +287,16 @@ async def cancel_lesson(
     """Cancel a lesson that has not yet ended; everyone concerned is told at once."""
     text = clean_reason(reason)
     info = await changeable(session, actor, lesson_id, now)
+    await _cancel(session, info, text, actor.person_id, now)
+    return info
+
+
+async def _cancel(
+    session: AsyncSession, info: LessonInfo, reason: str, actor_id: int | None, now: datetime
+) -> None:
     lesson = info.lesson
     lesson.status = LessonStatus.CANCELLED
-    lesson.reason = text
+    lesson.reason = reason
     lesson.sequence += 1
     lesson.updated_at = now
     event = LessonEvent(
@@ -278,8 +304,8 @@ async def cancel_lesson(
         action="cancelled",
         old_starts_at=lesson.starts_at,
         old_place=lesson.place,
-        reason=text,
-        actor_id=actor.person_id,
+        reason=reason,
+        actor_id=actor_id,
         created_at=now,
     )
     session.add(event)
@@ -291,9 +317,8 @@ async def cancel_lesson(
         "notify-lesson-cancelled",
         now,
         when={"dt": lesson.starts_at.isoformat()},
-        reason=text,
+        reason=reason,
     )
-    return info
 
 
 async def _clash(

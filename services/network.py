@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import NetworkSettings
+from models import Holiday, NetworkSettings
 from models.enums import Role
-from services.errors import Forbidden, Invalid
+from services.errors import Conflict, Forbidden, Invalid
+from services.lessons import cancel_for_holiday
 from services.people import Actor
 
 
@@ -31,3 +35,44 @@ async def set_profile_weekday(session: AsyncSession, actor: Actor, weekday: int 
     if weekday is not None and not 0 <= weekday <= 6:
         raise Invalid("error-bad-choice")
     (await network_settings(session)).profile_weekday = weekday
+
+
+HOLIDAY_NAME_MAX = 120
+
+
+async def upcoming_holidays(session: AsyncSession, today: date) -> list[Holiday]:
+    rows = await session.scalars(select(Holiday).where(Holiday.day >= today).order_by(Holiday.day))
+    return list(rows.all())
+
+
+def parse_holiday(text: str) -> tuple[date, str]:
+    """ "31.12.2026 Новогодние каникулы": a date (day.month.year) and a name."""
+    first, _, rest = text.strip().partition(" ")
+    try:
+        day, month, year = (int(part) for part in first.split("."))
+        when = date(year, month, day)
+    except ValueError:
+        raise Invalid("error-holiday-format") from None
+    name = " ".join(rest.split())
+    if not name or len(name) > HOLIDAY_NAME_MAX:
+        raise Invalid("error-holiday-format")
+    return when, name
+
+
+async def add_holiday(
+    session: AsyncSession, actor: Actor, text: str, now: datetime
+) -> tuple[Holiday, int]:
+    """The admin adds a day without lessons; that day's lessons are cancelled and everyone
+    concerned is told. Returns the holiday and how many lessons were cancelled."""
+    if not actor.has(Role.ADMIN):
+        raise Forbidden("error-admins-only")
+    day, name = parse_holiday(text)
+    if day < now.date():
+        raise Invalid("error-holiday-past")
+    if await session.scalar(select(Holiday.id).where(Holiday.day == day)):
+        raise Conflict("error-holiday-exists")
+    holiday = Holiday(day=day, name=name)
+    session.add(holiday)
+    await session.flush()
+    cancelled = await cancel_for_holiday(session, actor, day, name, now)
+    return holiday, cancelled

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from models import AttendanceMark, Holiday, Lesson, LessonEvent, Notification, WeeklySlot
 from models.enums import AttendanceStatus, LessonStatus, Role
-from services import attendance, calendar, lessons
+from services import attendance, calendar, lessons, network
 from services.errors import Conflict, Forbidden, Invalid
 from services.schedule import slots_overlap
 from tests import factories
@@ -305,3 +305,46 @@ def test_time_ranges() -> None:
     assert lessons.parse_time_range("15:00–16:30") == (time(15), time(16, 30))
     with pytest.raises(Invalid, match="error-times"):
         lessons.parse_time_range("16:00-15:00")
+
+
+async def test_a_new_holiday_cancels_that_days_lessons(session, clock):
+    net = await factories.network(session)
+    await factories.enrolled(session, net.group, net.student)
+    made = await _lessons(session, net.group)
+    admin = await factories.person(session, "Лебедева Ирина", Role.ADMIN)
+    actor = await net.actor(session, admin)
+    holiday, cancelled = await network.add_holiday(
+        session, actor, "01.12.2026  День  здоровья", clock.now()
+    )
+    assert (holiday.day, holiday.name, cancelled) == (date(2026, 12, 1), "День здоровья", 1)
+    assert made[2].status == LessonStatus.CANCELLED and made[2].reason == "День здоровья"
+    assert made[1].status == LessonStatus.SCHEDULED
+    told = (
+        await session.scalars(
+            select(Notification.person_id).where(Notification.kind == "notify-lesson-cancelled")
+        )
+    ).all()
+    assert set(told) >= {net.student.id, net.parent.id}
+    with pytest.raises(Conflict, match="exists"):
+        await network.add_holiday(session, actor, "01.12.2026 Ещё раз", clock.now())
+    for bad in ("1 декабря праздник", "31.02.2026 Нет такого дня", "01.12.2026", ""):
+        with pytest.raises(Invalid, match="format"):
+            await network.add_holiday(session, actor, bad, clock.now())
+    with pytest.raises(Forbidden):
+        await network.add_holiday(
+            session, await net.actor(session, net.coordinator), "02.12.2026 Праздник", clock.now()
+        )
+
+
+async def test_admin_adds_a_holiday_in_chat(session, client_factory):
+    await factories.person(session, "Лебедева Ирина", Role.ADMIN, telegram_id=900)
+    await session.commit()
+    admin = client_factory(900)
+    await admin.send("/holidays")
+    assert "Впереди выходных дней нет." in admin.screen()
+    await admin.send("завтра")
+    assert "Напишите дату и название" in admin.screen()
+    await admin.send("31.12.2026 Новогодние каникулы")
+    assert "31 декабря 2026 — Новогодние каникулы: добавлено" in admin.screen()
+    await admin.send("/holidays")
+    assert "• 31 декабря 2026 — Новогодние каникулы" in admin.screen()

@@ -96,6 +96,7 @@ help-admin =
     /network — organisations of the network
     /invite — invite links for teachers, coordinators and admins
     /profileday — the network's common profile day
+    /holidays — days without lessons (adding one cancels that day's lessons)
 help-common = /menu — main menu · /role — switch role · /language — language
 
 org-kind-school = school
@@ -148,3 +149,16 @@ unreachable-title = { $count ->
    *[other] { $count } parents of your students have blocked the bot or left Telegram:
 }
 unreachable-line = { $parent } — parent of { $child }, since { $since }
+btn-holidays = 🎄 Holidays
+cmd-holidays = Days without lessons
+holidays-title = { $count ->
+    [0] No holidays ahead.
+    [one] { $count } holiday ahead:
+   *[other] { $count } holidays ahead:
+}
+holidays-ask = To add one, type the date and its name, like: 31.12.2026 New Year holidays. That day's lessons are cancelled and everyone concerned is told.
+holiday-added = { $count ->
+    [0] 🎄 { $day } — { $name }: added; no lessons were planned that day.
+    [one] 🎄 { $day } — { $name }: added; { $count } lesson is cancelled and everyone concerned is being told.
+   *[other] 🎄 { $day } — { $name }: added; { $count } lessons are cancelled and everyone concerned is being told.
+}

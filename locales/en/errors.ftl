@@ -47,3 +47,6 @@ error-not-in-roster = That student is not on this lesson's list.
 error-attendance-too-early = Attendance opens half an hour before the lesson.
 error-attendance-closed = Teachers can change attendance for { $days } days; after that, ask a coordinator.
 error-message-empty = The message is empty.
+error-holiday-format = Type the date and a name, like: 31.12.2026 New Year holidays.
+error-holiday-past = That day has passed.
+error-holiday-exists = That day is already a holiday.

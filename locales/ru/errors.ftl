@@ -47,3 +47,6 @@ error-not-in-roster = Этого ученика нет в списке заня�
 error-attendance-too-early = Отмечать посещаемость можно за полчаса до начала занятия.
 error-attendance-closed = Педагог может менять посещаемость { $days } дней; позже — через координатора.
 error-message-empty = Сообщение пустое.
+error-holiday-format = Напишите дату и название, например: 31.12.2026 Новогодние каникулы.
+error-holiday-past = Этот день уже прошёл.
+error-holiday-exists = Этот день уже выходной.
