@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import shutil
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
@@ -21,8 +22,11 @@ from models.db import create_engine, create_session_factory
 from models.migrate import upgrade
 from services.clock import ManualClock
 from services.i18n import Translator
+from tests import postgres
 from tests.bot_client import BotClient
 from tests.telegram_fake import FakeTelegram
+
+DEFAULT_TEST_POSTGRES = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
 
 # Monday 23 November 2026, 09:00 in Moscow.
 START = datetime(2026, 11, 23, 6, 0, tzinfo=UTC)
@@ -38,10 +42,36 @@ def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def db_url(template_db: Path, tmp_path: Path) -> str:
+def sqlite_url(template_db: Path, tmp_path: Path) -> str:
+    """A fresh migrated SQLite file (for tests about SQLite itself)."""
     path = tmp_path / "test.sqlite3"
     shutil.copy(template_db, path)
     return f"sqlite+aiosqlite:///{path}"
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A throwaway PostgreSQL database for this run, migrated once, dropped at the end."""
+    server = os.environ.get("TEST_POSTGRES_URL", DEFAULT_TEST_POSTGRES)
+    problem = asyncio.run(postgres.reachable(server))
+    if problem:
+        pytest.skip(f"PostgreSQL variant skipped: no server at {server} ({problem})")
+    url = asyncio.run(postgres.create_database(server, f"bot_test_{os.getpid()}"))
+    try:
+        asyncio.run(upgrade(url))
+        yield url
+    finally:
+        asyncio.run(postgres.drop_database(server, url))
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest) -> str:
+    """Every test that touches the database runs on SQLite and on PostgreSQL."""
+    if request.param == "sqlite":
+        return str(request.getfixturevalue("sqlite_url"))
+    url = str(request.getfixturevalue("postgres_url"))
+    asyncio.run(postgres.empty_all_tables(url))
+    return url
 
 
 @pytest.fixture

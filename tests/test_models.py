@@ -20,6 +20,7 @@ from models import (
     ParentLink,
     Person,
 )
+from models.db import create_engine
 from models.enums import ApplicationState, AttendanceStatus, Messenger, Role
 from services import outbox
 from tests import factories
@@ -51,10 +52,13 @@ async def test_a_model_change_without_migration_is_noticed(engine) -> None:
     assert any(change[0] == "add_column" and change[3].name == "nickname" for change in changes)
 
 
-async def test_sqlite_pragmas(session) -> None:
-    assert (await session.execute(text("PRAGMA foreign_keys"))).scalar() == 1
-    assert (await session.execute(text("PRAGMA journal_mode"))).scalar() == "wal"
-    assert (await session.execute(text("PRAGMA busy_timeout"))).scalar() >= 5000
+async def test_sqlite_pragmas(sqlite_url) -> None:
+    engine = create_engine(sqlite_url)
+    async with engine.connect() as conn:
+        assert (await conn.execute(text("PRAGMA foreign_keys"))).scalar() == 1
+        assert (await conn.execute(text("PRAGMA journal_mode"))).scalar() == "wal"
+        assert (await conn.execute(text("PRAGMA busy_timeout"))).scalar() >= 5000
+    await engine.dispose()
 
 
 async def test_foreign_keys_are_enforced(session) -> None:

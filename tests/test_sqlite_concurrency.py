@@ -1,4 +1,5 @@
-"""Two updates writing at once on SQLite: they queue, nobody sees "database is locked"."""
+"""Updates writing at once: they queue, nobody sees "database is locked" (SQLite) and no seat
+is given twice (both databases)."""
 
 from __future__ import annotations
 
@@ -43,9 +44,9 @@ async def test_concurrent_read_then_write_transactions_queue(engine) -> None:
         assert await session.scalar(select(func.count(AuditRecord.id))) == 2
 
 
-async def test_without_begin_immediate_the_same_work_fails(db_url) -> None:
+async def test_without_begin_immediate_the_same_work_fails(sqlite_url) -> None:
     """The control experiment: deferred transactions (plain BEGIN) hit "database is locked"."""
-    plain = create_async_engine(db_url, connect_args={"timeout": 1})
+    plain = create_async_engine(sqlite_url, connect_args={"timeout": 1})
 
     @event.listens_for(plain.sync_engine, "connect")
     def _connect(dbapi_connection, _record):
