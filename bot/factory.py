@@ -8,12 +8,18 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.session.base import BaseSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
-from aiogram.fsm.storage.base import BaseStorage
-from aiogram.fsm.storage.memory import MemoryStorage
+from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
+from aiogram.fsm.storage.memory import MemoryStorage, SimpleEventIsolation
+from aiogram.fsm.storage.redis import DefaultKeyBuilder, RedisStorage
 from aiogram.utils.callback_answer import CallbackAnswerMiddleware
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.middlewares import ContextMiddleware, DbSessionMiddleware, DomainErrorMiddleware
+from bot.middlewares import (
+    ContextMiddleware,
+    DbSessionMiddleware,
+    DomainErrorMiddleware,
+    OnceMiddleware,
+)
 from bot.settings import Settings
 from handlers import build_router
 from services.clock import Clock
@@ -32,15 +38,33 @@ def create_bot(token: str, settings: Settings, session: BaseSession | None = Non
     )
 
 
+def create_fsm(settings: Settings) -> tuple[BaseStorage, BaseEventIsolation]:
+    """Conversation state and per-person event isolation: in Redis when REDIS_URL is set
+    (several processes share them; keys carry the bot's id), else in this process's memory."""
+    if settings.redis_url:
+        storage = RedisStorage.from_url(
+            settings.redis_url,
+            key_builder=DefaultKeyBuilder(prefix=settings.redis_prefix, with_bot_id=True),
+        )
+        return storage, storage.create_isolation()
+    return MemoryStorage(), SimpleEventIsolation()
+
+
 def create_dispatcher(
     settings: Settings,
     session_factory: async_sessionmaker[AsyncSession],
     translator: Translator,
     clock: Clock,
     storage: BaseStorage | None = None,
+    isolation: BaseEventIsolation | None = None,
 ) -> Dispatcher:
-    dp = Dispatcher(storage=storage or MemoryStorage())
+    """The dispatcher with our middlewares and routers. Two updates of one person never run at
+    once (event isolation), so a double tap cannot race itself."""
+    if storage is None:
+        storage, isolation = create_fsm(settings)
+    dp = Dispatcher(storage=storage, events_isolation=isolation or SimpleEventIsolation())
     dp.update.outer_middleware(DbSessionMiddleware(session_factory))
+    dp.update.outer_middleware(OnceMiddleware(clock))
     dp.update.outer_middleware(ContextMiddleware(translator, settings, clock))
     # Inner middlewares run around the chosen handler: answer every button press, and turn
     # a refusal from the domain into a clear reply (after undoing the update's changes).

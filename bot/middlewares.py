@@ -7,13 +7,13 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiogram import BaseMiddleware
-from aiogram.types import CallbackQuery, Chat, Message, TelegramObject, User
+from aiogram.types import CallbackQuery, Chat, Message, TelegramObject, Update, User
 from aiogram.utils.callback_answer import CallbackAnswer
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.settings import Settings
 from models.enums import Messenger
-from services import people
+from services import people, updates
 from services.clock import Clock
 from services.errors import DomainError
 from services.i18n import Text, Translator
@@ -38,6 +38,27 @@ class DbSessionMiddleware(BaseMiddleware):
                 raise
             await session.commit()
             return result
+
+
+class OnceMiddleware(BaseMiddleware):
+    """An update delivered twice (a late webhook answer, two webhook processes) acts once.
+
+    The mark is written in the update's own transaction: if handling fails, the mark is
+    rolled back with everything else and a redelivery is handled afresh.
+    """
+
+    def __init__(self, clock: Clock) -> None:
+        self.clock = clock
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        if isinstance(event, Update) and data.get("bot") is not None:
+            fresh = await updates.first_time(
+                data["session"], data["bot"].id, event.update_id, self.clock.now()
+            )
+            if not fresh:
+                logger.info("update %s was already handled", event.update_id)
+                return None
+        return await handler(event, data)
 
 
 class ContextMiddleware(BaseMiddleware):

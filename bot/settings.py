@@ -30,6 +30,9 @@ class Settings(BaseSettings):
     default_timezone: str = "Europe/Moscow"
     admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
     bot_api_base_url: str | None = None
+    # Redis for conversation state shared by several processes (redis://host:6379/0).
+    redis_url: str | None = None
+    redis_prefix: str = "school-bot"
     delivery_interval_seconds: float = Field(default=1.0, gt=0)
     # Reminders and digests (local times of each organisation).
     digest_time: time = time(18, 0)
@@ -90,6 +93,13 @@ class Settings(BaseSettings):
                 "must be a SQLAlchemy URL such as sqlite+aiosqlite:///data/bot.sqlite3"
             )
         return value
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_url(cls, value: str | None) -> str | None:
+        if value and not value.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("must start with redis://, rediss:// or unix://")
+        return value or None
 
     @field_validator("bot_api_base_url")
     @classmethod

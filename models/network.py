@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, String
+from sqlalchemy import BigInteger, CheckConstraint, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base
@@ -32,3 +32,14 @@ class NetworkSettings(Base):
     id: Mapped[int] = mapped_column(primary_key=True, default=1)
     # The common "profile day" of the network's schools (seeds 001, 6.2), Monday = 0.
     profile_weekday: Mapped[int | None]
+
+
+class ProcessedUpdate(Base):
+    """An update already handled: Telegram redelivers when a webhook answers late, and
+    several webhook processes may each get a copy; only the first is acted on."""
+
+    __tablename__ = "processed_updates"
+
+    bot_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    received_at: Mapped[datetime] = mapped_column(index=True)
