@@ -7,8 +7,9 @@ import asyncio
 import contextlib
 import logging
 import signal
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Coroutine
 from dataclasses import dataclass
+from typing import Any
 
 from aiogram import Bot, Dispatcher
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -16,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.delivery import Deliverer
 from bot.factory import create_bot, create_dispatcher
+from bot.leader import leadership
 from bot.scheduler import Jobs, create_scheduler
 from bot.senders import TelegramSender
 from bot.settings import Settings
@@ -100,14 +102,31 @@ async def run_polling(
 
 
 async def run_worker(settings: Settings) -> None:
-    """The scheduler and the sender without polling, until SIGINT or SIGTERM."""
-    stop = asyncio.Event()
+    """The scheduler and the sender without polling, until SIGINT or SIGTERM. Only one worker
+    is active at a time; a second one waits and takes over when the first dies."""
     loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
-    async with runtime(settings):
-        logger.info("worker started: scheduler and delivery")
-        await stop.wait()
+    main = asyncio.current_task()
+    assert main is not None
+    for sig in (signal.SIGINT, signal.SIGTERM):  # while waiting, stopping is just not waiting
+        loop.add_signal_handler(sig, main.cancel)
+    await upgrade(settings.database_url)
+    try:
+        async with leadership(settings.database_url) as lost:
+            stop = asyncio.Event()
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                loop.add_signal_handler(sig, stop.set)
+            async with runtime(settings):
+                logger.info("worker started: scheduler and delivery")
+                await _first(stop.wait(), lost.wait())
+    except asyncio.CancelledError:
+        logger.info("stopped while waiting to become the active worker")
+
+
+async def _first(*waits: Coroutine[Any, Any, Any]) -> None:
+    tasks = [asyncio.create_task(w) for w in waits]
+    await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+    for task in tasks:
+        task.cancel()
 
 
 async def _stop_when_set(stop: asyncio.Event, dp: Dispatcher) -> None:
