@@ -1,4 +1,4 @@
-"""Command line: python -m bot {run,migrate,demo-data,invite}."""
+"""Command line: python -m bot {run,worker,webhook,set-webhook,sandbox,migrate,demo-data,invite}."""
 
 from __future__ import annotations
 
@@ -7,16 +7,37 @@ import asyncio
 import logging
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from bot.settings import Settings, SettingsError, load_settings
 
-COMMANDS = ("run", "migrate", "demo-data", "invite")
+COMMANDS = (
+    "run",
+    "worker",
+    "webhook",
+    "set-webhook",
+    "sandbox",
+    "migrate",
+    "demo-data",
+    "invite",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True, metavar="command")
     sub.add_parser("run", help="upgrade the database, then poll Telegram and deliver messages")
+    sub.add_parser("worker", help="the scheduler and the sender only (no polling)")
+    sub.add_parser("webhook", help="receive updates over HTTPS from Telegram (webhook mode)")
+    sub.add_parser("set-webhook", help="tell Telegram the WEBHOOK_URL and secret, then exit")
+    sandbox = sub.add_parser(
+        "sandbox", help="try the bot in a browser: a local fake Telegram, no token needed"
+    )
+    sandbox.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    sandbox.add_argument("--port", type=int, default=8080, help="port (default 8080)")
+    sandbox.add_argument(
+        "--database", type=Path, help="its own SQLite file (default data/sandbox.sqlite3)"
+    )
     sub.add_parser("migrate", help="upgrade the database to the newest schema and exit")
     sub.add_parser("demo-data", help="load the demo network (idempotent)")
     invite = sub.add_parser("invite", help="print one-time invite links for staff roles")
@@ -38,7 +59,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     logging.getLogger("alembic").setLevel(logging.WARNING)
-    if args.command == "run" and settings.bot_token is None:
+    if args.command in ("run", "worker", "webhook", "set-webhook") and settings.bot_token is None:
         print(
             "BOT_TOKEN is not set: put the token from @BotFather into .env "
             "(see .env.example) and run again.",
@@ -63,6 +84,23 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         from bot.app import run_polling
 
         await run_polling(settings)
+    elif args.command == "worker":
+        from bot.app import run_worker
+
+        await run_worker(settings)
+    elif args.command == "webhook":
+        from bot.webhook import run_webhook
+
+        await run_webhook(settings)
+    elif args.command == "set-webhook":
+        from bot.webhook import set_webhook
+
+        try:
+            print(f"Webhook set: {await set_webhook(settings)}")
+        except ValueError as exc:
+            raise CommandError(str(exc)) from None
+    elif args.command == "sandbox":
+        await _sandbox(settings, args.host, args.port, args.database)
     elif args.command == "migrate":
         from models.migrate import upgrade
 
@@ -94,6 +132,16 @@ async def _demo_data(settings: Settings) -> None:
         f"{verb}: {summary.organisations} organisations, {summary.courses} courses, "
         f"{summary.groups} groups, {summary.lessons} lessons, {summary.people} people."
     )
+
+
+async def _sandbox(settings: Settings, host: str, port: int, database: Path | None) -> None:
+    from bot.sandbox.runner import DEFAULT_DATABASE, SandboxConfig, SandboxError, run_sandbox
+
+    config = SandboxConfig(host=host, port=port, database=(database or DEFAULT_DATABASE).resolve())
+    try:
+        await run_sandbox(settings, config)
+    except SandboxError as exc:
+        raise CommandError(str(exc)) from None
 
 
 async def _invite(settings: Settings, role: str, org_code: str | None, count: int) -> None:

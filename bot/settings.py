@@ -33,6 +33,13 @@ class Settings(BaseSettings):
     # Redis for conversation state shared by several processes (redis://host:6379/0).
     redis_url: str | None = None
     redis_prefix: str = "school-bot"
+    # Webhook mode: the public https address Telegram posts to, the path, a secret Telegram
+    # sends back in a header, and where this process listens.
+    webhook_url: str | None = None
+    webhook_path: str = "/telegram/webhook"
+    webhook_secret: SecretStr | None = None
+    webhook_host: str = "0.0.0.0"  # in a container, listen on every interface
+    webhook_port: int = Field(default=8080, ge=1, le=65535)
     delivery_interval_seconds: float = Field(default=1.0, gt=0)
     # Reminders and digests (local times of each organisation).
     digest_time: time = time(18, 0)
@@ -100,6 +107,23 @@ class Settings(BaseSettings):
         if value and not value.startswith(("redis://", "rediss://", "unix://")):
             raise ValueError("must start with redis://, rediss:// or unix://")
         return value or None
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _webhook_url(cls, value: str | None) -> str | None:
+        if value and not value.startswith("https://"):
+            raise ValueError("must be a public https:// address (Telegram requires TLS)")
+        return value or None
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _webhook_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value():
+            return None
+        secret = value.get_secret_value()
+        if not (1 <= len(secret) <= 256) or not all(c.isalnum() or c in "_-" for c in secret):
+            raise ValueError("must be 1-256 characters: letters, digits, _ and -")
+        return value
 
     @field_validator("bot_api_base_url")
     @classmethod
