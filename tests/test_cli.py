@@ -66,6 +66,10 @@ async def test_run_without_token_says_so_in_one_line(tmp_path: Path) -> None:
         ({"ADMIN_IDS": "12,abc"}, "ADMIN_IDS"),
         ({"DEFAULT_LANGUAGE": "de"}, "DEFAULT_LANGUAGE"),
         ({"DATABASE_URL": "nonsense"}, "DATABASE_URL"),
+        ({"WEBHOOK_URL": "http://plain.example.org"}, "WEBHOOK_URL"),
+        ({"WEBHOOK_SECRET": "has spaces!"}, "WEBHOOK_SECRET"),
+        ({"REDIS_URL": "localhost:6379"}, "REDIS_URL"),
+        ({"SEND_RATE": "lots"}, "SEND_RATE"),
     ],
 )
 async def test_a_malformed_setting_is_named(tmp_path: Path, env: dict[str, str], name: str) -> None:
