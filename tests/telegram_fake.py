@@ -11,7 +11,6 @@ import itertools
 import json
 from collections.abc import AsyncGenerator
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from typing import Any
 
 from aiogram import Bot
@@ -30,63 +29,20 @@ from aiogram.methods import (
 )
 from aiogram.types import BufferedInputFile, InlineKeyboardMarkup
 
+from bot.sandbox.entity_builder import EntityError, u16len
+from bot.sandbox.parse_html import html_error, parse_html
+
 BOT_ID = 4242
 BOT_USERNAME = "network_test_bot"
-ALLOWED_TAGS = {
-    "b",
-    "strong",
-    "i",
-    "em",
-    "u",
-    "ins",
-    "s",
-    "strike",
-    "del",
-    "code",
-    "pre",
-    "a",
-    "tg-spoiler",
-    "blockquote",
-    "span",
-}
-
-
-class _HtmlChecker(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.stack: list[str] = []
-        self.error: str | None = None
-        self.shown = 0  # length of the text as shown, in UTF-16 code units like Telegram
-
-    def handle_data(self, data: str) -> None:
-        self.shown += len(data.encode("utf-16-le")) // 2
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag not in ALLOWED_TAGS:
-            self.error = f'unsupported start tag "{tag}"'
-        self.stack.append(tag)
-
-    def handle_endtag(self, tag: str) -> None:
-        if not self.stack or self.stack.pop() != tag:
-            self.error = f'unexpected end tag "{tag}"'
 
 
 def shown_length(text: str) -> int:
-    checker = _HtmlChecker()
-    checker.feed(text)
-    checker.close()
-    return checker.shown
-
-
-def html_error(text: str) -> str | None:
-    checker = _HtmlChecker()
-    checker.feed(text)
-    checker.close()
-    if checker.error:
-        return checker.error
-    if checker.stack:
-        return f'unclosed tag "{checker.stack[-1]}"'
-    return None
+    """Length of HTML text as shown, in UTF-16 code units like Telegram."""
+    try:
+        plain, _ = parse_html(text)
+    except EntityError:
+        return u16len(text)
+    return u16len(plain)
 
 
 @dataclass
