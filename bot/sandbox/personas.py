@@ -1,0 +1,180 @@
+"""Personas: the demo network's people (and new ones) as fake Telegram users.
+
+Each demo persona gets a Telegram account row linking a made-up user id to the demo Person, so
+the bot recognises them exactly as it would recognise a real Telegram user; creating the rows is
+idempotent. New personas are fresh users who register through /start like anyone else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot import demo_data as demo
+from models import Account, Notification, Organisation, ParentLink, Person, RoleGrant
+from models.enums import Messenger, NotificationState, Role
+
+# Fake Telegram user ids: demo people get DEMO_BASE + person id, new personas NEW_BASE + n.
+DEMO_BASE = 100_000
+NEW_BASE = 500_000
+DEMO_PEOPLE = (
+    demo.DEMO_STUDENT_NAME,
+    demo.DEMO_PARENT_NAME,
+    demo.DEMO_STUDENT_SOSH4_NAME,
+    demo.DEMO_PARENT_SOSH4_NAME,
+    demo.DEMO_TEACHER_SOSH4_NAME,
+    demo.DEMO_TEACHER_DSHI_NAME,
+    demo.DEMO_TEACHER_COLLEGE_NAME,
+    demo.DEMO_COORDINATOR_SOSH5_NAME,
+    demo.DEMO_COORDINATOR_SOSH4_NAME,
+    demo.DEMO_COORDINATOR_DSHI_NAME,
+    demo.DEMO_COORDINATOR_COLLEGE_NAME,
+    demo.DEMO_ADMIN_NAME,
+)
+ROLE_ORDER = (Role.STUDENT, Role.PARENT, Role.TEACHER, Role.COORDINATOR, Role.ADMIN)
+ROLE_LABELS = {
+    Role.STUDENT: "Student",
+    Role.PARENT: "Parent",
+    Role.TEACHER: "Teacher",
+    Role.COORDINATOR: "Coordinator",
+    Role.ADMIN: "Network admin",
+}
+
+
+@dataclass(frozen=True)
+class Persona:
+    user_id: int
+    name: str
+    role: str  # the first role held, or "new"
+    title: str  # what the persona is, in one line
+    demo: bool
+
+    def json(self) -> dict[str, Any]:
+        return {
+            "id": self.user_id,
+            "name": self.name,
+            "role": self.role,
+            "title": self.title,
+            "demo": self.demo,
+            "url": f"/?open={self.user_id}",
+        }
+
+
+def telegram_names(full_name: str) -> tuple[str, str]:
+    """First and last name for Telegram from "Фамилия Имя [Отчество]"."""
+    parts = full_name.split()
+    if len(parts) < 2:
+        return full_name or "User", ""
+    return parts[1], parts[0]
+
+
+async def ensure_demo_accounts(session: AsyncSession) -> int:
+    """Give every demo persona a Telegram account (idempotent); returns how many were added."""
+    people = (
+        await session.execute(
+            select(Person.id, Person.full_name).where(Person.full_name.in_(DEMO_PEOPLE))
+        )
+    ).all()
+    linked = set(
+        (
+            await session.scalars(
+                select(Account.person_id).where(Account.messenger == Messenger.TELEGRAM)
+            )
+        ).all()
+    )
+    added = 0
+    for person_id, _ in people:
+        if person_id not in linked:
+            user_id = DEMO_BASE + person_id
+            session.add(
+                Account(
+                    person_id=person_id,
+                    messenger=Messenger.TELEGRAM,
+                    user_id=user_id,
+                    chat_id=user_id,
+                )
+            )
+            added += 1
+    await session.flush()
+    return added
+
+
+async def load_personas(session: AsyncSession) -> list[Persona]:
+    """Everyone with a sandbox Telegram account, students first, then parents, staff, admin."""
+    rows = (
+        await session.execute(
+            select(Account.user_id, Person)
+            .join(Person, Person.id == Account.person_id)
+            .where(Account.messenger == Messenger.TELEGRAM, Account.user_id >= DEMO_BASE)
+        )
+    ).all()
+    person_ids = [person.id for _, person in rows]
+    grants: dict[int, list[tuple[Role, int | None]]] = {pid: [] for pid in person_ids}
+    for grant in await session.scalars(
+        select(RoleGrant).where(RoleGrant.person_id.in_(person_ids))
+    ):
+        grants[grant.person_id].append((grant.role, grant.organisation_id))
+    orgs = dict((await session.execute(select(Organisation.id, Organisation.short_name))).all())
+    children: dict[int, list[str]] = {}
+    for parent_id, child_name in await session.execute(
+        select(ParentLink.parent_id, Person.full_name)
+        .join(Person, Person.id == ParentLink.child_id)
+        .where(ParentLink.parent_id.in_(person_ids))
+    ):
+        children.setdefault(parent_id, []).append(child_name)
+    personas = [
+        _persona(user_id, person, grants[person.id], orgs, children.get(person.id, []))
+        for user_id, person in rows
+    ]
+    order = {role.value: i for i, role in enumerate(ROLE_ORDER)}
+    return sorted(personas, key=lambda p: (order.get(p.role, 99), not p.demo, p.name))
+
+
+def _persona(
+    user_id: int,
+    person: Person,
+    grants: list[tuple[Role, int | None]],
+    orgs: dict[int, str],
+    children: list[str],
+) -> Persona:
+    roles = sorted({role for role, _ in grants}, key=ROLE_ORDER.index)
+    labels = [ROLE_LABELS[r] if i == 0 else ROLE_LABELS[r].lower() for i, r in enumerate(roles)]
+    head = ", ".join(labels)
+    if children:
+        head += (" of " if roles == [Role.PARENT] else " · parent of ") + ", ".join(
+            sorted(children)
+        )
+    parts = [head, *sorted({orgs[org] for _, org in grants if org is not None})]
+    if person.grade:
+        parts.append(f"grade {person.grade}")
+    title = " · ".join(p for p in parts if p) or "New user, not registered yet"
+    return Persona(
+        user_id=user_id,
+        name=person.full_name or f"User {user_id}",
+        role=roles[0].value if roles else "new",
+        title=title,
+        demo=user_id < NEW_BASE,
+    )
+
+
+async def held_notifications(
+    session: AsyncSession, user_id: int, now: datetime
+) -> list[tuple[str, datetime]]:
+    """Notifications for this persona that wait for a later moment (quiet hours, a retry),
+    as (kind, due), soonest first."""
+    rows = await session.execute(
+        select(Notification.kind, Notification.next_attempt_at)
+        .join(Account, Account.person_id == Notification.person_id)
+        .where(
+            Account.messenger == Messenger.TELEGRAM,
+            Account.user_id == user_id,
+            Notification.state == NotificationState.PENDING,
+            Notification.next_attempt_at > now,
+        )
+        .order_by(Notification.next_attempt_at)
+    )
+    return [(kind, due) for kind, due in rows]

@@ -1,0 +1,173 @@
+"""End to end in a real headless Chromium: four roles, one enrollment, all through the page.
+
+Debian's chromium is driven by Playwright's async API in the test's own event loop, so the
+sandbox server, the bot and the browser's driver share one loop. No browser is downloaded.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot import demo_data as demo
+from bot.sandbox.runner import Sandbox
+
+CHROMIUM = Path("/usr/bin/chromium")
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-quic",
+    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
+]
+WAIT_MS = 10_000
+
+
+@pytest.fixture
+def chromium() -> Path:
+    if not CHROMIUM.exists():
+        pytest.skip(
+            "Debian's chromium is not installed at /usr/bin/chromium; `make browser` installs it "
+            "(apt-get install chromium)"
+        )
+    return CHROMIUM
+
+
+@pytest.fixture
+async def browser(chromium: Path) -> AsyncIterator[Any]:
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(
+            executable_path=str(chromium), args=FLAGS, headless=True
+        )
+        yield browser
+        await browser.close()
+
+
+@pytest.fixture
+def screenshots(tmp_path: Path) -> Path:
+    """Where screenshots go; SANDBOX_SCREENSHOTS keeps a copy for a person to look at."""
+    folder = tmp_path / "screenshots"
+    folder.mkdir()
+    yield folder
+    keep = os.environ.get("SANDBOX_SCREENSHOTS")
+    if keep:
+        shutil.copytree(folder, keep, dirs_exist_ok=True)
+
+
+class Column:
+    """One chat column of the page, used as a person would use it."""
+
+    def __init__(self, page: Any, name: str) -> None:
+        from playwright.async_api import expect
+
+        self.expect = expect
+        self.page = page
+        self.chat = page.locator(f'section.chat[aria-label="Chat of {name}"]')
+        self.messages = self.chat.locator(".messages")
+
+    async def send(self, text: str) -> None:
+        box = self.chat.get_by_role("textbox", name="Message")
+        await box.fill(text)
+        await box.press("Enter")
+        await self.expect(self.chat.locator(".msg.user").last).to_contain_text(text)
+
+    async def click(self, label: str) -> None:
+        """Press the newest inline button whose label contains `label`."""
+        button = self.chat.locator(".keyboard button.kb", has_text=label).last
+        await self.expect(button).to_be_visible(timeout=WAIT_MS)
+        await button.click()
+
+    async def sees(self, text: str) -> None:
+        await self.expect(self.messages).to_contain_text(text, timeout=WAIT_MS)
+
+    async def last_says(self, text: str) -> None:
+        last = self.chat.locator(".msg.bot").last
+        await self.expect(last).to_contain_text(text, timeout=WAIT_MS)
+
+
+async def test_one_enrollment_through_four_roles_in_the_browser(
+    sandbox: Sandbox, browser: Any, screenshots: Path
+) -> None:
+    from playwright.async_api import expect
+
+    page = await browser.new_page(viewport={"width": 1500, "height": 950})
+    await page.goto(f"{sandbox.url}/")
+    await expect(page.locator("#clock-now")).not_to_have_text("…")
+    names = (demo.DEMO_STUDENT_NAME, demo.DEMO_PARENT_NAME, demo.DEMO_COORDINATOR_SOSH5_NAME)
+    for name in names:
+        await (
+            page.locator("#persona-list")
+            .get_by_role("button", name=re.compile("^" + re.escape(name)))
+            .click()
+        )
+    student, parent, coordinator = (Column(page, name) for name in names)
+    await expect(page.locator("section.chat")).to_have_count(3)
+
+    await student.send("/catalogue")
+    await student.last_says("Каталог")
+    await student.click("Теория музыки")
+    await student.last_says("Группа MTHEORY-1")
+    await student.click("Записаться в MTHEORY-1")
+    await student.click("Да, подать")
+    await student.last_says("Заявление отправлено")
+    # The screen was edited in place: one bot message, no copies of the old screens.
+    await expect(student.chat.locator(".msg.bot")).to_have_count(1)
+
+    await parent.sees("подал(а) заявление")
+    await parent.send("/children")
+    await parent.click("Теория музыки")
+    await parent.click("Подтвердить")
+    await parent.last_says("согласие записано")
+
+    await coordinator.sees("Новое заявление")
+    await coordinator.send("/review")
+    await coordinator.click(demo.DEMO_STUDENT_NAME)
+    await coordinator.click("Одобрить")
+    await coordinator.last_says("ученик зачислен")
+
+    await student.sees("зачислен(а) на курс")
+    await parent.sees("зачислен(а) на курс")
+    await expect(student.chat.locator(".msg.bot b").last).to_have_text("Теория музыки")
+
+    shot = screenshots / "enrollment.png"
+    await page.screenshot(path=str(shot))
+    assert shot.stat().st_size > 20_000
+    # The persona in the URL: this layout can be bookmarked or opened in another tab.
+    assert re.search(r"open=\d+%2C\d+%2C\d+|open=\d+,\d+,\d+", page.url)
+
+
+async def test_phone_sized_screen(sandbox: Sandbox, browser: Any, screenshots: Path) -> None:
+    from playwright.async_api import expect
+
+    page = await browser.new_page(viewport={"width": 390, "height": 844}, is_mobile=True)
+    personas = await (await page.request.get(f"{sandbox.url}/api/personas")).json()
+    student = next(p for p in personas["personas"] if p["name"] == demo.DEMO_STUDENT_NAME)
+    await page.goto(f"{sandbox.url}{student['url']}")
+    column = Column(page, demo.DEMO_STUDENT_NAME)
+    await column.send("/menu")
+    await column.last_says(demo.DEMO_STUDENT_NAME)
+    # The persona list is a drawer; the chat fills the screen without sideways scrolling.
+    await expect(page.locator("#people")).not_to_be_in_viewport()
+    assert await page.evaluate("document.documentElement.scrollWidth") <= 390
+    box = await column.chat.get_by_role("textbox", name="Message").bounding_box()
+    assert box is not None and box["y"] + box["height"] <= 844
+    await page.locator("#people-toggle").click()
+    await expect(page.locator("#people")).to_be_in_viewport()
+    await page.locator("#people-toggle").click()
+
+    # Time travel from the phone: the clock moves a day.
+    before = await page.locator("#clock-now").text_content()
+    await page.get_by_role("button", name="+1 day").click()
+    await expect(page.locator("#clock-now")).not_to_have_text(before or "")
+    await page.screenshot(path=str(screenshots / "phone.png"))
