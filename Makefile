@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install run migrate demo test lint format typecheck migration clean
+.PHONY: help install run browser migrate demo test lint format typecheck migration clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -18,9 +18,11 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)  ## create .venv and install the bot with its dev tools
 
-run: $(STAMP)  ## load the demo network, then run the bot (needs BOT_TOKEN in .env)
-	$(PY) -m bot demo-data
-	$(PY) -m bot run
+run: $(STAMP)  ## try the bot in a browser: a local sandbox with the demo network, no token
+	$(PY) -m bot sandbox
+
+browser:  ## Debian's chromium for the browser tests (apt-get, as root), unless it is there
+	command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium fonts-dejavu-core fonts-liberation fonts-noto-color-emoji)
 
 migrate: $(STAMP)  ## upgrade the database to the newest schema
 	$(PY) -m bot migrate
@@ -28,7 +30,7 @@ migrate: $(STAMP)  ## upgrade the database to the newest schema
 demo: $(STAMP)  ## load the demo network (idempotent)
 	$(PY) -m bot demo-data
 
-test: $(STAMP)  ## lint, type-check and run all tests
+test: $(STAMP) browser  ## lint, type-check and run all tests
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m mypy
