@@ -1,0 +1,421 @@
+"""Benchmark: updates per second through the whole stack for the hottest flows — a catalogue
+page and an attendance toggle — beside a bare aiogram handler doing one SELECT by key and one
+INSERT through the same session middleware, on SQLite and on PostgreSQL; the reminder tick
+with 100,000 future lessons; peak memory.
+
+Run by hand from the project root:  .venv/bin/python -m bench.throughput
+(PostgreSQL is used if it answers at TEST_POSTGRES_URL, default postgres@127.0.0.1/test.)
+Targets: ratio >= 0.8; tick < 50 ms; peak RSS < 200 MB.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import random
+import resource
+import tempfile
+import time
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as dtime
+from pathlib import Path
+from typing import Any
+
+from aiogram import Bot, Dispatcher, Router
+from aiogram.types import Message, Update
+from sqlalchemy import insert, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.factory import create_bot, create_dispatcher
+from bot.middlewares import DbSessionMiddleware
+from bot.settings import Settings
+from handlers.catalogue import View
+from handlers.teaching import Mark
+from models import (
+    Account,
+    Application,
+    AuditRecord,
+    Course,
+    Group,
+    Lesson,
+    Organisation,
+    Person,
+    RoleGrant,
+    WeeklySlot,
+)
+from models.db import create_engine, create_session_factory
+from models.enums import ApplicationState, CourseFormat, Direction, Messenger, OrgKind, Role
+from models.migrate import upgrade
+from services.clock import ManualClock
+from services.i18n import Translator
+from services.reminders import ReminderRules, queue_lesson_reminders, queue_roll_reminders
+from tests import postgres
+from tests.telegram_fake import FakeTelegram
+
+STUDENTS = 10_000
+GROUPS = 500
+TEACHERS = 250
+UPDATES = 1500
+FUTURE_LESSONS = 100_000
+NOW = datetime(2026, 11, 23, 6, 0, tzinfo=UTC)
+TERM = (date(2026, 11, 16), date(2027, 3, 7))
+
+
+async def load(url: str) -> dict[str, int]:
+    """10,000 students in 4 schools, 500 groups with weekly slots and a term of lessons."""
+    await upgrade(url)
+    engine = create_engine(url)
+    rng = random.Random(1)
+    async with create_session_factory(engine)() as s:
+        await s.execute(
+            insert(Organisation),
+            [
+                {
+                    "id": n,
+                    "code": f"org{n}",
+                    "name": f"Школа {n}",
+                    "short_name": f"Школа {n}",
+                    "kind": OrgKind.SCHOOL,
+                    "address": "",
+                    "timezone": "Europe/Moscow",
+                    "created_at": NOW,
+                }
+                for n in range(1, 5)
+            ],
+        )
+        people = [
+            {
+                "id": n,
+                "full_name": f"Ученик {n}",
+                "language": "ru",
+                "grade": 5 + n % 7,
+                "home_org_id": 1 + n % 4,
+                "active_role": Role.STUDENT,
+                "created_at": NOW,
+            }
+            for n in range(1, STUDENTS + 1)
+        ]
+        people += [
+            {
+                "id": STUDENTS + n,
+                "full_name": f"Педагог {n}",
+                "language": "ru",
+                "home_org_id": 1 + n % 4,
+                "active_role": Role.TEACHER,
+                "created_at": NOW,
+            }
+            for n in range(1, TEACHERS + 1)
+        ]
+        await s.execute(insert(Person), people)
+        await s.execute(
+            insert(RoleGrant),
+            [
+                {
+                    "person_id": p["id"],
+                    "role": p["active_role"],
+                    "organisation_id": p["home_org_id"],
+                    "granted_at": NOW,
+                }
+                for p in people
+            ],
+        )
+        await s.execute(
+            insert(Account),
+            [
+                {
+                    "person_id": p["id"],
+                    "messenger": Messenger.TELEGRAM,
+                    "user_id": p["id"],
+                    "chat_id": p["id"],
+                    "created_at": NOW,
+                }
+                for p in people
+            ],
+        )
+        directions = list(Direction)
+        await s.execute(
+            insert(Course),
+            [
+                {
+                    "id": n,
+                    "code": f"C{n}",
+                    "provider_org_id": 1 + n % 4,
+                    "title": f"Курс {n}",
+                    "description": "Описание курса.",
+                    "direction": directions[n % len(directions)],
+                    "format": CourseFormat.IN_PERSON,
+                    "grade_min": 5,
+                    "grade_max": 11,
+                    "hours": 34,
+                    "is_paid": False,
+                    "created_at": NOW,
+                }
+                for n in range(1, 101)
+            ],
+        )
+        await s.execute(
+            insert(Group),
+            [
+                {
+                    "id": n,
+                    "code": f"G{n}",
+                    "course_id": 1 + n % 100,
+                    "teacher_id": STUDENTS + 1 + n % TEACHERS,
+                    "place": "каб. 1",
+                    "capacity": 30,
+                    "min_size": 10,
+                    "start_date": TERM[0],
+                    "end_date": TERM[1],
+                    "created_at": NOW,
+                }
+                for n in range(1, GROUPS + 1)
+            ],
+        )
+        await s.execute(
+            insert(WeeklySlot),
+            [
+                {
+                    "group_id": n,
+                    "weekday": n % 6,
+                    "start_time": dtime(14 + n % 4),
+                    "end_time": dtime(15 + n % 4),
+                }
+                for n in range(1, GROUPS + 1)
+            ],
+        )
+        lessons = []
+        for n in range(1, GROUPS + 1):
+            day = TERM[0] + timedelta(days=(n % 6 - TERM[0].weekday()) % 7)
+            while day <= TERM[1]:
+                start = datetime.combine(day, dtime(11 + n % 4), UTC)
+                lessons.append(
+                    {
+                        "group_id": n,
+                        "starts_at": start,
+                        "ends_at": start + timedelta(hours=1),
+                        "place": "каб. 1",
+                        "updated_at": NOW,
+                    }
+                )
+                day += timedelta(days=7)
+        await s.execute(insert(Lesson), lessons)
+        enrolments = [
+            {
+                "student_id": st,
+                "group_id": g,
+                "state": ApplicationState.ENROLLED,
+                "created_at": NOW,
+                "updated_at": NOW,
+                "enrolled_at": NOW - timedelta(days=30),
+            }
+            for st in range(1, STUDENTS + 1)
+            for g in rng.sample(range(1, GROUPS + 1), 2)
+        ]
+        await s.execute(insert(Application), enrolments)
+        await s.commit()
+    await engine.dispose()
+    return {"lessons": len(lessons), "applications": len(enrolments)}
+
+
+def bare_dispatcher(session_factory: Any) -> Dispatcher:
+    """The baseline: the same session middleware, one SELECT by key, one INSERT."""
+    dp = Dispatcher()
+    dp.update.outer_middleware(DbSessionMiddleware(session_factory))
+    router = Router()
+
+    @router.message()
+    async def handler(message: Message, session: AsyncSession) -> None:
+        await session.scalar(select(Person).where(Person.id == message.from_user.id))
+        session.add(
+            AuditRecord(
+                action="bench", object_type="bench", object_id=1, details={}, created_at=NOW
+            )
+        )
+        await message.answer("ok")
+
+    dp.include_router(router)
+    return dp
+
+
+def message_update(n: int, user: int, text: str, bot: Bot) -> Update:
+    return Update.model_validate(
+        {
+            "update_id": n,
+            "message": {
+                "message_id": n,
+                "date": 1_700_000_000,
+                "chat": {"id": user, "type": "private"},
+                "from": {"id": user, "is_bot": False, "first_name": "U"},
+                "text": text,
+            },
+        },
+        context={"bot": bot},
+    )
+
+
+def callback_update(n: int, user: int, data: str, message_id: int, bot: Bot) -> Update:
+    return Update.model_validate(
+        {
+            "update_id": n,
+            "callback_query": {
+                "id": str(n),
+                "from": {"id": user, "is_bot": False, "first_name": "U"},
+                "chat_instance": "c",
+                "data": data,
+                "message": {
+                    "message_id": message_id,
+                    "date": 1_700_000_000,
+                    "chat": {"id": user, "type": "private"},
+                    "text": "x",
+                },
+            },
+        },
+        context={"bot": bot},
+    )
+
+
+async def rate(dp: Dispatcher, bot: Bot, updates: list[Update]) -> float:
+    for update in updates[:50]:  # warm up
+        await dp.feed_update(bot, update)
+    started = time.perf_counter()
+    for update in updates[50:]:
+        await dp.feed_update(bot, update)
+    return (len(updates) - 50) / (time.perf_counter() - started)
+
+
+async def measure(url: str, label: str) -> None:
+    engine = create_engine(url)
+    factory = create_session_factory(engine)
+    settings = Settings(_env_file=None, database_url=url)  # type: ignore[call-arg]
+    telegram = FakeTelegram()
+    telegram.known_chats.update(range(1, STUDENTS + TEACHERS + 1))
+    bot = create_bot("42:BENCH", settings, session=telegram)
+    clock = ManualClock(NOW + timedelta(hours=6))
+    # Every edit gets a fresh message to edit, as a user pressing a button on its screen would.
+    prepared = {uid: 0 for uid in range(1, STUDENTS + TEACHERS + 1)}
+
+    def screen(uid: int) -> int:
+        if not prepared[uid]:
+            telegram.chats.setdefault(uid, {})
+            from tests.telegram_fake import ChatMessage
+
+            message = ChatMessage(900_000 + uid, uid, "x", None)
+            telegram.chats[uid][message.message_id] = message
+            prepared[uid] = message.message_id
+        return prepared[uid]
+
+    seq = iter(range(10_000_000))
+    bare = bare_dispatcher(factory)
+    baseline = await rate(
+        bare, bot, [message_update(next(seq), 1 + n % STUDENTS, "hi", bot) for n in range(UPDATES)]
+    )
+    dp = create_dispatcher(settings, factory, Translator(), clock)
+    pages = [
+        callback_update(
+            next(seq), 1 + n % STUDENTS, View(p=n % 5).pack(), screen(1 + n % STUDENTS), bot
+        )
+        for n in range(UPDATES)
+    ]
+    catalogue = await rate(dp, bot, pages)
+    async with factory() as s:  # a lesson of today for each teacher, its roster
+        today = (
+            await s.execute(
+                select(Lesson.id, Group.teacher_id, Application.student_id)
+                .join(Group, Group.id == Lesson.group_id)
+                .join(Application, Application.group_id == Group.id)
+                .where(Lesson.starts_at >= NOW, Lesson.starts_at < NOW + timedelta(days=1))
+                .limit(UPDATES)
+            )
+        ).all()
+    toggles = [
+        callback_update(
+            next(seq), teacher, Mark(lesson=lesson, student=student).pack(), screen(teacher), bot
+        )
+        for lesson, teacher, student in today
+    ]
+    toggles = (toggles * (UPDATES // max(len(toggles), 1) + 1))[:UPDATES]
+    attendance = await rate(dp, bot, toggles)
+    await engine.dispose()
+    print(f"[{label}] bare SELECT+INSERT handler: {baseline:7.0f} updates/s")
+    print(
+        f"[{label}] catalogue page:             {catalogue:7.0f} updates/s  "
+        f"(ratio {catalogue / baseline:.2f})"
+    )
+    print(
+        f"[{label}] attendance toggle:          {attendance:7.0f} updates/s  "
+        f"(ratio {attendance / baseline:.2f})"
+    )
+
+
+async def tick(url: str, label: str) -> None:
+    """The reminder tick with 100,000 future lessons in the database."""
+    engine = create_engine(url)
+    factory = create_session_factory(engine)
+    async with factory() as s:
+        count = await s.scalar(select(Lesson.id).order_by(Lesson.id.desc()).limit(1)) or 0
+        extra = max(FUTURE_LESSONS - count, 0)
+        start = NOW + timedelta(days=120)
+        await s.execute(
+            insert(Lesson),
+            [
+                {
+                    "group_id": 1 + n % GROUPS,
+                    "starts_at": start + timedelta(minutes=n),
+                    "ends_at": start + timedelta(minutes=n + 45),
+                    "place": "",
+                    "updated_at": NOW,
+                }
+                for n in range(extra)
+            ],
+        )
+        await s.commit()
+    rules = ReminderRules()
+    times = []
+    for n in range(7):
+        moment = NOW + timedelta(minutes=17 * n)
+        async with factory() as s:
+            started = time.perf_counter()
+            await queue_lesson_reminders(s, moment, rules)
+            await queue_roll_reminders(s, moment, rules)
+            times.append(time.perf_counter() - started)
+            await s.rollback()
+    await engine.dispose()
+    times.sort()
+    print(
+        f"[{label}] reminder tick, {FUTURE_LESSONS:,} future lessons: median "
+        f"{times[len(times) // 2] * 1000:.1f} ms (min {times[0] * 1000:.1f})"
+    )
+
+
+async def main() -> None:
+    logging.basicConfig(level=logging.WARNING)
+    with tempfile.TemporaryDirectory() as folder:
+        sqlite = f"sqlite+aiosqlite:///{Path(folder) / 'bench.sqlite3'}"
+        loaded = await load(sqlite)
+        print(
+            f"loaded: {STUDENTS:,} students, {GROUPS} groups, {loaded['lessons']:,} lessons, "
+            f"{loaded['applications']:,} enrolments"
+        )
+        await measure(sqlite, "SQLite")
+        await tick(sqlite, "SQLite")
+    server = os.environ.get(
+        "TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
+    )
+    problem = await postgres.reachable(server)
+    if problem:
+        print(f"[PostgreSQL] skipped: {problem}")
+    else:
+        url = await postgres.create_database(server, f"bot_bench_{os.getpid()}")
+        try:
+            await load(url)
+            await measure(url, "PostgreSQL")
+            await tick(url, "PostgreSQL")
+        finally:
+            await postgres.drop_database(server, url)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak RSS: {peak:.0f} MB")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
