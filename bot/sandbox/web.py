@@ -90,7 +90,8 @@ class SandboxWeb:
         for persona in known:
             self.newcomers.pop(persona.user_id, None)
             if self.telegram.chat(persona.user_id) is None:
-                first, last = telegram_names(persona.name)
+                registered = persona.role != "new"
+                first, last = telegram_names(persona.name) if registered else ("Guest", "")
                 self.telegram.add_user(User(persona.user_id, first, last))
         return known + list(self.newcomers.values())
 

@@ -166,6 +166,16 @@ async def test_phone_sized_screen(sandbox: Sandbox, browser: Any, screenshots: P
     await expect(page.locator("#people")).to_be_in_viewport()
     await page.locator("#people-toggle").click()
 
+    # A document goes up from the phone and comes back as a download link.
+    await column.chat.locator("input[type=file]").set_input_files(
+        {"name": "marks.csv", "mimeType": "text/csv", "buffer": b"a;b\n1;2\n"}
+    )
+    link = column.chat.locator(".msg.user a.doc").last
+    await expect(link).to_contain_text("marks.csv")
+    async with page.expect_download() as download:
+        await link.click()
+    assert (await download.value).suggested_filename == "marks.csv"
+
     # Time travel from the phone: the clock moves a day.
     before = await page.locator("#clock-now").text_content()
     await page.get_by_role("button", name="+1 day").click()

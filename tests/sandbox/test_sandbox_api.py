@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
 
 import aiohttp
 import pytest
@@ -126,8 +128,6 @@ async def test_time_travel_moves_the_bots_clock(
 
 
 def view_timestamp(view: dict[str, object]) -> float:
-    from datetime import datetime
-
     return datetime.fromisoformat(str(view["now"])).timestamp()
 
 
@@ -263,3 +263,32 @@ async def test_a_reply_telegram_slows_down_does_not_undo_what_it_announced(
         assert "Готово" in done["text"]
         await ira.wait_for("Иванова Ира", timeout=3)  # the menu, naming the new student
     assert sandbox.api.calls["sendMessage", 429] == 0
+
+
+async def test_time_travel_delivers_what_quiet_hours_held(
+    sandbox: Sandbox, http: aiohttp.ClientSession
+) -> None:
+    zone = ZoneInfo("Europe/Moscow")
+    now = sandbox.clock.now().astimezone(zone)
+    sandbox.clock.advance(datetime.combine(now.date(), time(21, 30), zone) - now)
+    student = await persona_named(http, demo.DEMO_STUDENT_NAME)
+    parent = await persona_named(http, demo.DEMO_PARENT_NAME)
+    await student.send("/catalogue")
+    await student.press("Теория музыки")
+    await student.press("Записаться в MTHEORY-1")
+    await student.press("Да, подать")
+    await student.wait_for("Заявление отправлено")
+
+    for _ in range(50):  # the delivery loop postpones it to the morning
+        held = (await parent.chat())["held"]
+        if held:
+            break
+        await asyncio.sleep(0.1)
+    assert [h["kind"] for h in held] == ["notify-parent-consent-needed"]
+    assert held[0]["due_local"].endswith("08:00")
+    assert not any(m["from"] == "bot" for m in (await parent.chat())["messages"])
+
+    async with http.post("/api/clock/advance", json={"seconds": held[0]["in_seconds"]}) as r:
+        assert r.status == 200
+    await parent.wait_for("подал(а) заявление")
+    assert (await parent.chat())["held"] == []
