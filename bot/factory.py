@@ -57,14 +57,19 @@ def create_dispatcher(
     clock: Clock,
     storage: BaseStorage | None = None,
     isolation: BaseEventIsolation | None = None,
+    *,
+    once: bool = False,
 ) -> Dispatcher:
     """The dispatcher with our middlewares and routers. Two updates of one person never run at
-    once (event isolation), so a double tap cannot race itself."""
+    once (event isolation), so a double tap cannot race itself. With `once`, an update that
+    comes again is ignored: webhooks are redelivered when an answer is late, long polling
+    confirms updates as it takes them and needs no such check."""
     if storage is None:
         storage, isolation = create_fsm(settings)
     dp = Dispatcher(storage=storage, events_isolation=isolation or SimpleEventIsolation())
     dp.update.outer_middleware(DbSessionMiddleware(session_factory))
-    dp.update.outer_middleware(OnceMiddleware(clock))
+    if once:
+        dp.update.outer_middleware(OnceMiddleware(clock))
     dp.update.outer_middleware(ContextMiddleware(translator, settings, clock))
     # Inner middlewares run around the chosen handler: answer every button press, and turn
     # a refusal from the domain into a clear reply (after undoing the update's changes).

@@ -36,7 +36,7 @@ def build_webhook_app(
     if bot is None:
         assert settings.bot_token is not None
         bot = create_bot(settings.bot_token.get_secret_value(), settings)
-    dp = create_dispatcher(settings, session_factory, translator, clock or SystemClock())
+    dp = create_dispatcher(settings, session_factory, translator, clock or SystemClock(), once=True)
     app = web.Application()
     secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
     # Handled before answering: Telegram redelivers an update only if we are slow or fail,

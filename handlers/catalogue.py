@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.menu import Menu
 from handlers.ui import button, keyboard, shorten, show
+from models import Organisation
 from models.enums import CourseFormat, Direction, Role
 from services import catalogue, enrollment, network, people
 from services.catalogue import CatalogueFilter, CourseCard, GroupInfo
@@ -68,13 +69,13 @@ def _require_student(actor: Actor) -> None:
         raise Forbidden("error-students-only")
 
 
-def _filter_summary(tr: Text, view: View, providers: dict[int, str]) -> str:
+def _filter_summary(tr: Text, view: View, provider: str) -> str:
     parts = [
         tr(
             "cat-filter-direction",
             value=tr(f"direction-{view.d.value}") if view.d else tr("cat-any-dir"),
         ),
-        tr("cat-filter-org", value=providers.get(view.o, "—") if view.o else tr("cat-any-org")),
+        tr("cat-filter-org", value=provider if view.o else tr("cat-any-org")),
         tr("cat-filter-day", value=tr.weekday(view.w) if 0 <= view.w <= 6 else tr("cat-any-day")),
         tr(
             "cat-filter-format", value=tr(f"format-{view.f.value}") if view.f else tr("cat-any-fmt")
@@ -118,12 +119,10 @@ async def _show_list(
     page = await catalogue.list_courses(
         session, grade=actor.grade, flt=view.criteria(), today=today, page=view.p
     )
-    providers = {
-        o.id: o.short_name for o in await catalogue.available_providers(session, actor.grade, today)
-    }
+    provider = await session.get(Organisation, view.o) if view.o else None
     lines = [
         tr("cat-title", count=page.total, grade=actor.grade or 0),
-        _filter_summary(tr, view, providers),
+        _filter_summary(tr, view, provider.short_name if provider else "—"),
     ]
     if not page.items:
         lines.append(tr("cat-empty"))

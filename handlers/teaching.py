@@ -212,15 +212,8 @@ async def _keep_draft(
 
 
 async def _show_roster(
-    query: CallbackQuery,
-    session: AsyncSession,
-    tr: Text,
-    actor: Actor,
-    clock: Clock,
-    lesson_id: int,
-    draft: dict[int, AttendanceStatus],
-) -> attendance.Roster:
-    roster = await attendance.roster(session, actor, lesson_id, clock.now())
+    query: CallbackQuery, tr: Text, roster: attendance.Roster, draft: dict[int, AttendanceStatus]
+) -> None:
     info = roster.info
     text = tr(
         "roll-title",
@@ -229,8 +222,7 @@ async def _show_roster(
         when=tr.datetime(info.lesson.starts_at),
         count=len(roster.lines),
     )
-    await show(query, text, _roster_markup(tr, lesson_id, roster, draft))
-    return roster
+    await show(query, text, _roster_markup(tr, info.lesson.id, roster, draft))
 
 
 @router.callback_query(LessonAct.filter(F.action == "roll"))
@@ -245,7 +237,8 @@ async def on_roll(
 ) -> None:
     """The roster: one button per student; a tap moves to the next mark."""
     await state.clear()
-    await _show_roster(query, session, tr, actor, clock, callback_data.id, {})
+    roster = await attendance.roster(session, actor, callback_data.id, clock.now())
+    await _show_roster(query, tr, roster, {})
 
 
 @router.callback_query(Mark.filter())
@@ -266,7 +259,7 @@ async def on_mark(
     current = draft.get(callback_data.student, saved[callback_data.student])
     draft[callback_data.student] = attendance.next_status(current)
     await _keep_draft(state, callback_data.lesson, draft)
-    await _show_roster(query, session, tr, actor, clock, callback_data.lesson, draft)
+    await _show_roster(query, tr, roster, draft)
 
 
 @router.callback_query(LessonAct.filter(F.action == "all"))
@@ -282,7 +275,7 @@ async def on_all_present(
     roster = await attendance.roster(session, actor, callback_data.id, clock.now())
     draft = {line.student_id: AttendanceStatus.PRESENT for line in roster.lines}
     await _keep_draft(state, callback_data.id, draft)
-    await _show_roster(query, session, tr, actor, clock, callback_data.id, draft)
+    await _show_roster(query, tr, roster, draft)
 
 
 @router.callback_query(LessonAct.filter(F.action == "save"))

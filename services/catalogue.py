@@ -107,20 +107,28 @@ async def list_courses(
     if flt.format is not None:
         conditions.append(Course.format == flt.format)
 
-    total = await session.scalar(select(func.count(Course.id)).where(*conditions)) or 0
+    # One round trip: the page, with the total count alongside each row.
+    rows = (
+        await session.execute(
+            select(Course, Organisation.short_name, func.count().over().label("total"))
+            .join(Organisation, Organisation.id == Course.provider_org_id)
+            .where(*conditions)
+            .order_by(Course.title, Course.id)
+            .offset(max(page, 0) * page_size)
+            .limit(page_size)
+        )
+    ).all()
+    if rows:
+        total = int(rows[0][2])
+    else:
+        total = await session.scalar(select(func.count(Course.id)).where(*conditions)) or 0
     pages = max((total + page_size - 1) // page_size, 1)
+    if not rows and total and page >= pages:  # a page past the end: show the last one
+        return await list_courses(
+            session, grade=grade, flt=flt, today=today, page=pages - 1, page_size=page_size
+        )
     page = min(max(page, 0), pages - 1)
-    rows = await session.execute(
-        select(Course, Organisation.short_name)
-        .join(Organisation, Organisation.id == Course.provider_org_id)
-        .where(*conditions)
-        .order_by(Course.title, Course.id)
-        .offset(page * page_size)
-        .limit(page_size)
-    )
-    items = [
-        CourseLine(c.id, c.title, provider, c.direction, c.hours) for c, provider in rows.all()
-    ]
+    items = [CourseLine(c.id, c.title, provider, c.direction, c.hours) for c, provider, _ in rows]
     return Page(items=items, page=page, pages=pages, total=total)
 
 

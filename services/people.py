@@ -80,16 +80,20 @@ async def identify(
     *,
     is_network_admin: bool = False,
 ) -> Identity:
-    """The person behind a messenger account, created on first contact (two queries)."""
-    row = (
+    """The person behind a messenger account, created on first contact; one query for a
+    person we know (their roles come along as extra rows)."""
+    rows = (
         await session.execute(
-            select(Account, Person, Organisation.timezone)
+            select(
+                Account, Person, Organisation.timezone, RoleGrant.role, RoleGrant.organisation_id
+            )
             .join(Person, Person.id == Account.person_id)
             .outerjoin(Organisation, Organisation.id == Person.home_org_id)
+            .outerjoin(RoleGrant, RoleGrant.person_id == Person.id)
             .where(Account.messenger == messenger, Account.user_id == user_id)
         )
-    ).first()
-    if row is None:
+    ).all()
+    if not rows:
         person = Person()
         session.add(person)
         await session.flush()
@@ -97,14 +101,18 @@ async def identify(
             Account(person_id=person.id, messenger=messenger, user_id=user_id, chat_id=chat_id)
         )
         org_timezone = None
+        roles: frozenset[tuple[Role, int | None]] = frozenset()
     else:
-        account, person, org_timezone = row
+        account, person, org_timezone = rows[0][0], rows[0][1], rows[0][2]
+        roles = frozenset((role, org) for *_, role, org in rows if role is not None)
         if account.chat_id != chat_id or account.unreachable_since is not None:
             account.chat_id = chat_id
             account.unreachable_since = None  # they wrote to us, so they can be reached
-    if is_network_admin:
+    if is_network_admin and (Role.ADMIN, None) not in roles:
         await grant_role(session, person, Role.ADMIN, None)
-    return Identity(person, await load_actor(session, person), person.timezone or org_timezone)
+        roles |= {(Role.ADMIN, None)}
+    actor = Actor(person.id, roles, person.home_org_id, person.grade)
+    return Identity(person, actor, person.timezone or org_timezone)
 
 
 async def grant_role(session: AsyncSession, person: Person, role: Role, org_id: int | None) -> bool:

@@ -82,11 +82,14 @@ async def test_without_redis_state_lives_in_memory():
     assert type(isolation).__name__ == "SimpleEventIsolation"
 
 
-async def test_the_same_update_twice_is_acted_on_once(session, dp, bot, telegram, client_factory):
+async def test_the_same_update_twice_is_acted_on_once(
+    session, session_factory, settings, translator, clock, bot, telegram
+):
     """Telegram redelivers when a webhook answers late; two processes may both get it."""
     net = await factories.network(session)
     await session.commit()
-    student = client_factory(101)
+    dp = create_dispatcher(settings, session_factory, translator, clock, once=True)
+    student = BotClient(dp, bot, telegram, 101)
     await student.send("/catalogue")
     await student.click("Олимпиадная математика")
     await student.click("Записаться")
