@@ -11,7 +11,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.settings import Settings
-from services import digests, groups, reminders
+from services import digests, groups, jobmarks, reminders, updates
 from services.clock import Clock
 
 logger = logging.getLogger(__name__)
@@ -30,30 +30,34 @@ class Jobs:
     async def tick(self) -> None:
         """Everything that may have come due since the last tick, each in its own transaction."""
         s = self.settings
+        now = self.clock.now
         steps: list[tuple[str, Callable[[AsyncSession], Awaitable[object]]]] = [
             (
                 "lesson reminders",
-                lambda db: reminders.queue_lesson_reminders(db, self.clock.now(), self.rules),
+                lambda db: self._since_last(
+                    db, "lesson_reminders", reminders.queue_lesson_reminders
+                ),
             ),
             (
                 "attendance reminders",
-                lambda db: reminders.queue_roll_reminders(db, self.clock.now(), self.rules),
+                lambda db: self._since_last(db, "roll_reminders", reminders.queue_roll_reminders),
             ),
             (
                 "consent deadlines",
-                lambda db: reminders.process_consent_deadlines(db, self.clock.now(), self.rules),
+                lambda db: reminders.process_consent_deadlines(db, now(), self.rules),
             ),
-            ("small groups", lambda db: groups.queue_undersized_warnings(db, self.clock.now())),
+            ("small groups", lambda db: groups.queue_undersized_warnings(db, now())),
             (
                 "coordinator digests",
-                lambda db: digests.queue_coordinator_digests(db, self.clock.now(), s.digest_time),
+                lambda db: digests.queue_coordinator_digests(db, now(), s.digest_time),
             ),
             (
                 "admin summaries",
                 lambda db: digests.queue_admin_summaries(
-                    db, self.clock.now(), s.digest_time, s.default_timezone
+                    db, now(), s.digest_time, s.default_timezone
                 ),
             ),
+            ("forget old updates", lambda db: updates.forget_old(db, now())),
         ]
         for name, step in steps:
             try:
@@ -62,6 +66,17 @@ class Jobs:
                     await session.commit()
             except Exception:
                 logger.exception("scheduled job %r failed; the next tick tries again", name)
+
+    async def _since_last(
+        self, session: AsyncSession, name: str, job: Callable[..., Awaitable[int]]
+    ) -> int:
+        """Run a job over what came due since its last run, then move its mark, in one
+        transaction: a crash before the commit leaves the mark where it was."""
+        now = self.clock.now()
+        since = await jobmarks.since(session, name, now, reminders.LOOKBACK)
+        queued = await job(session, now, self.rules, since)
+        await jobmarks.advance(session, name, now)
+        return queued
 
 
 def create_scheduler(jobs: Jobs, timezone: str) -> AsyncIOScheduler:

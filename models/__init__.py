@@ -5,7 +5,7 @@ from models.audit import AuditRecord
 from models.base import Base
 from models.catalogue import Course, Group, GroupMessage, Lesson, LessonEvent, WeeklySlot
 from models.enrollment import Application, ApplicationEvent
-from models.network import Holiday, NetworkSettings, ProcessedUpdate
+from models.network import Holiday, JobMark, NetworkSettings, ProcessedUpdate
 from models.organisation import Organisation
 from models.outbox import Notification
 from models.people import Account, Invite, ParentLink, ParentLinkCode, Person, RoleGrant
@@ -22,6 +22,7 @@ __all__ = [
     "GroupMessage",
     "Holiday",
     "Invite",
+    "JobMark",
     "Lesson",
     "LessonEvent",
     "NetworkSettings",

@@ -43,3 +43,15 @@ class ProcessedUpdate(Base):
     bot_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     received_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class JobMark(Base):
+    """How far a periodic job has looked: the next tick looks only at what came due since.
+
+    Written in the same transaction as what the job queued, so a crash repeats nothing and a
+    long stop is caught up on the next tick."""
+
+    __tablename__ = "job_marks"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    done_until: Mapped[datetime]

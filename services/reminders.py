@@ -9,11 +9,11 @@ already begun is not sent late: it is simply no longer due.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import ColumnElement, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import (
@@ -91,8 +91,49 @@ def _stamp(moment: datetime) -> str:
     return moment.strftime("%Y%m%d%H%M")
 
 
-async def queue_lesson_reminders(session: AsyncSession, now: datetime, rules: ReminderRules) -> int:
-    """Students: the evening before a lesson, and shortly before it starts."""
+async def _timezones(session: AsyncSession) -> list[str]:
+    return list((await session.scalars(select(Organisation.timezone).distinct())).all())
+
+
+def _days_when(at: time, zone: ZoneInfo, since: datetime, now: datetime) -> list[date]:
+    """Local days whose `at` o'clock fell in (since, now]."""
+    first = since.astimezone(zone).date() - timedelta(days=1)
+    last = now.astimezone(zone).date()
+    days = []
+    while first <= last:
+        moment = datetime.combine(first, at, zone)
+        if since < moment <= now:
+            days.append(first)
+        first += timedelta(days=1)
+    return days
+
+
+def _local_days(zone_name: str, days: list[date], shift: int) -> list[ColumnElement[bool]]:
+    """Lessons of the providers in a zone that start on `day + shift` there."""
+    zone = ZoneInfo(zone_name)
+    return [
+        (Organisation.timezone == zone_name)
+        & (Lesson.starts_at >= datetime.combine(day + timedelta(days=shift), time(0), zone))
+        & (Lesson.starts_at < datetime.combine(day + timedelta(days=shift + 1), time(0), zone))
+        for day in days
+    ]
+
+
+async def queue_lesson_reminders(
+    session: AsyncSession, now: datetime, rules: ReminderRules, since: datetime | None = None
+) -> int:
+    """Students: the evening before a lesson, and shortly before it starts.
+
+    Only occasions that came due after `since` (the last tick) are looked at; a lesson that
+    has begun is never reminded of."""
+    since = since or now - LOOKBACK
+    soon = timedelta(minutes=rules.minutes_before)
+    windows: list[ColumnElement[bool]] = [
+        (Lesson.starts_at > since + soon) & (Lesson.starts_at <= now + soon)
+    ]
+    for zone_name in await _timezones(session):
+        evenings = _days_when(rules.evening_at, ZoneInfo(zone_name), since, now)
+        windows += _local_days(zone_name, evenings, shift=1)
     rows = await session.execute(
         select(
             Lesson.id,
@@ -100,7 +141,6 @@ async def queue_lesson_reminders(session: AsyncSession, now: datetime, rules: Re
             Lesson.place,
             Course.title,
             Group.code,
-            Organisation.timezone,
             Application.student_id,
         )
         .join(Group, Group.id == Lesson.group_id)
@@ -110,13 +150,12 @@ async def queue_lesson_reminders(session: AsyncSession, now: datetime, rules: Re
         .where(
             Lesson.status != LessonStatus.CANCELLED,
             Lesson.starts_at > now,
-            Lesson.starts_at <= now + LOOKAHEAD,
             Application.state == S.ENROLLED,
+            or_(*windows),
         )
     )
-    soon = timedelta(minutes=rules.minutes_before)
     due = []
-    for lesson_id, starts_at, place, title, code, tz, student_id in rows.all():
+    for lesson_id, starts_at, place, title, code, student_id in rows.all():
         params = {
             "course": title,
             "group": code,
@@ -126,16 +165,33 @@ async def queue_lesson_reminders(session: AsyncSession, now: datetime, rules: Re
         occasion = f"{lesson_id}:{student_id}:{_stamp(starts_at)}"
         if now >= starts_at - soon:
             due.append(_Due(student_id, "notify-lesson-soon", f"remind-soon:{occasion}", params))
-            continue
-        local = starts_at.astimezone(ZoneInfo(tz))
-        evening = datetime.combine(local.date() - timedelta(days=1), rules.evening_at, local.tzinfo)
-        if now >= evening:
+        else:
             due.append(_Due(student_id, "notify-lesson-tomorrow", f"remind-eve:{occasion}", params))
     return await _queue_new(session, due, now)
 
 
-async def queue_roll_reminders(session: AsyncSession, now: datetime, rules: ReminderRules) -> int:
+async def queue_roll_reminders(
+    session: AsyncSession, now: datetime, rules: ReminderRules, since: datetime | None = None
+) -> int:
     """Teachers: attendance not marked soon after the lesson, and again the next morning."""
+    since = since or now - LOOKBACK
+    after = rules.roll_after
+    first_window = (
+        (Lesson.ends_at > since - after)
+        & (Lesson.ends_at <= now - after)
+        & (Lesson.ends_at > now - after - STALE_ROLL_REMINDER)
+    )
+    morning_windows: list[ColumnElement[bool]] = []
+    mornings: dict[str, set[date]] = {}
+    for zone_name in await _timezones(session):
+        zone = ZoneInfo(zone_name)
+        days = [
+            d
+            for d in _days_when(rules.roll_morning_at, zone, since, now)
+            if now < datetime.combine(d, rules.roll_morning_at, zone) + STALE_MORNING
+        ]
+        mornings[zone_name] = set(days)
+        morning_windows += _local_days(zone_name, days, shift=-1)
     marked = exists().where(AttendanceMark.lesson_id == Lesson.id)
     has_students = exists().where(
         Application.group_id == Lesson.group_id, Application.state == S.ENROLLED
@@ -155,9 +211,9 @@ async def queue_roll_reminders(session: AsyncSession, now: datetime, rules: Remi
         .join(Organisation, Organisation.id == Course.provider_org_id)
         .where(
             Lesson.status != LessonStatus.CANCELLED,
-            Lesson.ends_at <= now - rules.roll_after,
-            Lesson.ends_at > now - LOOKBACK,
+            Lesson.ends_at <= now - after,
             Group.teacher_id.is_not(None),
+            or_(first_window, *morning_windows),
             ~marked,
             has_students,
         )
@@ -168,15 +224,13 @@ async def queue_roll_reminders(session: AsyncSession, now: datetime, rules: Remi
             continue
         params = {"course": title, "group": code, "when": {"dt": starts_at.isoformat()}}
         link = {"to": "lesson", "id": lesson_id}
-        if now - (ends_at + rules.roll_after) < STALE_ROLL_REMINDER:
+        came_due = since - after < ends_at <= now - after
+        if came_due and ends_at > now - after - STALE_ROLL_REMINDER:
             due.append(
                 _Due(teacher_id, "notify-roll-missing", f"remind-roll:{lesson_id}", params, link)
             )
-        local_end = ends_at.astimezone(ZoneInfo(tz))
-        morning = datetime.combine(
-            local_end.date() + timedelta(days=1), rules.roll_morning_at, local_end.tzinfo
-        )
-        if morning <= now < morning + STALE_MORNING:
+        next_day = ends_at.astimezone(ZoneInfo(tz)).date() + timedelta(days=1)
+        if next_day in mornings.get(tz, set()):
             due.append(
                 _Due(
                     teacher_id,

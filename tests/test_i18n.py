@@ -72,7 +72,14 @@ def keys_used_in(paths: list[Path]) -> tuple[set[str], set[str]]:
 
 
 # Strings in code that look like keys but are not texts.
-NOT_TEXTS = {"utf-8", "utf-16-le", "school-bot", "last-modified", "x-wr-calname", "school-network-bot"}
+NOT_TEXTS = {
+    "utf-8",
+    "utf-16-le",
+    "school-bot",
+    "last-modified",
+    "x-wr-calname",
+    "school-network-bot",
+}
 
 
 def undefined_keys(tr_all: Translator, paths: list[Path]) -> list[str]:

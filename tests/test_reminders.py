@@ -225,3 +225,44 @@ async def test_run_anyway_stops_the_warnings(session, clock):
     assert await groups.queue_undersized_warnings(session, clock.now()) == 0
     count = await session.scalar(select(func.count(Notification.id)))
     assert count == 0
+
+
+async def test_the_scheduler_catches_up_after_a_restart_once_and_not_late(
+    session, session_factory, settings, clock
+):
+    """Ticks, then the bot is down from 17:00 Monday to 14:30 Tuesday, then ticks again."""
+    from bot.scheduler import Jobs
+
+    net, _tuesday = await _setup(session)
+    late_student = await factories.person(
+        session, "Новиков Павел", Role.STUDENT, net.home.id, grade=8
+    )
+    evening_group = await factories.course_with_group(
+        session, net.provider, title="Вокал", weekday=1, start=(18, 30), end=(20, 0)
+    )
+    await factories.enrolled(session, evening_group, late_student)
+    slots = list(
+        (
+            await session.scalars(select(WeeklySlot).where(WeeklySlot.group_id == evening_group.id))
+        ).all()
+    )
+    await lessons.generate_lessons(session, evening_group, slots, "Europe/Moscow")
+    await session.commit()
+    jobs = Jobs(session_factory, settings, clock)
+
+    clock.set(datetime(2026, 11, 23, 14, 0, tzinfo=UTC))  # Monday 17:00
+    await jobs.tick()
+    clock.set(datetime(2026, 11, 24, 11, 30, tzinfo=UTC))  # back at Tuesday 14:30
+    await jobs.tick()
+    await jobs.tick()
+    tomorrow = await _kinds(session, "notify-lesson-tomorrow")
+    soon = await _kinds(session, "notify-lesson-soon")
+    # Both evening reminders fell in the downtime. The 18:30 lesson's is sent once; for the
+    # 15:00 lesson it is too late for "tomorrow": its "soon" (due at 14:00) goes instead.
+    assert [p for p, _ in tomorrow] == [late_student.id]
+    assert [p for p, _ in soon] == [net.student.id]
+    clock.set(datetime(2026, 11, 24, 15, 40, tzinfo=UTC))  # 18:40: the evening one began
+    await jobs.tick()
+    assert [p for p, _ in await _kinds(session, "notify-lesson-soon")] == [net.student.id], (
+        "a reminder for a lesson that has begun is dropped, not sent late"
+    )
