@@ -45,5 +45,3 @@ async def empty_all_tables(url: str) -> None:
     async with engine.begin() as conn:
         await conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
     await engine.dispose()
-
-
