@@ -27,8 +27,9 @@ class Jobs:
         self.clock = clock
         self.rules = settings.reminder_rules()
 
-    async def tick(self) -> None:
-        """Everything that may have come due since the last tick, each in its own transaction."""
+    async def tick(self) -> list[str]:
+        """Everything that may have come due since the last tick, each in its own transaction.
+        Returns the steps that failed (the next tick tries them again)."""
         s = self.settings
         now = self.clock.now
         steps: list[tuple[str, Callable[[AsyncSession], Awaitable[object]]]] = [
@@ -59,6 +60,7 @@ class Jobs:
             ),
             ("forget old updates", lambda db: updates.forget_old(db, now())),
         ]
+        failed = []
         for name, step in steps:
             try:
                 async with self.session_factory() as session:
@@ -66,6 +68,8 @@ class Jobs:
                     await session.commit()
             except Exception:
                 logger.exception("scheduled job %r failed; the next tick tries again", name)
+                failed.append(name)
+        return failed
 
     async def _since_last(
         self, session: AsyncSession, name: str, job: Callable[..., Awaitable[int]]

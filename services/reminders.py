@@ -134,28 +134,35 @@ async def queue_lesson_reminders(
     for zone_name in await _timezones(session):
         evenings = _days_when(rules.evening_at, ZoneInfo(zone_name), since, now)
         windows += _local_days(zone_name, evenings, shift=1)
-    rows = await session.execute(
-        select(
-            Lesson.id,
-            Lesson.starts_at,
-            Lesson.place,
-            Course.title,
-            Group.code,
-            Application.student_id,
+    # Lessons first (a range on their start), then their students: a planner that starts
+    # from the students would look at every lesson of every group.
+    due_lessons = (
+        await session.execute(
+            select(
+                Lesson.id, Lesson.starts_at, Lesson.place, Lesson.group_id, Course.title, Group.code
+            )
+            .join(Group, Group.id == Lesson.group_id)
+            .join(Course, Course.id == Group.course_id)
+            .join(Organisation, Organisation.id == Course.provider_org_id)
+            .where(Lesson.status != LessonStatus.CANCELLED, Lesson.starts_at > now, or_(*windows))
         )
-        .join(Group, Group.id == Lesson.group_id)
-        .join(Course, Course.id == Group.course_id)
-        .join(Organisation, Organisation.id == Course.provider_org_id)
-        .join(Application, Application.group_id == Group.id)
-        .where(
-            Lesson.status != LessonStatus.CANCELLED,
-            Lesson.starts_at > now,
-            Application.state == S.ENROLLED,
-            or_(*windows),
-        )
-    )
+    ).all()
+    students: dict[int, list[int]] = {}
+    group_ids = {row.group_id for row in due_lessons}
+    if group_ids:
+        for group_id, student_id in await session.execute(
+            select(Application.group_id, Application.student_id).where(
+                Application.group_id.in_(group_ids), Application.state == S.ENROLLED
+            )
+        ):
+            students.setdefault(group_id, []).append(student_id)
+    rows = [
+        (lesson_id, starts_at, place, title, code, student_id)
+        for lesson_id, starts_at, place, group_id, title, code in due_lessons
+        for student_id in students.get(group_id, [])
+    ]
     due = []
-    for lesson_id, starts_at, place, title, code, student_id in rows.all():
+    for lesson_id, starts_at, place, title, code, student_id in rows:
         params = {
             "course": title,
             "group": code,

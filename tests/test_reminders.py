@@ -22,7 +22,9 @@ async def _kinds(session, kind: str) -> list[tuple[int, str]]:
         .where(Notification.kind == kind)
         .order_by(Notification.id)
     )
-    return list(rows.all())
+    found = list(rows.all())
+    await session.commit()  # an open SQLite transaction would hold the write lock
+    return found
 
 
 async def _setup(session):
@@ -251,10 +253,10 @@ async def test_the_scheduler_catches_up_after_a_restart_once_and_not_late(
     jobs = Jobs(session_factory, settings, clock)
 
     clock.set(datetime(2026, 11, 23, 14, 0, tzinfo=UTC))  # Monday 17:00
-    await jobs.tick()
+    assert await jobs.tick() == []
     clock.set(datetime(2026, 11, 24, 11, 30, tzinfo=UTC))  # back at Tuesday 14:30
-    await jobs.tick()
-    await jobs.tick()
+    assert await jobs.tick() == []
+    assert await jobs.tick() == []
     tomorrow = await _kinds(session, "notify-lesson-tomorrow")
     soon = await _kinds(session, "notify-lesson-soon")
     # Both evening reminders fell in the downtime. The 18:30 lesson's is sent once; for the
@@ -262,7 +264,7 @@ async def test_the_scheduler_catches_up_after_a_restart_once_and_not_late(
     assert [p for p, _ in tomorrow] == [late_student.id]
     assert [p for p, _ in soon] == [net.student.id]
     clock.set(datetime(2026, 11, 24, 15, 40, tzinfo=UTC))  # 18:40: the evening one began
-    await jobs.tick()
+    assert await jobs.tick() == []
     assert [p for p, _ in await _kinds(session, "notify-lesson-soon")] == [net.student.id], (
         "a reminder for a lesson that has begun is dropped, not sent late"
     )
