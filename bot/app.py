@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from aiogram import Bot, Dispatcher
+from aiogram.client.session.aiohttp import AiohttpSession
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -56,11 +57,13 @@ async def runtime(
     clock = clock or SystemClock()
     if bot is None:
         assert settings.bot_token is not None
-        bot = create_bot(settings.bot_token.get_secret_value(), settings)
+        bot = create_bot(settings.bot_token.get_secret_value(), settings, wait_when_asked=True)
+    # The sender has its own bot (and HTTP session): it handles "retry after" by itself.
+    sender_bot = Bot(bot.token, session=_fresh_session(bot), default=bot.default)
     deliverer = Deliverer(
         session_factory,
         translator,
-        {Messenger.TELEGRAM.value: TelegramSender(bot)},
+        {Messenger.TELEGRAM.value: TelegramSender(sender_bot)},
         clock,
         settings.default_timezone,
         limits=settings.delivery_limits(),
@@ -77,7 +80,14 @@ async def runtime(
         with contextlib.suppress(asyncio.CancelledError):
             await delivery
         await bot.session.close()
+        await sender_bot.session.close()
         await engine.dispose()
+
+
+def _fresh_session(bot: Bot) -> AiohttpSession:
+    session = AiohttpSession(timeout=bot.session.timeout)
+    session.api = bot.session.api
+    return session
 
 
 async def run_polling(

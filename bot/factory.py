@@ -20,17 +20,28 @@ from bot.middlewares import (
     DomainErrorMiddleware,
     OnceMiddleware,
 )
+from bot.retry import RetryAfterMiddleware
 from bot.settings import Settings
 from handlers import build_router
 from services.clock import Clock
 from services.i18n import Translator
 
 
-def create_bot(token: str, settings: Settings, session: BaseSession | None = None) -> Bot:
+def create_bot(
+    token: str,
+    settings: Settings,
+    session: BaseSession | None = None,
+    *,
+    wait_when_asked: bool = False,
+) -> Bot:
+    """A bot on its own HTTP session. `wait_when_asked`: requests refused with "retry after"
+    wait and try again (for handlers' replies; the delivery loop handles that itself)."""
     if session is None:
         session = AiohttpSession()
         if settings.bot_api_base_url:
             session.api = TelegramAPIServer.from_base(settings.bot_api_base_url)
+    if wait_when_asked:
+        session.middleware(RetryAfterMiddleware())
     return Bot(
         token=token,
         session=session,
@@ -67,6 +78,7 @@ def create_dispatcher(
     if storage is None:
         storage, isolation = create_fsm(settings)
     dp = Dispatcher(storage=storage, events_isolation=isolation or SimpleEventIsolation())
+    dp["translator"] = translator  # for startup handlers (the command menus)
     dp.update.outer_middleware(DbSessionMiddleware(session_factory))
     if once:
         dp.update.outer_middleware(OnceMiddleware(clock))

@@ -35,7 +35,7 @@ def build_webhook_app(
     translator = Translator(default_language=settings.default_language)
     if bot is None:
         assert settings.bot_token is not None
-        bot = create_bot(settings.bot_token.get_secret_value(), settings)
+        bot = create_bot(settings.bot_token.get_secret_value(), settings, wait_when_asked=True)
     dp = create_dispatcher(settings, session_factory, translator, clock or SystemClock(), once=True)
     app = web.Application()
     secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None

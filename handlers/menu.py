@@ -9,6 +9,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import (
     BotCommand,
     BotCommandScopeChat,
+    BotCommandScopeDefault,
     CallbackQuery,
     InlineKeyboardMarkup,
     Message,
@@ -19,7 +20,7 @@ from handlers.ui import button, keyboard, show
 from models import Person
 from models.enums import Role
 from services import enrollment, people
-from services.i18n import Html, Text
+from services.i18n import LANGUAGES, Html, Text, Translator
 from services.people import Actor
 
 router = Router(name="menu")
@@ -123,6 +124,19 @@ async def set_commands(bot: Bot, chat_id: int, tr: Text, role: Role | None) -> N
     names = (*ROLE_COMMANDS.get(role, ()), *COMMON_COMMANDS) if role else ("start", "language")
     commands = [BotCommand(command=name, description=tr(f"cmd-{name}")) for name in names]
     await bot.set_my_commands(commands, scope=BotCommandScopeChat(chat_id=chat_id))
+
+
+@router.startup()
+async def on_startup(bot: Bot, translator: Translator) -> None:
+    """Everyone's command menu, in each language, until a chat gets its role's own."""
+    for lang in LANGUAGES:
+        tr = translator.for_reader(lang, "UTC")
+        commands = [
+            BotCommand(command=name, description=tr(f"cmd-{name}"))
+            for name in ("start", *COMMON_COMMANDS)
+        ]
+        language = None if lang == translator.default_language else lang
+        await bot.set_my_commands(commands, scope=BotCommandScopeDefault(), language_code=language)
 
 
 @router.message(Command("menu"))

@@ -359,9 +359,10 @@ async def unreachable_parents(session: AsyncSession, actor: Actor) -> list[Unrea
     orgs = actor.orgs(Role.COORDINATOR)
     if not orgs:
         raise Forbidden("error-coordinators-only")
+    other = aliased(Account)
     reachable = (
-        select(Account.id)
-        .where(Account.person_id == ParentLink.parent_id, Account.unreachable_since.is_(None))
+        select(other.id)
+        .where(other.person_id == ParentLink.parent_id, other.unreachable_since.is_(None))
         .exists()
     )
     parent = aliased(Person)

@@ -57,11 +57,10 @@ async def network_overview(session: AsyncSession, actor: Actor) -> list[OrgOverv
     """Every organisation with its courses, students and coordinators (admin only)."""
     if not actor.has(Role.ADMIN):
         raise Forbidden("error-admins-only")
-    courses = dict(
-        await session.execute(
-            select(Course.provider_org_id, func.count(Course.id)).group_by(Course.provider_org_id)
-        )
+    rows = await session.execute(
+        select(Course.provider_org_id, func.count(Course.id)).group_by(Course.provider_org_id)
     )
+    courses = dict(rows.all())
     students = await _holders_per_org(session, Role.STUDENT)
     coordinators = await _holders_per_org(session, Role.COORDINATOR)
     orgs = (await session.scalars(select(Organisation).order_by(Organisation.name))).all()
