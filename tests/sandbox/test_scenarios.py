@@ -1,0 +1,54 @@
+"""Scenarios across schools, scripted through the sandbox's JSON API as anyone could."""
+
+from __future__ import annotations
+
+import aiohttp
+
+from bot import demo_data as demo
+from bot.sandbox.runner import Sandbox
+from tests.sandbox.client import persona_named
+
+
+async def test_a_cancelled_lesson_reaches_the_parent_of_a_student_from_another_school(
+    sandbox: Sandbox, http: aiohttp.ClientSession
+) -> None:
+    """A student of СОШ № 5 enrolls in the art school's music theory; the art school cancels
+    the next lesson; the student's parent, in another school's family, is told at once."""
+    student = await persona_named(http, demo.DEMO_STUDENT_NAME)
+    parent = await persona_named(http, demo.DEMO_PARENT_NAME)
+    home = await persona_named(http, demo.DEMO_COORDINATOR_SOSH5_NAME)
+    provider = await persona_named(http, demo.DEMO_COORDINATOR_DSHI_NAME)
+
+    await student.send("/catalogue")
+    await student.press("Теория музыки")
+    await student.press("Записаться в MTHEORY-1")
+    await student.press("Да, подать")
+    await parent.wait_for("подал(а) заявление")
+    await parent.send("/children")
+    await parent.press("Теория музыки")
+    await parent.press("Подтвердить")
+    await home.wait_for("Новое заявление")
+    await home.send("/review")
+    await home.press(demo.DEMO_STUDENT_NAME)
+    await home.press("Одобрить")
+    await parent.wait_for("зачислен(а) на курс")
+
+    week = await provider.send("/week")  # the art school's lessons, past week and next
+    upcoming = [
+        button
+        for row in week.get("keyboard", [])
+        for button in row
+        if "MTHEORY-1" in button["text"] and button["text"].startswith("🕒")
+    ]
+    assert upcoming, week
+    await provider.press(callback_data=upcoming[-1]["callback_data"], message_id=week["id"])
+    await provider.press("Отменить занятие")
+    await provider.wait_for("Почему занятие отменяется")
+    await provider.send("Педагог на конкурсе")
+    await provider.press("Да, отменить")
+    await provider.wait_for("Занятие отменено; всем")
+
+    alert = await parent.wait_for("Занятие отменено")
+    assert "Теория музыки" in alert["text"] and "Педагог на конкурсе" in alert["text"]
+    await student.wait_for("Занятие отменено")
+    await home.wait_for("Занятие отменено")  # the student's home coordinator too
