@@ -10,7 +10,6 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
 from aiogram.fsm.storage.memory import MemoryStorage, SimpleEventIsolation
-from aiogram.fsm.storage.redis import DefaultKeyBuilder, RedisStorage
 from aiogram.utils.callback_answer import CallbackAnswerMiddleware
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -53,6 +52,9 @@ def create_fsm(settings: Settings) -> tuple[BaseStorage, BaseEventIsolation]:
     """Conversation state and per-person event isolation: in Redis when REDIS_URL is set
     (several processes share them; keys carry the bot's id), else in this process's memory."""
     if settings.redis_url:
+        # Imported here: the Redis client is only loaded by processes that use it.
+        from aiogram.fsm.storage.redis import DefaultKeyBuilder, RedisStorage
+
         storage = RedisStorage.from_url(
             settings.redis_url,
             key_builder=DefaultKeyBuilder(prefix=settings.redis_prefix, with_bot_id=True),

@@ -15,7 +15,7 @@ from handlers.menu import Menu
 from handlers.ui import button, keyboard, show
 from models import Person
 from models.enums import AttendanceStatus, Role
-from services import attendance, calendar, lessons, people
+from services import attendance, lessons, people
 from services.clock import Clock
 from services.errors import Forbidden, NotFound
 from services.i18n import Html, Text
@@ -118,6 +118,8 @@ async def _calendar(
     clock: Clock,
     child_id: int | None,
 ) -> None:
+    from services import calendar  # the iCalendar library is loaded when a file is asked for
+
     student = await _whose(session, actor, child_id)
     now = clock.now()
     found = await lessons.lessons_of_student(
