@@ -24,6 +24,7 @@ from models import (
     Application,
     ApplicationEvent,
     Course,
+    DataConsent,
     Group,
     Lesson,
     Organisation,
@@ -33,6 +34,7 @@ from models import (
     WeeklySlot,
 )
 from models.enums import ApplicationState, CourseFormat, Direction, OrgKind, Role
+from services.consent import DATA_CONSENT_VERSION
 from services.lessons import generate_lessons
 
 __all__ = [
@@ -567,6 +569,15 @@ class _Builder:
     async def parent_of(self, name: str, child: Person) -> Person:
         parent = await self.person(name, ((Role.PARENT, None),))
         self.session.add(ParentLink(parent_id=parent.id, child_id=child.id, created_at=self.now))
+        # The demo families signed the data-processing consent (as on paper at school).
+        self.session.add(
+            DataConsent(
+                parent_id=parent.id,
+                child_id=child.id,
+                version=DATA_CONSENT_VERSION,
+                given_at=self.now,
+            )
+        )
         return parent
 
     def child_name(self) -> tuple[str, str]:

@@ -13,7 +13,7 @@ from handlers.menu import Menu
 from handlers.ui import button, keyboard, show
 from models import ApplicationEvent, Person
 from models.enums import ApplicationState, Role
-from services import enrollment
+from services import consent, enrollment
 from services.clock import Clock
 from services.enrollment import ApplicationLine
 from services.errors import Forbidden
@@ -39,6 +39,13 @@ LIST_LIMIT = 30  # buttons on one screen; older applications stay visible in the
 
 class AppOpen(CallbackData, prefix="app"):
     id: int
+
+
+class ConsentGive(CallbackData, prefix="cgive"):
+    """A parent consents to data processing for a child (then back to the application)."""
+
+    child: int
+    app: int = 0
 
 
 class AppAct(CallbackData, prefix="act"):
@@ -112,7 +119,13 @@ async def show_application(
     allowed = await enrollment.allowed_actions(session, actor, app)
     Act = enrollment.Action
     rows = []
-    if Act.CONFIRM in allowed:
+    needs_data_consent = Act.CONFIRM in allowed and not await consent.active(
+        session, actor.person_id, app.student_id
+    )
+    if needs_data_consent:  # a separate step, before the child's data is used
+        rows.append([button(tr("btn-consent-give"), ConsentGive(child=app.student_id, app=app.id))])
+        rows.append([button(tr("btn-decline"), AppAct(id=app.id, action=Act.DECLINE))])
+    elif Act.CONFIRM in allowed:
         rows.append(
             [
                 button(tr("btn-confirm"), AppAct(id=app.id, action=Act.CONFIRM)),
@@ -134,7 +147,13 @@ async def show_application(
         clashing = await enrollment.clashes(session, app.student_id, app.group_id)
         if clashing:
             text = Html(text + "\n\n" + tr("review-clash", courses=", ".join(clashing)))
-    if Act.CONFIRM in allowed:
+    if needs_data_consent:
+        text = Html(
+            text
+            + "\n\n"
+            + tr("consent-data", version=consent.DATA_CONSENT_VERSION, child=line.student_name)
+        )
+    elif Act.CONFIRM in allowed:
         text = Html(text + "\n\n" + tr("consent-application", version=enrollment.CONSENT_VERSION))
     if notice:
         text = Html(notice + "\n\n" + text)

@@ -11,14 +11,14 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.deep_linking import create_start_link
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers.applications import AppAct, line_button, show_application
+from handlers.applications import AppAct, ConsentGive, line_button, show_application
 from handlers.menu import Menu, set_commands, show_menu
 from handlers.schedule import ChildView
 from handlers.start import PARENT_PREFIX, LinkCode
 from handlers.ui import button, keyboard, show, typed_text
 from models import Person
 from models.enums import ApplicationState, Role
-from services import enrollment, people
+from services import consent, enrollment, people
 from services.clock import Clock
 from services.errors import Forbidden
 from services.i18n import Text
@@ -218,3 +218,111 @@ async def on_decline_reason(
     await _decline(
         message, application_id, message.text or "", session, tr, person, actor, state, clock
     )
+
+
+class ConsentWithdraw(CallbackData, prefix="cwd"):
+    child: int
+    confirm: bool = False
+
+
+@router.callback_query(ConsentGive.filter())
+async def on_consent_give(
+    query: CallbackQuery,
+    callback_data: ConsentGive,
+    session: AsyncSession,
+    tr: Text,
+    person: Person,
+    actor: Actor,
+    clock: Clock,
+) -> None:
+    """The parent agrees to the processing of the child's data (recorded with its version)."""
+    await consent.give(session, actor, callback_data.child, clock.now())
+    if callback_data.app:
+        await show_application(
+            query, session, tr, person, actor, callback_data.app, notice=tr("consent-given")
+        )
+    else:
+        await _show_consents(query, session, tr, actor, notice=tr("consent-given"))
+
+
+async def _show_consents(
+    event: Message | CallbackQuery,
+    session: AsyncSession,
+    tr: Text,
+    actor: Actor,
+    notice: str = "",
+) -> None:
+    children = await consent.statuses(session, actor)
+    lines = [
+        tr(
+            "consent-line-given",
+            child=child.full_name,
+            version=given.version,
+            when=tr.datetime(given.given_at),
+        )
+        if given
+        else tr("consent-line-none", child=child.full_name)
+        for child, given in children
+    ]
+    rows = [
+        [button(tr("btn-consent-withdraw", child=child.full_name), ConsentWithdraw(child=child.id))]
+        if given
+        else [
+            button(tr("btn-consent-give-for", child=child.full_name), ConsentGive(child=child.id))
+        ]
+        for child, given in children
+    ]
+    rows.append([button(tr("btn-menu"), Menu(action="home"))])
+    text = "\n".join([tr("consent-title"), *lines] if children else [tr("children-none")])
+    await show(event, f"{notice}\n\n{text}" if notice else text, keyboard(*rows))
+
+
+@router.message(Command("consent"))
+@router.callback_query(Menu.filter(F.action == "consent"))
+async def on_consents(
+    event: Message | CallbackQuery, session: AsyncSession, tr: Text, actor: Actor
+) -> None:
+    """Consents given for each child, and the way to withdraw one."""
+    await _show_consents(event, session, tr, actor)
+
+
+@router.callback_query(ConsentWithdraw.filter(~F.confirm))
+async def on_consent_withdraw_ask(
+    query: CallbackQuery,
+    callback_data: ConsentWithdraw,
+    session: AsyncSession,
+    tr: Text,
+    actor: Actor,
+) -> None:
+    """What withdrawing means, before it is done."""
+    child = next(
+        (
+            c
+            for c, given in await consent.statuses(session, actor)
+            if c.id == callback_data.child and given
+        ),
+        None,
+    )
+    if child is None:
+        raise Forbidden("error-consent-none")
+    await show(
+        query,
+        tr("consent-withdraw-ask", child=child.full_name),
+        keyboard(
+            [button(tr("btn-consent-withdraw-yes"), ConsentWithdraw(child=child.id, confirm=True))],
+            [button(tr("btn-cancel"), Menu(action="consent"))],
+        ),
+    )
+
+
+@router.callback_query(ConsentWithdraw.filter(F.confirm))
+async def on_consent_withdraw(
+    query: CallbackQuery,
+    callback_data: ConsentWithdraw,
+    session: AsyncSession,
+    tr: Text,
+    actor: Actor,
+    clock: Clock,
+) -> None:
+    ended = await consent.withdraw(session, actor, callback_data.child, clock.now())
+    await _show_consents(query, session, tr, actor, notice=tr("consent-withdrawn", count=ended))

@@ -29,12 +29,12 @@ router = Router(name="menu")
 # /language are everyone's.
 ROLE_COMMANDS: dict[Role, tuple[str, ...]] = {
     Role.STUDENT: ("catalogue", "schedule", "applications", "attendance", "calendar", "parent"),
-    Role.PARENT: ("children", "link"),
+    Role.PARENT: ("children", "link", "consent"),
     Role.TEACHER: ("today", "week", "groups"),
     Role.COORDINATOR: ("review", "unreachable"),
     Role.ADMIN: ("network", "invite", "profileday", "holidays"),
 }
-COMMON_COMMANDS = ("menu", "help", "role", "language")
+COMMON_COMMANDS = ("menu", "help", "role", "language", "privacy")
 
 
 class Menu(CallbackData, prefix="m"):
@@ -65,6 +65,7 @@ def menu_keyboard(tr: Text, actor: Actor, role: Role | None) -> InlineKeyboardMa
         rows += [
             [button(tr("btn-children"), Menu(action="children"))],
             [button(tr("btn-link-child"), Menu(action="link"))],
+            [button(tr("btn-consents"), Menu(action="consent"))],
         ]
     elif role == Role.COORDINATOR:
         rows += [
@@ -160,6 +161,12 @@ async def on_help(message: Message, tr: Text, person: Person) -> None:
     role = person.active_role
     key = f"help-{role.value}" if role else "help-new"
     await message.answer(tr(key) + "\n\n" + tr("help-common"))
+
+
+@router.message(Command("privacy"))
+async def on_privacy(message: Message, tr: Text) -> None:
+    """What the bot stores, why, for how long, and who sees it."""
+    await message.answer(tr("privacy"))
 
 
 @router.message(Command("role"))

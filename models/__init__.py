@@ -8,7 +8,15 @@ from models.enrollment import Application, ApplicationEvent
 from models.network import Holiday, JobMark, NetworkSettings, ProcessedUpdate
 from models.organisation import Organisation
 from models.outbox import Notification
-from models.people import Account, Invite, ParentLink, ParentLinkCode, Person, RoleGrant
+from models.people import (
+    Account,
+    DataConsent,
+    Invite,
+    ParentLink,
+    ParentLinkCode,
+    Person,
+    RoleGrant,
+)
 
 __all__ = [
     "Account",
@@ -18,6 +26,7 @@ __all__ = [
     "AuditRecord",
     "Base",
     "Course",
+    "DataConsent",
     "Group",
     "GroupMessage",
     "Holiday",

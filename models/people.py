@@ -111,3 +111,18 @@ class Invite(Base):
     used_at: Mapped[datetime | None]
     used_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class DataConsent(Base):
+    """A legal representative's consent to process a child's personal data (152-FZ art. 9):
+    a separate, specific act, with the version of the text agreed to. Withdrawn, not deleted:
+    the record of having had consent is itself something the school must be able to show."""
+
+    __tablename__ = "data_consents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    parent_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    version: Mapped[str] = mapped_column(String(16))
+    given_at: Mapped[datetime]
+    withdrawn_at: Mapped[datetime | None]

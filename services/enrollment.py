@@ -19,8 +19,9 @@ from sqlalchemy.orm import selectinload
 
 from models import Application, ApplicationEvent, Course, Group, Organisation, ParentLink, Person
 from models.enums import ACTIVE_APPLICATION_STATES, ApplicationState, Priority, Role
-from services import people
+from services import consent, people
 from services.audit import record
+from services.consent import ConsentState
 from services.errors import Conflict, Forbidden, Invalid, NotFound
 from services.outbox import notify_many
 from services.people import Actor
@@ -93,6 +94,8 @@ async def check_apply(
         raise Forbidden("error-grade", min=course.grade_min, max=course.grade_max)
     if await _active_application(session, actor.person_id, group_id) is not None:
         raise Conflict("error-already-applied")
+    if await consent.state_for_child(session, actor.person_id) == ConsentState.WITHDRAWN:
+        raise Forbidden("error-consent-withdrawn")
     return ApplyCheck(
         group=group,
         course=course,
@@ -461,6 +464,8 @@ async def parent_confirm(
     loaded = await _load(session, application_id)
     await _require_parent(session, actor, loaded.app.student_id)
     _expect(loaded.app, S.AWAITING_PARENT)
+    if await consent.active(session, actor.person_id, loaded.app.student_id) is None:
+        raise Conflict("error-consent-needed")
     event = await _move(
         session,
         loaded.app,
@@ -609,6 +614,23 @@ async def close_for_cancelled_group(
         )
         told.append(student.id)
     return told
+
+
+async def end_for_withdrawn_consent(
+    session: AsyncSession, actor: Actor, child_id: int, now: datetime
+) -> int:
+    """Consent withdrawn: every live application of the child is withdrawn (by the parent)."""
+    live = (
+        await session.scalars(
+            select(Application.id).where(
+                Application.student_id == child_id,
+                Application.state.in_(ACTIVE_APPLICATION_STATES),
+            )
+        )
+    ).all()
+    for app_id in live:
+        await withdraw(session, actor, app_id, now)
+    return len(live)
 
 
 async def withdraw(

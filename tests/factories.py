@@ -13,6 +13,7 @@ from models import (
     Application,
     ApplicationEvent,
     Course,
+    DataConsent,
     Group,
     Organisation,
     ParentLink,
@@ -87,8 +88,14 @@ async def person(
     return p
 
 
-async def link(session: AsyncSession, parent: Person, child: Person) -> None:
+async def link(
+    session: AsyncSession, parent: Person, child: Person, *, consent: bool = True
+) -> None:
+    """Link a parent to a child; by default the parent has consented to data processing."""
     session.add(ParentLink(parent_id=parent.id, child_id=child.id))
+    if consent:
+        session.add(DataConsent(parent_id=parent.id, child_id=child.id, version="2026-11",
+                                given_at=START))
     await session.flush()
 
 

@@ -50,3 +50,6 @@ error-message-empty = The message is empty.
 error-holiday-format = Type the date and a name, like: 31.12.2026 New Year holidays.
 error-holiday-past = That day has passed.
 error-holiday-exists = That day is already a holiday.
+error-consent-needed = The child's data-processing consent comes first — open the application again.
+error-consent-none = There is no data-processing consent for this child.
+error-consent-withdrawn = A parent withdrew consent to processing your data, so you cannot apply.

@@ -1,0 +1,131 @@
+"""Personal data of children: a parent's consent as a separate step, its withdrawal, /privacy."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from models import Application, AuditRecord, DataConsent
+from models.enums import ApplicationState, Role
+from services import consent, enrollment
+from services.errors import Forbidden
+from tests import factories
+
+
+async def _family_without_consent(session):
+    net = await factories.network(session)
+    parent = await factories.person(session, "Орлова Вера", Role.PARENT, telegram_id=150)
+    child = await factories.person(
+        session, "Орлов Кирилл", Role.STUDENT, net.home.id, grade=8, telegram_id=151
+    )
+    await factories.link(session, parent, child, consent=False)
+    await session.commit()
+    return net, parent, child
+
+
+async def test_the_parent_consents_in_a_separate_step_before_confirming(
+    session, session_factory, client_factory
+):
+    _, parent, child = await _family_without_consent(session)
+    student, mother = client_factory(151), client_factory(150)
+    await student.send("/catalogue")
+    await student.click("Олимпиадная математика")
+    await student.click("Записаться")
+    await student.click("Да, подать")
+    await mother.send("/children")
+    await mother.click("Олимпиадная математика")
+    screen = mother.screen()
+    assert "Согласие на обработку персональных данных ребёнка" in screen
+    assert "Орлов Кирилл" in screen and "152-ФЗ" in screen
+    assert "[✅ Подтвердить]" not in screen, "consent to data comes before the application"
+
+    app = await session.scalar(select(Application).where(Application.student_id == child.id))
+    await session.commit()  # an open SQLite transaction would hold the write lock
+    answer = await mother.press(f"act:{app.id}:confirm")  # forged: the confirm button
+    assert answer and "Сначала нужно согласие" in answer
+    await mother.click("Даю согласие на обработку данных")
+    assert "Согласие записано" in mother.screen()
+    async with session_factory() as s:
+        given = await s.scalar(select(DataConsent).where(DataConsent.child_id == child.id))
+        assert (given.parent_id, given.version, given.withdrawn_at) == (
+            parent.id,
+            consent.DATA_CONSENT_VERSION,
+            None,
+        )
+        assert (
+            await s.scalar(
+                select(func.count(AuditRecord.id)).where(AuditRecord.action == "consent.given")
+            )
+            == 1
+        )
+    await mother.click("Подтвердить")
+    async with session_factory() as s:
+        assert (await s.get(Application, app.id)).state == ApplicationState.AWAITING_SCHOOL
+
+
+async def test_withdrawing_consent_explains_then_stops_processing(
+    session, session_factory, client_factory, clock
+):
+    net = await factories.network(session, capacity=1)
+    await factories.enrolled(session, net.group, net.student)
+    waiting = await factories.enrolled(
+        session, net.group, net.other_student, ApplicationState.WAITLISTED
+    )
+    await session.commit()
+    parent = client_factory(102)
+    await parent.send("/consent")
+    assert "Соколов Артём: согласие дано" in parent.screen()
+    await parent.click("Отозвать согласие")
+    assert "Что произойдёт" in parent.screen()
+    async with session_factory() as s:
+        assert (
+            await s.scalar(
+                select(func.count(DataConsent.id)).where(DataConsent.withdrawn_at.is_not(None))
+            )
+            == 0
+        ), "nothing happens before confirming"
+    await parent.click("Да, отозвать согласие")
+    assert "Согласие отозвано; 1 заявление отозвано" in parent.screen()
+    async with session_factory() as s:
+        states = {a.student_id: a.state for a in (await s.scalars(select(Application))).all()}
+        assert states[net.student.id] == ApplicationState.WITHDRAWN
+        assert (await s.get(Application, waiting.id)).state == ApplicationState.ENROLLED
+    student = await net.actor(session, net.student)
+    parent_actor = await net.actor(session, net.parent)
+    other = await factories.course_with_group(session, net.provider, title="Хоровое пение")
+    other_id = other.id
+    await session.commit()
+    with pytest.raises(Forbidden, match="error-consent-withdrawn"):
+        await enrollment.check_apply(session, student, other_id, clock.now())
+    await consent.give(session, parent_actor, student.person_id, clock.now())
+    assert (await enrollment.check_apply(session, student, other_id, clock.now())).course
+
+
+async def test_nobody_consents_or_withdraws_for_someone_elses_child(session, client_factory):
+    net, _, child = await _family_without_consent(session)
+    stranger = client_factory(202)  # a parent of another family
+    await stranger.send("/menu")
+    answer = await stranger.press(f"cgive:{child.id}:0")
+    assert answer and "своих привязанных детей" in answer
+    answer = await stranger.press(f"cwd:{net.student.id}:1")
+    assert answer and "своих привязанных детей" in answer
+    assert (
+        await session.scalar(
+            select(func.count(DataConsent.id)).where(DataConsent.child_id == child.id)
+        )
+        == 0
+    )
+
+
+async def test_privacy_explains_in_both_languages(session, client_factory):
+    await factories.network(session)
+    await session.commit()
+    student = client_factory(101)
+    await student.send("/privacy")
+    assert "Какие данные хранит бот" in student.screen()
+    assert "Телефон и адрес бот не спрашивает" in student.screen()
+    english = client_factory(999, language_code="en")
+    await english.send("/start")
+    await english.click("English")
+    await english.send("/privacy")
+    assert "What the bot keeps" in english.screen()
