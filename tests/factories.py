@@ -94,8 +94,9 @@ async def link(
     """Link a parent to a child; by default the parent has consented to data processing."""
     session.add(ParentLink(parent_id=parent.id, child_id=child.id))
     if consent:
-        session.add(DataConsent(parent_id=parent.id, child_id=child.id, version="2026-11",
-                                given_at=START))
+        session.add(
+            DataConsent(parent_id=parent.id, child_id=child.id, version="2026-11", given_at=START)
+        )
     await session.flush()
 
 
