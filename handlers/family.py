@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
+
 from aiogram import Bot, F, Router
 from aiogram.filters import Command
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import BufferedInputFile, CallbackQuery, Message
 from aiogram.utils.deep_linking import create_start_link
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -18,7 +20,7 @@ from handlers.start import PARENT_PREFIX, LinkCode
 from handlers.ui import button, keyboard, show, typed_text
 from models import Person
 from models.enums import ApplicationState, Role
-from services import consent, enrollment, people
+from services import consent, enrollment, people, privacy
 from services.clock import Clock
 from services.errors import Forbidden
 from services.i18n import Text
@@ -326,3 +328,44 @@ async def on_consent_withdraw(
 ) -> None:
     ended = await consent.withdraw(session, actor, callback_data.child, clock.now())
     await _show_consents(query, session, tr, actor, notice=tr("consent-withdrawn", count=ended))
+
+
+class DataExport(CallbackData, prefix="myd"):
+    id: int
+
+
+@router.message(Command("mydata"))
+@router.callback_query(Menu.filter(F.action == "mydata"))
+async def on_my_data(
+    event: Message | CallbackQuery,
+    session: AsyncSession,
+    tr: Text,
+    person: Person,
+    actor: Actor,
+) -> None:
+    """A file with everything stored about oneself, or about a linked child."""
+    rows = [[button(tr("btn-export-mine"), DataExport(id=person.id))]]
+    if actor.has(Role.PARENT):
+        rows += [
+            [button(tr("btn-export-child", child=child.full_name), DataExport(id=child.id))]
+            for child in await people.children_of(session, person.id)
+        ]
+    rows.append([button(tr("btn-menu"), Menu(action="home"))])
+    await show(event, tr("export-choose"), keyboard(*rows))
+
+
+@router.callback_query(DataExport.filter())
+async def on_export(
+    query: CallbackQuery,
+    callback_data: DataExport,
+    session: AsyncSession,
+    tr: Text,
+    actor: Actor,
+    clock: Clock,
+) -> None:
+    data = await privacy.export(session, actor, callback_data.id, clock.now())
+    if isinstance(query.message, Message):
+        body = json.dumps(data, ensure_ascii=False, indent=2).encode()
+        await query.message.answer_document(
+            BufferedInputFile(body, filename="personal-data.json"), caption=tr("export-caption")
+        )

@@ -32,9 +32,9 @@ ROLE_COMMANDS: dict[Role, tuple[str, ...]] = {
     Role.PARENT: ("children", "link", "consent"),
     Role.TEACHER: ("today", "week", "groups"),
     Role.COORDINATOR: ("review", "unreachable"),
-    Role.ADMIN: ("network", "invite", "profileday", "holidays"),
+    Role.ADMIN: ("network", "invite", "profileday", "holidays", "audit"),
 }
-COMMON_COMMANDS = ("menu", "help", "role", "language", "privacy")
+COMMON_COMMANDS = ("menu", "help", "role", "language", "privacy", "mydata")
 
 
 class Menu(CallbackData, prefix="m"):
@@ -88,6 +88,7 @@ def menu_keyboard(tr: Text, actor: Actor, role: Role | None) -> InlineKeyboardMa
                 button(tr("btn-profile-day"), Menu(action="profileday")),
                 button(tr("btn-holidays"), Menu(action="holidays")),
             ],
+            [button(tr("btn-audit"), Menu(action="audit"))],
         ]
     extra = [button(tr("btn-language"), Menu(action="language"))]
     if len(actor.role_set) > 1:

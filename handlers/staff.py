@@ -16,7 +16,7 @@ from handlers.start import INVITE_PREFIX
 from handlers.teaching import GroupAct
 from handlers.ui import button, keyboard, show, typed_text
 from models.enums import Role
-from services import network, people, staff
+from services import audit, network, people, staff
 from services.clock import Clock
 from services.errors import Forbidden
 from services.i18n import Html, Text
@@ -245,4 +245,28 @@ async def on_holiday_text(
             [button(tr("btn-holidays"), Menu(action="holidays"))],
             [button(tr("btn-menu"), Menu(action="home"))],
         ),
+    )
+
+
+@router.message(Command("audit"))
+@router.callback_query(Menu.filter(F.action == "audit"))
+async def on_audit(
+    event: Message | CallbackQuery, session: AsyncSession, tr: Text, actor: Actor
+) -> None:
+    """Who did what, for sensitive actions: the newest first."""
+    found = await audit.recent(session, actor)
+    lines = [
+        tr(
+            "audit-line",
+            when=tr.datetime(line.record.created_at),
+            who=line.actor,
+            what=tr(audit.action_key(line.record.action)),
+            object=f"{line.record.object_type} #{line.record.object_id or '—'}",
+        )
+        for line in found
+    ]
+    await show(
+        event,
+        "\n".join([tr("audit-title", count=len(found)), *lines]),
+        keyboard([button(tr("btn-menu"), Menu(action="home"))]),
     )

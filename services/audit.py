@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import AuditRecord
+from models import AuditRecord, Person
+from models.enums import Role
+from services.errors import Forbidden
+
+if TYPE_CHECKING:
+    from services.people import Actor
 
 
 async def record(
@@ -30,3 +37,43 @@ async def record(
             created_at=now,
         )
     )
+
+
+# Every action recorded; each has a text `audit-<action with dashes>` in locales/.
+ACTIONS = (
+    "role.granted",
+    "application.parent_confirmed",
+    "application.parent_declined",
+    "application.approved",
+    "application.rejected",
+    "application.withdrawn",
+    "attendance.changed",
+    "group.cancelled",
+    "group.run_anyway",
+    "consent.given",
+    "consent.withdrawn",
+    "data.exported",
+)
+
+
+def action_key(action: str) -> str:
+    return "audit-" + action.replace(".", "-").replace("_", "-")
+
+
+@dataclass(frozen=True)
+class AuditLine:
+    record: AuditRecord
+    actor: str
+
+
+async def recent(session: AsyncSession, actor: Actor, limit: int = 30) -> list[AuditLine]:
+    """The newest sensitive actions, for the network admin."""
+    if not actor.has(Role.ADMIN):
+        raise Forbidden("error-admins-only")
+    rows = await session.execute(
+        select(AuditRecord, Person.full_name)
+        .outerjoin(Person, Person.id == AuditRecord.actor_id)
+        .order_by(AuditRecord.created_at.desc(), AuditRecord.id.desc())
+        .limit(limit)
+    )
+    return [AuditLine(record, name or "—") for record, name in rows.all()]

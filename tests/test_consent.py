@@ -129,3 +129,63 @@ async def test_privacy_explains_in_both_languages(session, client_factory):
     await english.click("English")
     await english.send("/privacy")
     assert "What the bot keeps" in english.screen()
+
+
+async def test_a_person_and_a_parent_get_the_data_as_a_file(
+    session, session_factory, client_factory
+):
+    import json
+
+    net = await factories.network(session)
+    await factories.enrolled(session, net.group, net.student)
+    await session.commit()
+    student = client_factory(101)
+    await student.send("/mydata")
+    await student.click("Мои данные")
+    document = student.telegram.last(101).document
+    assert document is not None and document[0] == "personal-data.json"
+    data = json.loads(document[1])
+    assert data["person"]["name"] == "Соколов Артём"
+    assert data["person"]["school"] == "МБОУ СОШ № 5" and data["person"]["grade"] == 8
+    assert data["applications"][0]["state"] == "enrolled"
+    assert data["applications"][0]["history"][0]["state"] == "enrolled"
+    assert data["parents"] == ["Соколова Елена"]
+    assert data["consents"][0]["version"] == "2026-11"
+    assert data["accounts"] == [
+        {"messenger": "telegram", "user_id": 101, "since": data["accounts"][0]["since"]}
+    ]
+
+    parent = client_factory(102)
+    await parent.send("/mydata")
+    await parent.click("Данные: Соколов Артём")
+    child = json.loads(parent.telegram.last(102).document[1])
+    assert child["person"]["name"] == "Соколов Артём"
+    stranger = client_factory(202)
+    await stranger.send("/mydata")
+    answer = await stranger.press(f"myd:{net.student.id}")
+    assert answer and "своих привязанных детей" in answer
+    async with session_factory() as s:
+        exported = (
+            await s.scalars(
+                select(AuditRecord.object_id).where(AuditRecord.action == "data.exported")
+            )
+        ).all()
+    assert sorted(exported) == [net.student.id, net.student.id]
+
+
+async def test_the_admin_reads_the_action_log(session, client_factory, clock):
+    net = await factories.network(session)
+    await factories.person(session, "Лебедева Ирина", Role.ADMIN, telegram_id=900)
+    app = await factories.enrolled(
+        session, net.group, net.student, ApplicationState.AWAITING_SCHOOL
+    )
+    await enrollment.school_approve(
+        session, await net.actor(session, net.coordinator), app.id, clock.now()
+    )
+    await session.commit()
+    admin = client_factory(900)
+    await admin.send("/audit")
+    assert "Петрова Марина: заявление одобрено (application #" in admin.screen()
+    coordinator = client_factory(103)
+    await coordinator.send("/audit")
+    assert "только администратору сети" in coordinator.screen()

@@ -203,3 +203,31 @@ def test_stored_notification_params_are_localised_at_read_time(tr_all: Translato
     assert "enrolled" in tr_all.for_reader("en", "Europe/Moscow").render(
         "error-application-state", params
     )
+
+
+def test_every_audited_action_has_a_text_and_is_listed() -> None:
+    from services.audit import ACTIONS, action_key
+
+    translator = Translator()
+    for action in ACTIONS:
+        for lang in LANGUAGES:
+            assert action_key(action) in translator.keys[lang], (action, lang)
+    recorded = set()
+    for path in (ROOT / "services").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call):
+                for keyword in node.keywords:
+                    if (
+                        keyword.arg == "action"
+                        and isinstance(keyword.value, ast.Constant)
+                        and "." in str(keyword.value.value)
+                    ):  # audit actions are dotted
+                        recorded.add(keyword.value.value)
+                for arg in node.args:
+                    if (
+                        isinstance(arg, ast.Constant)
+                        and str(arg.value).count(".") == 1
+                        and (str(arg.value).split(".")[0] in {"application", "group", "consent"})
+                    ):
+                        recorded.add(arg.value)
+    assert recorded and recorded <= set(ACTIONS), recorded - set(ACTIONS)

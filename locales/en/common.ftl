@@ -83,6 +83,7 @@ help-parent =
     <b>Parent</b>
     /children — your children's applications (confirm or decline those waiting for you), their schedules and attendance
     /link — link a child with the code they show you
+    /consent — consents to processing your children's data; withdraw one
 help-teacher =
     <b>Teacher</b>
     /today, /week — your lessons: attendance in a few taps, cancel or move a lesson
@@ -97,7 +98,8 @@ help-admin =
     /invite — invite links for teachers, coordinators and admins
     /profileday — the network's common profile day
     /holidays — days without lessons (adding one cancels that day's lessons)
-help-common = /menu — main menu · /role — switch role · /language — language
+    /audit — the log of sensitive actions
+help-common = /menu — main menu · /role — switch role · /language — language · /privacy — what data the bot keeps · /mydata — your data as a file
 
 org-kind-school = school
 org-kind-resource_centre = resource centre

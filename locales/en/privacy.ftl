@@ -32,3 +32,24 @@ privacy =
     <b>Who sees it</b>: a student and their parents — their own data; a teacher — the name and school of the students in their groups; a coordinator — their own students and their organisation's groups; the network admin — summaries and the action log. Other students see only how many are enrolled.
     <b>For how long</b>: while the parent's consent stands and the school year lasts; after consent is withdrawn the child's applications are withdrawn, and records of lessons held stay with the school without names.
     <b>Your rights</b>: /consent — consents and withdrawing them (for parents).
+btn-export-mine = 📦 My data
+btn-export-child = 📦 Data of { $child }
+export-choose = A file with everything the bot keeps about you (or your child): name, roles, applications and their history, attendance, consents, messages sent.
+export-caption = 📦 Your data. The request is written to the action log.
+cmd-mydata = My data as a file
+btn-audit = 🧾 Action log
+cmd-audit = Action log
+audit-title = <b>Action log</b> (newest { $count })
+audit-line = { $when } — { $who }: { $what } ({ $object })
+audit-role-granted = role granted
+audit-application-parent-confirmed = parent confirmed an application
+audit-application-parent-declined = parent declined an application
+audit-application-approved = application approved
+audit-application-rejected = application rejected
+audit-application-withdrawn = application withdrawn
+audit-attendance-changed = mark changed after the fact
+audit-group-cancelled = group cancelled
+audit-group-run-anyway = group run below its minimum
+audit-consent-given = consent to data processing given
+audit-consent-withdrawn = consent to data processing withdrawn
+audit-data-exported = personal data exported

@@ -1,0 +1,176 @@
+"""A person's own data (or their child's), gathered into one file on request."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models import (
+    Account,
+    Application,
+    ApplicationEvent,
+    AttendanceMark,
+    Course,
+    DataConsent,
+    Group,
+    Lesson,
+    Notification,
+    Organisation,
+    ParentLink,
+    Person,
+    RoleGrant,
+)
+from models.enums import Role
+from services.audit import record
+from services.errors import Forbidden, NotFound
+from services.people import Actor, is_parent_of
+
+
+def _when(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+async def export(
+    session: AsyncSession, actor: Actor, subject_id: int, now: datetime
+) -> dict[str, Any]:
+    """Everything stored about the person: oneself, or a parent's linked child."""
+    if subject_id != actor.person_id and not (
+        actor.has(Role.PARENT) and await is_parent_of(session, actor.person_id, subject_id)
+    ):
+        raise Forbidden("error-not-your-child")
+    person = await session.get(Person, subject_id)
+    if person is None:
+        raise NotFound("error-not-found")
+    home = await session.get(Organisation, person.home_org_id) if person.home_org_id else None
+
+    async def names(ids: list[int]) -> list[str]:
+        rows = await session.scalars(select(Person.full_name).where(Person.id.in_(ids)))
+        return sorted(rows.all())
+
+    applications = []
+    for app, title, code in (
+        await session.execute(
+            select(Application, Course.title, Group.code)
+            .join(Group, Group.id == Application.group_id)
+            .join(Course, Course.id == Group.course_id)
+            .where(Application.student_id == subject_id)
+            .order_by(Application.id)
+        )
+    ).all():
+        events = (
+            await session.scalars(
+                select(ApplicationEvent)
+                .where(ApplicationEvent.application_id == app.id)
+                .order_by(ApplicationEvent.id)
+            )
+        ).all()
+        applications.append(
+            {
+                "course": title,
+                "group": code,
+                "state": app.state.value,
+                "reason": app.reason,
+                "created_at": _when(app.created_at),
+                "history": [
+                    {
+                        "at": _when(e.created_at),
+                        "state": e.to_state.value,
+                        "by_role": e.actor_role.value if e.actor_role else None,
+                        "reason": e.reason,
+                        "consent_version": e.consent_version,
+                    }
+                    for e in events
+                ],
+            }
+        )
+    attendance = [
+        {"course": title, "lesson": _when(starts), "status": status.value}
+        for title, starts, status in (
+            await session.execute(
+                select(Course.title, Lesson.starts_at, AttendanceMark.status)
+                .join(Lesson, Lesson.id == AttendanceMark.lesson_id)
+                .join(Group, Group.id == Lesson.group_id)
+                .join(Course, Course.id == Group.course_id)
+                .where(AttendanceMark.student_id == subject_id)
+                .order_by(Lesson.starts_at)
+            )
+        ).all()
+    ]
+    data = {
+        "exported_at": _when(now),
+        "person": {
+            "name": person.full_name,
+            "language": person.language,
+            "grade": person.grade,
+            "school": home.name if home else None,
+            "created_at": _when(person.created_at),
+        },
+        "accounts": [
+            {"messenger": a.messenger.value, "user_id": a.user_id, "since": _when(a.created_at)}
+            for a in (
+                await session.scalars(select(Account).where(Account.person_id == subject_id))
+            ).all()
+        ],
+        "roles": sorted(
+            g.role.value
+            for g in (
+                await session.scalars(select(RoleGrant).where(RoleGrant.person_id == subject_id))
+            ).all()
+        ),
+        "parents": await names(
+            list(
+                (
+                    await session.scalars(
+                        select(ParentLink.parent_id).where(ParentLink.child_id == subject_id)
+                    )
+                ).all()
+            )
+        ),
+        "children": await names(
+            list(
+                (
+                    await session.scalars(
+                        select(ParentLink.child_id).where(ParentLink.parent_id == subject_id)
+                    )
+                ).all()
+            )
+        ),
+        "consents": [
+            {
+                "version": c.version,
+                "given_at": _when(c.given_at),
+                "withdrawn_at": _when(c.withdrawn_at),
+            }
+            for c in (
+                await session.scalars(
+                    select(DataConsent).where(
+                        (DataConsent.child_id == subject_id) | (DataConsent.parent_id == subject_id)
+                    )
+                )
+            ).all()
+        ],
+        "applications": applications,
+        "attendance": attendance,
+        "messages": [
+            {"kind": n.kind, "at": _when(n.created_at), "state": n.state.value}
+            for n in (
+                await session.scalars(
+                    select(Notification)
+                    .where(Notification.person_id == subject_id)
+                    .order_by(Notification.id)
+                )
+            ).all()
+        ],
+    }
+    await record(
+        session,
+        actor_id=actor.person_id,
+        action="data.exported",
+        object_type="person",
+        object_id=subject_id,
+        now=now,
+    )
+    return data
