@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -54,11 +53,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as exc:
         print(exc, file=sys.stderr)
         return 2
-    logging.basicConfig(
-        level=settings.log_level.upper(),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    logging.getLogger("alembic").setLevel(logging.WARNING)
+    from bot.logs import configure
+
+    configure(settings.log_level)
     if args.command in ("run", "worker", "webhook", "set-webhook") and settings.bot_token is None:
         print(
             "BOT_TOKEN is not set: put the token from @BotFather into .env "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import shutil
 from collections.abc import AsyncIterator, Iterator
@@ -15,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.delivery import Deliverer
 from bot.factory import create_bot, create_dispatcher
+from bot.logs import keep_personal_data_out
 from bot.senders import TelegramSender
 from bot.settings import Settings
 from handlers.notification_links import buttons_for
@@ -176,3 +178,56 @@ def client_factory(dp: Dispatcher, bot: Bot, telegram: FakeTelegram) -> Iterator
         return BotClient(dp, bot, telegram, user_id, first_name, language_code)
 
     yield make  # type: ignore[misc]
+
+
+# --- no personal data in logs ------------------------------------------------------------------
+
+# The people the tests invent; none of their names may reach a log line, whatever happens.
+TEST_PEOPLE = (
+    "Соколов Артём",
+    "Соколова Елена",
+    "Петрова Марина",
+    "Морозова Полина",
+    "Морозов Дмитрий",
+    "Кузнецова Ольга",
+    "Белова Анна",
+    "Орлова Вера",
+    "Орлов Кирилл",
+    "Лебедева Ирина",
+    "Григорьева Наталья",
+)
+
+
+class _LogCollector(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(level=logging.DEBUG)
+        self.leaks: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            text = self.format(record)
+        except Exception:  # a record that cannot be formatted cannot leak either
+            return
+        if record.exc_info and record.exc_info[1] is not None:
+            text += " " + str(record.exc_info[1])
+        for name in TEST_PEOPLE:
+            if name in text:
+                self.leaks.append(f"{record.name}: {text[:300]}")
+
+
+_collector = _LogCollector()
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Everything the application logs, at every level, as the bot configures logging."""
+    logging.getLogger().addHandler(_collector)
+    logging.getLogger().setLevel(logging.DEBUG)
+    keep_personal_data_out()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """The whole run's log output, scanned for the names of the test people."""
+    logging.getLogger().removeHandler(_collector)
+    if _collector.leaks:
+        print("\nPersonal data in log lines:\n" + "\n".join(sorted(set(_collector.leaks))[:20]))
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
