@@ -344,12 +344,18 @@ async def on_my_data(
     actor: Actor,
 ) -> None:
     """A file with everything stored about oneself, or about a linked child."""
-    rows = [[button(tr("btn-export-mine"), DataExport(id=person.id))]]
+    rows = [
+        [button(tr("btn-export-mine"), DataExport(id=person.id))],
+        [button(tr("btn-delete-mine"), DataDelete(id=person.id))],
+    ]
     if actor.has(Role.PARENT):
-        rows += [
-            [button(tr("btn-export-child", child=child.full_name), DataExport(id=child.id))]
-            for child in await people.children_of(session, person.id)
-        ]
+        for child in await people.children_of(session, person.id):
+            rows.append(
+                [button(tr("btn-export-child", child=child.full_name), DataExport(id=child.id))]
+            )
+            rows.append(
+                [button(tr("btn-delete-child", child=child.full_name), DataDelete(id=child.id))]
+            )
     rows.append([button(tr("btn-menu"), Menu(action="home"))])
     await show(event, tr("export-choose"), keyboard(*rows))
 
@@ -369,3 +375,42 @@ async def on_export(
         await query.message.answer_document(
             BufferedInputFile(body, filename="personal-data.json"), caption=tr("export-caption")
         )
+
+
+class DataDelete(CallbackData, prefix="mydel"):
+    id: int
+    confirm: bool = False
+
+
+@router.callback_query(DataDelete.filter(~F.confirm))
+async def on_delete_ask(
+    query: CallbackQuery,
+    callback_data: DataDelete,
+    session: AsyncSession,
+    tr: Text,
+    actor: Actor,
+    clock: Clock,
+) -> None:
+    """What deletion destroys, what stays without a name, and that it cannot be undone."""
+    await privacy.check_can_delete(session, actor, callback_data.id, clock.now())
+    await show(
+        query,
+        tr("delete-ask"),
+        keyboard(
+            [button(tr("btn-delete-yes"), DataDelete(id=callback_data.id, confirm=True))],
+            [button(tr("btn-cancel"), Menu(action="mydata"))],
+        ),
+    )
+
+
+@router.callback_query(DataDelete.filter(F.confirm))
+async def on_delete(
+    query: CallbackQuery,
+    callback_data: DataDelete,
+    session: AsyncSession,
+    tr: Text,
+    actor: Actor,
+    clock: Clock,
+) -> None:
+    deleted = await privacy.delete_person(session, actor, callback_data.id, clock.now())
+    await show(query, tr("delete-done", count=deleted.withdrawn))

@@ -53,6 +53,7 @@ ACTIONS = (
     "consent.given",
     "consent.withdrawn",
     "data.exported",
+    "data.deleted",
 )
 
 

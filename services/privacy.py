@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import (
@@ -20,12 +21,13 @@ from models import (
     Notification,
     Organisation,
     ParentLink,
+    ParentLinkCode,
     Person,
     RoleGrant,
 )
-from models.enums import Role
+from models.enums import ACTIVE_APPLICATION_STATES, ApplicationState, Role
 from services.audit import record
-from services.errors import Forbidden, NotFound
+from services.errors import Conflict, Forbidden, NotFound
 from services.people import Actor, is_parent_of
 
 
@@ -174,3 +176,136 @@ async def export(
         now=now,
     )
     return data
+
+
+@dataclass(frozen=True)
+class Deleted:
+    scope: list[str]
+    withdrawn: int
+
+
+KEPT_ROLES = (Role.STUDENT, Role.PARENT)
+
+
+async def check_can_delete(
+    session: AsyncSession, actor: Actor, subject_id: int, now: datetime
+) -> Person:
+    """Who may ask, and whether the law lets the data go now."""
+    if subject_id != actor.person_id and not (
+        actor.has(Role.PARENT) and await is_parent_of(session, actor.person_id, subject_id)
+    ):
+        raise Forbidden("error-not-your-child")
+    person = await session.get(Person, subject_id)
+    if person is None or (not person.full_name and not await _accounts(session, subject_id)):
+        raise NotFound("error-not-found")
+    roles = set(
+        (
+            await session.scalars(select(RoleGrant.role).where(RoleGrant.person_id == subject_id))
+        ).all()
+    )
+    if roles - set(KEPT_ROLES):
+        # Staff act for their school: their records belong to its documents.
+        raise Conflict("error-delete-staff")
+    running = await session.scalar(
+        select(Application.id)
+        .join(Group, Group.id == Application.group_id)
+        .where(
+            Application.student_id == subject_id,
+            Application.state == ApplicationState.ENROLLED,
+            Group.end_date >= now.date(),
+            Group.cancelled_at.is_(None),
+        )
+        .limit(1)
+    )
+    if running is not None:
+        # The school keeps the records of a course in progress (the register).
+        raise Conflict("error-delete-enrolled")
+    return person
+
+
+async def _accounts(session: AsyncSession, person_id: int) -> list[Account]:
+    return list(
+        (await session.scalars(select(Account).where(Account.person_id == person_id))).all()
+    )
+
+
+async def delete_person(
+    session: AsyncSession, actor: Actor, subject_id: int, now: datetime
+) -> Deleted:
+    """Destroy a person's personal data: name, messenger accounts, links, codes, messages,
+    and any text they wrote. What remains — grade, school, applications, attendance marks —
+    no longer names anyone, so the network's statistics still add up."""
+    from services import enrollment  # ending live applications is enrollment's rule
+
+    person = await check_can_delete(session, actor, subject_id, now)
+    live = (
+        await session.scalars(
+            select(Application.id).where(
+                Application.student_id == subject_id,
+                Application.state.in_(ACTIVE_APPLICATION_STATES),
+            )
+        )
+    ).all()
+    for app_id in live:
+        await enrollment.withdraw(session, actor, app_id, now)
+    name = person.full_name
+    scope = [
+        "name",
+        "messenger accounts",
+        "parent links",
+        "link codes",
+        "messages",
+        "texts written",
+    ]
+    person.full_name = ""
+    person.language = None
+    person.timezone = None
+    for account in await _accounts(session, subject_id):
+        await session.delete(account)
+    await session.execute(
+        delete(ParentLink).where(
+            (ParentLink.parent_id == subject_id) | (ParentLink.child_id == subject_id)
+        )
+    )
+    await session.execute(delete(ParentLinkCode).where(ParentLinkCode.child_id == subject_id))
+    await session.execute(delete(Notification).where(Notification.person_id == subject_id))
+    # Texts the person wrote (reasons) go from the history, the applications and messages.
+    written = set(
+        (
+            await session.scalars(
+                select(ApplicationEvent.reason).where(
+                    ApplicationEvent.actor_id == subject_id, ApplicationEvent.reason != ""
+                )
+            )
+        ).all()
+    )
+    await session.execute(
+        update(ApplicationEvent).where(ApplicationEvent.actor_id == subject_id).values(reason="")
+    )
+    if written:
+        await session.execute(
+            update(Application).where(Application.reason.in_(written)).values(reason="")
+        )
+    traces = {t for t in (name, *written) if t}
+    if traces:
+        # Messages to others that named the person, or quoted them, keep their place only.
+        for note in (await session.scalars(select(Notification))).all():
+            params = dict(note.params)
+            changed = {
+                k: "—"
+                for k, v in params.items()
+                if isinstance(v, str) and any(t in v for t in traces)
+            }
+            if changed:
+                note.params = {**params, **changed}
+    await session.flush()
+    await record(
+        session,
+        actor_id=actor.person_id if actor.person_id != subject_id else None,
+        action="data.deleted",
+        object_type="person",
+        object_id=subject_id,
+        now=now,
+        details={"scope": scope, "at": now.isoformat(), "applications_withdrawn": len(live)},
+    )
+    return Deleted(scope, len(live))

@@ -53,3 +53,16 @@ audit-group-run-anyway = group run below its minimum
 audit-consent-given = consent to data processing given
 audit-consent-withdrawn = consent to data processing withdrawn
 audit-data-exported = personal data exported
+btn-delete-mine = 🗑 Delete my data
+btn-delete-child = 🗑 Delete the data of { $child }
+btn-delete-yes = 🗑 Yes, delete for good
+delete-ask =
+    Delete the personal data?
+    Destroyed: the name, the messenger account, parent–child links, one-time codes, messages and texts written. Current applications are withdrawn. Kept without a name: grade, school and attendance marks — for the network's statistics. This cannot be undone; the deletion itself is written to the log.
+delete-done = { $count ->
+    [0] 🗑 The data is deleted. To use the bot again, send /start.
+   *[other] 🗑 The data is deleted; applications withdrawn: { $count }. To use the bot again, send /start.
+}
+audit-data-deleted = personal data deleted
+error-delete-enrolled = The data cannot be deleted now: the student is in a running group and the school must keep its register until the course ends. Withdraw the application first, or wait for the course to end.
+error-delete-staff = Staff data is kept by the school as employer; only the network admin can remove it.
