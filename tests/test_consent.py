@@ -189,3 +189,23 @@ async def test_the_admin_reads_the_action_log(session, client_factory, clock):
     coordinator = client_factory(103)
     await coordinator.send("/audit")
     assert "только администратору сети" in coordinator.screen()
+
+
+async def test_students_see_of_other_students_only_a_count(session, client_factory):
+    net = await factories.network(session)
+    await factories.enrolled(session, net.group, net.other_student)
+    await session.commit()
+    student = client_factory(101)
+    await student.send("/catalogue")
+    await student.click("Олимпиадная математика")
+    screen = student.screen()
+    assert "1 из 10 для запуска" in screen
+    assert "Морозова Полина" not in screen
+    await student.send("/applications")
+    await student.send("/schedule")
+    assert all("Морозова Полина" not in text for text in student.texts())
+    # Nor can the student open another student's application by forging its id.
+    other_app = (await session.scalars(select(Application))).first()
+    await session.commit()  # an open SQLite transaction would hold the write lock
+    answer = await student.press(f"app:{other_app.id}")
+    assert answer and "Не найдено" in answer
