@@ -39,14 +39,7 @@ async def _whose(session: AsyncSession, actor: Actor, child_id: int | None) -> P
         if not actor.has(Role.STUDENT):
             raise Forbidden("error-students-only")
         child_id = actor.person_id
-    elif not (
-        actor.has(Role.PARENT) and await people.is_parent_of(session, actor.person_id, child_id)
-    ):
-        raise Forbidden("error-not-your-child")
-    student = await session.get(Person, child_id)
-    if student is None:
-        raise NotFound("error-not-found")
-    return student
+    return await people.require_self_or_child(session, actor, child_id)
 
 
 def _back(child_id: int | None) -> CallbackData:

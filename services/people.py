@@ -335,6 +335,18 @@ async def is_parent_of(session: AsyncSession, parent_id: int, child_id: int) -> 
     return found is not None
 
 
+async def require_self_or_child(session: AsyncSession, actor: Actor, subject_id: int) -> Person:
+    """A person's own data, or a parent's linked child's: nobody else's."""
+    if subject_id != actor.person_id and not (
+        actor.has(Role.PARENT) and await is_parent_of(session, actor.person_id, subject_id)
+    ):
+        raise Forbidden("error-not-your-child")
+    person = await session.get(Person, subject_id)
+    if person is None:
+        raise NotFound("error-not-found")
+    return person
+
+
 async def coordinator_ids_of(session: AsyncSession, org_id: int) -> list[int]:
     return list(
         (

@@ -27,8 +27,8 @@ from models import (
 )
 from models.enums import ACTIVE_APPLICATION_STATES, ApplicationState, Role
 from services.audit import record
-from services.errors import Conflict, Forbidden, NotFound
-from services.people import Actor, is_parent_of
+from services.errors import Conflict, NotFound
+from services.people import Actor, require_self_or_child
 
 
 def _when(moment: datetime | None) -> str | None:
@@ -39,13 +39,7 @@ async def export(
     session: AsyncSession, actor: Actor, subject_id: int, now: datetime
 ) -> dict[str, Any]:
     """Everything stored about the person: oneself, or a parent's linked child."""
-    if subject_id != actor.person_id and not (
-        actor.has(Role.PARENT) and await is_parent_of(session, actor.person_id, subject_id)
-    ):
-        raise Forbidden("error-not-your-child")
-    person = await session.get(Person, subject_id)
-    if person is None:
-        raise NotFound("error-not-found")
+    person = await require_self_or_child(session, actor, subject_id)
     home = await session.get(Organisation, person.home_org_id) if person.home_org_id else None
 
     async def names(ids: list[int]) -> list[str]:
@@ -191,12 +185,8 @@ async def check_can_delete(
     session: AsyncSession, actor: Actor, subject_id: int, now: datetime
 ) -> Person:
     """Who may ask, and whether the law lets the data go now."""
-    if subject_id != actor.person_id and not (
-        actor.has(Role.PARENT) and await is_parent_of(session, actor.person_id, subject_id)
-    ):
-        raise Forbidden("error-not-your-child")
-    person = await session.get(Person, subject_id)
-    if person is None or (not person.full_name and not await _accounts(session, subject_id)):
+    person = await require_self_or_child(session, actor, subject_id)
+    if not person.full_name and not await _accounts(session, subject_id):
         raise NotFound("error-not-found")
     roles = set(
         (
