@@ -46,10 +46,14 @@ class Runtime:
 
 @contextlib.asynccontextmanager
 async def runtime(
-    settings: Settings, bot: Bot | None = None, clock: Clock | None = None
+    settings: Settings,
+    bot: Bot | None = None,
+    clock: Clock | None = None,
+    wake: asyncio.Event | None = None,
 ) -> AsyncIterator[Runtime]:
     """Upgrade the database, then build everything; the delivery loop and the scheduler run
-    while the context is open."""
+    while the context is open. Setting `wake` runs a scheduler tick at once (the sandbox does
+    after moving its clock, so reminders show without waiting for the next minute)."""
     await upgrade(settings.database_url)
     engine = create_engine(settings.database_url)
     session_factory = create_session_factory(engine)
@@ -69,19 +73,30 @@ async def runtime(
         limits=settings.delivery_limits(),
         links=buttons_for,
     )
-    scheduler = create_scheduler(Jobs(session_factory, settings, clock), settings.default_timezone)
+    jobs = Jobs(session_factory, settings, clock)
+    scheduler = create_scheduler(jobs, settings.default_timezone)
     delivery = asyncio.create_task(deliverer.run_forever(settings.delivery_interval_seconds))
+    woken = asyncio.create_task(_tick_when_woken(wake, jobs)) if wake is not None else None
     scheduler.start()
     try:
         yield Runtime(session_factory, translator, clock, bot, deliverer, scheduler)
     finally:
         scheduler.shutdown(wait=False)
+        if woken is not None:
+            woken.cancel()
         delivery.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await delivery
         await bot.session.close()
         await sender_bot.session.close()
         await engine.dispose()
+
+
+async def _tick_when_woken(wake: asyncio.Event, jobs: Jobs) -> None:
+    while True:
+        await wake.wait()
+        wake.clear()
+        await jobs.tick()
 
 
 def _fresh_session(bot: Bot) -> AiohttpSession:
@@ -97,10 +112,11 @@ async def run_polling(
     *,
     handle_signals: bool = True,
     stop: asyncio.Event | None = None,
+    wake: asyncio.Event | None = None,
 ) -> None:
     """Poll for updates and deliver notifications until stopped: by SIGINT/SIGTERM, or (for a
     caller running it as a task, like the sandbox) when `stop` is set."""
-    async with runtime(settings, bot, clock) as rt:
+    async with runtime(settings, bot, clock, wake) as rt:
         dp = create_dispatcher(settings, rt.session_factory, rt.translator, rt.clock)
         stopper = asyncio.create_task(_stop_when_set(stop, dp)) if stop is not None else None
         try:

@@ -102,7 +102,11 @@ class Sandbox:
         if self.config.run_bot:
             self._bot = asyncio.create_task(
                 run_polling(
-                    self.bot_settings(), clock=self.clock, handle_signals=False, stop=self._stop
+                    self.bot_settings(),
+                    clock=self.clock,
+                    handle_signals=False,
+                    stop=self._stop,
+                    wake=self.time.moved,
                 ),
                 name="sandbox-bot",
             )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import time, timedelta
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ class TimeMachine:
         self.clock = clock
         self.zone = ZoneInfo(timezone)
         self.path = path
+        self.moved = asyncio.Event()  # set on every jump: the bot runs its scheduler at once
         if path is not None and path.exists():
             saved = float(path.read_text(encoding="utf-8").strip() or 0)
             clock.advance(timedelta(seconds=max(saved, 0.0)))
@@ -36,6 +38,7 @@ class TimeMachine:
         if not timedelta(0) < step <= MAX_STEP:
             raise ValueError("seconds must be positive and at most a year")
         self.clock.advance(step)
+        self.moved.set()
         if self.path is not None:
             self.path.write_text(str(self.clock.offset.total_seconds()), encoding="utf-8")
 

@@ -52,3 +52,52 @@ async def test_a_cancelled_lesson_reaches_the_parent_of_a_student_from_another_s
     assert "Теория музыки" in alert["text"] and "Педагог на конкурсе" in alert["text"]
     await student.wait_for("Занятие отменено")
     await home.wait_for("Занятие отменено")  # the student's home coordinator too
+
+
+async def test_time_travel_brings_the_evening_reminder_at_once(
+    sandbox: Sandbox, http: aiohttp.ClientSession
+) -> None:
+    """Jump to the evening before the student's next lesson: the reminder comes without
+    waiting for the scheduler's next minute."""
+    from datetime import datetime, time, timedelta
+    from zoneinfo import ZoneInfo
+
+    from sqlalchemy import select
+
+    from models import Group, Lesson
+
+    student = await persona_named(http, demo.DEMO_STUDENT_NAME)
+    parent = await persona_named(http, demo.DEMO_PARENT_NAME)
+    home = await persona_named(http, demo.DEMO_COORDINATOR_SOSH5_NAME)
+    await student.send("/catalogue")
+    await student.press("Теория музыки")
+    await student.press("Записаться в MTHEORY-1")
+    await student.press("Да, подать")
+    await parent.wait_for("подал(а) заявление")
+    await parent.send("/children")
+    await parent.press("Теория музыки")
+    await parent.press("Подтвердить")
+    await home.wait_for("Новое заявление")
+    await home.send("/review")
+    await home.press(demo.DEMO_STUDENT_NAME)
+    await home.press("Одобрить")
+    await student.wait_for("зачислен(а) на курс")
+
+    moscow = ZoneInfo("Europe/Moscow")
+    now = sandbox.clock.now()
+    async with sandbox.web.session_factory() as session:
+        starts = await session.scalar(
+            select(Lesson.starts_at)
+            .join(Group, Group.id == Lesson.group_id)
+            .where(Group.code == "MTHEORY-1", Lesson.starts_at > now + timedelta(days=1))
+            .order_by(Lesson.starts_at)
+        )
+    evening = datetime.combine(
+        starts.astimezone(moscow).date() - timedelta(days=1), time(18, 5), moscow
+    )
+    async with http.post(
+        "/api/clock/advance", json={"seconds": (evening - now).total_seconds()}
+    ) as response:
+        assert response.status == 200
+    reminder = await student.wait_for("Завтра", timeout=5)
+    assert "Теория музыки" in reminder["text"]
