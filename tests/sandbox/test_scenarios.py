@@ -6,19 +6,11 @@ import aiohttp
 
 from bot import demo_data as demo
 from bot.sandbox.runner import Sandbox
-from tests.sandbox.client import persona_named
+from tests.sandbox.client import ApiPersona, persona_named
 
 
-async def test_a_cancelled_lesson_reaches_the_parent_of_a_student_from_another_school(
-    sandbox: Sandbox, http: aiohttp.ClientSession
-) -> None:
-    """A student of СОШ № 5 enrolls in the art school's music theory; the art school cancels
-    the next lesson; the student's parent, in another school's family, is told at once."""
-    student = await persona_named(http, demo.DEMO_STUDENT_NAME)
-    parent = await persona_named(http, demo.DEMO_PARENT_NAME)
-    home = await persona_named(http, demo.DEMO_COORDINATOR_SOSH5_NAME)
-    provider = await persona_named(http, demo.DEMO_COORDINATOR_DSHI_NAME)
-
+async def enroll_in_music_theory(student: ApiPersona, parent: ApiPersona, home: ApiPersona) -> None:
+    """The demo student applies to music theory, the parent confirms, the school approves."""
     await student.send("/catalogue")
     await student.press("Теория музыки")
     await student.press("Записаться в MTHEORY-1")
@@ -31,6 +23,19 @@ async def test_a_cancelled_lesson_reaches_the_parent_of_a_student_from_another_s
     await home.send("/review")
     await home.press(demo.DEMO_STUDENT_NAME)
     await home.press("Одобрить")
+
+
+async def test_a_cancelled_lesson_reaches_the_parent_of_a_student_from_another_school(
+    sandbox: Sandbox, http: aiohttp.ClientSession
+) -> None:
+    """A student of СОШ № 5 enrolls in the art school's music theory; the art school cancels
+    the next lesson; the student's parent, in another school's family, is told at once."""
+    student = await persona_named(http, demo.DEMO_STUDENT_NAME)
+    parent = await persona_named(http, demo.DEMO_PARENT_NAME)
+    home = await persona_named(http, demo.DEMO_COORDINATOR_SOSH5_NAME)
+    provider = await persona_named(http, demo.DEMO_COORDINATOR_DSHI_NAME)
+
+    await enroll_in_music_theory(student, parent, home)
     await parent.wait_for("зачислен(а) на курс")
 
     week = await provider.send("/week")  # the art school's lessons, past week and next
@@ -69,18 +74,7 @@ async def test_time_travel_brings_the_evening_reminder_at_once(
     student = await persona_named(http, demo.DEMO_STUDENT_NAME)
     parent = await persona_named(http, demo.DEMO_PARENT_NAME)
     home = await persona_named(http, demo.DEMO_COORDINATOR_SOSH5_NAME)
-    await student.send("/catalogue")
-    await student.press("Теория музыки")
-    await student.press("Записаться в MTHEORY-1")
-    await student.press("Да, подать")
-    await parent.wait_for("подал(а) заявление")
-    await parent.send("/children")
-    await parent.press("Теория музыки")
-    await parent.press("Подтвердить")
-    await home.wait_for("Новое заявление")
-    await home.send("/review")
-    await home.press(demo.DEMO_STUDENT_NAME)
-    await home.press("Одобрить")
+    await enroll_in_music_theory(student, parent, home)
     await student.wait_for("зачислен(а) на курс")
 
     moscow = ZoneInfo("Europe/Moscow")
