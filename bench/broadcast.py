@@ -21,7 +21,7 @@ from sqlalchemy import insert
 
 from bot.delivery import Deliverer, Limits
 from bot.factory import create_bot
-from bot.senders import TelegramSender
+from bot.senders import BotSender
 from bot.settings import Settings
 from models import Account, Notification, Person
 from models.db import create_engine, create_session_factory
@@ -94,7 +94,7 @@ async def main() -> None:
         deliverer = Deliverer(
             factory,
             Translator(),
-            {"telegram": TelegramSender(bot)},
+            {"telegram": BotSender(bot)},
             SystemClock(),
             "Europe/Moscow",
             limits=Limits(quiet_start=Limits().quiet_end),

@@ -56,10 +56,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     from bot.logs import configure
 
     configure(settings.log_level)
-    if args.command in ("run", "worker", "webhook", "set-webhook") and settings.bot_token is None:
+    if args.command in ("run", "worker", "webhook", "set-webhook") and not settings.messengers:
         print(
-            "BOT_TOKEN is not set: put the token from @BotFather into .env "
-            "(see .env.example) and run again.",
+            "Neither BOT_TOKEN nor MAX_BOT_TOKEN is set: put the token from @BotFather "
+            "(Telegram) or from the MAX partner platform into .env (see .env.example) "
+            "and run again.",
             file=sys.stderr,
         )
         return 2
@@ -93,7 +94,8 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         from bot.webhook import set_webhook
 
         try:
-            print(f"Webhook set: {await set_webhook(settings)}")
+            for url in await set_webhook(settings):
+                print(f"Webhook set: {url}")
         except ValueError as exc:
             raise CommandError(str(exc)) from None
     elif args.command == "sandbox":

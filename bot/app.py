@@ -19,10 +19,16 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.delivery import Deliverer
 from bot.factory import create_bot, create_dispatcher
 from bot.leader import leadership
+from bot.max import create_max_bot
+from bot.max import poll as max_poll
+from bot.max.session import TEXT_LIMIT as MAX_TEXT_LIMIT
+from bot.retry import RetryAfterMiddleware
 from bot.scheduler import Jobs, create_scheduler
-from bot.senders import TelegramSender
+from bot.senders import BotSender
 from bot.settings import Settings
+from handlers import menu
 from handlers.notification_links import buttons_for
+from handlers.ui import TEXT_LIMIT as TELEGRAM_TEXT_LIMIT
 from models.db import create_engine, create_session_factory
 from models.enums import Messenger
 from models.migrate import upgrade
@@ -34,14 +40,45 @@ logger = logging.getLogger(__name__)
 
 @dataclass
 class Runtime:
-    """What a running process shares: the database, texts, clock, bot, sender, scheduler."""
+    """What a running process shares: the database, texts, clock, bots, sender, scheduler."""
 
     session_factory: async_sessionmaker[AsyncSession]
     translator: Translator
     clock: Clock
-    bot: Bot
+    # One aiogram Bot per messenger served ("telegram", "max"); MAX's speaks MAX.
+    bots: dict[str, Bot]
     deliverer: Deliverer
     scheduler: AsyncIOScheduler
+
+
+async def create_bots(
+    settings: Settings,
+    session_factory: async_sessionmaker[AsyncSession],
+    clock: Clock,
+    telegram: Bot | None = None,
+) -> tuple[dict[str, Bot], dict[str, Bot]]:
+    """The bots handlers answer with, and the delivery loop's own (it handles "retry after"
+    itself, so its bots do not wait when asked)."""
+    bots: dict[str, Bot] = {}
+    senders: dict[str, Bot] = {}
+    if telegram is None and settings.bot_token is not None:
+        telegram = create_bot(settings.bot_token.get_secret_value(), settings, wait_when_asked=True)
+    if telegram is not None:
+        bots[Messenger.TELEGRAM] = telegram
+        senders[Messenger.TELEGRAM] = Bot(
+            telegram.token, session=_fresh_session(telegram), default=telegram.default
+        )
+    if settings.max_bot_token is not None:
+        for target in (bots, senders):
+            target[Messenger.MAX] = await create_max_bot(
+                settings.max_bot_token.get_secret_value(),
+                session_factory,
+                clock,
+                api_url=settings.max_api_base_url,
+                commands_language=settings.default_language,
+            )
+        bots[Messenger.MAX].session.middleware(RetryAfterMiddleware())
+    return bots, senders
 
 
 @contextlib.asynccontextmanager
@@ -52,22 +89,21 @@ async def runtime(
     wake: asyncio.Event | None = None,
 ) -> AsyncIterator[Runtime]:
     """Upgrade the database, then build everything; the delivery loop and the scheduler run
-    while the context is open. Setting `wake` runs a scheduler tick at once (the sandbox does
-    after moving its clock, so reminders show without waiting for the next minute)."""
+    while the context is open. `bot` replaces the Telegram bot the settings would make (tests
+    and the sandbox give one on a fake API). Setting `wake` runs a scheduler tick at once (the
+    sandbox does after moving its clock, so reminders show without waiting for the next
+    minute)."""
     await upgrade(settings.database_url)
     engine = create_engine(settings.database_url)
     session_factory = create_session_factory(engine)
     translator = Translator(default_language=settings.default_language)
     clock = clock or SystemClock()
-    if bot is None:
-        assert settings.bot_token is not None
-        bot = create_bot(settings.bot_token.get_secret_value(), settings, wait_when_asked=True)
-    # The sender has its own bot (and HTTP session): it handles "retry after" by itself.
-    sender_bot = Bot(bot.token, session=_fresh_session(bot), default=bot.default)
+    bots, sender_bots = await create_bots(settings, session_factory, clock, bot)
+    text_limits = {Messenger.TELEGRAM: TELEGRAM_TEXT_LIMIT, Messenger.MAX: MAX_TEXT_LIMIT}
     deliverer = Deliverer(
         session_factory,
         translator,
-        {Messenger.TELEGRAM.value: TelegramSender(sender_bot)},
+        {name: BotSender(b, text_limits[Messenger(name)]) for name, b in sender_bots.items()},
         clock,
         settings.default_timezone,
         limits=settings.delivery_limits(),
@@ -79,7 +115,7 @@ async def runtime(
     woken = asyncio.create_task(_tick_when_woken(wake, jobs)) if wake is not None else None
     scheduler.start()
     try:
-        yield Runtime(session_factory, translator, clock, bot, deliverer, scheduler)
+        yield Runtime(session_factory, translator, clock, bots, deliverer, scheduler)
     finally:
         scheduler.shutdown(wait=False)
         if woken is not None:
@@ -87,8 +123,8 @@ async def runtime(
         delivery.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await delivery
-        await bot.session.close()
-        await sender_bot.session.close()
+        for b in (*bots.values(), *sender_bots.values()):
+            await b.session.close()
         await engine.dispose()
 
 
@@ -114,17 +150,38 @@ async def run_polling(
     stop: asyncio.Event | None = None,
     wake: asyncio.Event | None = None,
 ) -> None:
-    """Poll for updates and deliver notifications until stopped: by SIGINT/SIGTERM, or (for a
-    caller running it as a task, like the sandbox) when `stop` is set."""
+    """Poll every messenger served for updates and deliver notifications until stopped: by
+    SIGINT/SIGTERM, or (for a caller running it as a task, like the sandbox) when `stop` is
+    set. One dispatcher serves both messengers."""
     async with runtime(settings, bot, clock, wake) as rt:
         dp = create_dispatcher(settings, rt.session_factory, rt.translator, rt.clock)
-        stopper = asyncio.create_task(_stop_when_set(stop, dp)) if stop is not None else None
+        stop = stop or asyncio.Event()
+        polls = []
+        max_bot = rt.bots.get(Messenger.MAX)
+        if max_bot is not None:
+            await menu.on_startup(max_bot, rt.translator)
+            polls.append(asyncio.create_task(max_poll(dp, max_bot, stop)))
+        telegram = rt.bots.get(Messenger.TELEGRAM)
         try:
-            await rt.bot.delete_webhook(drop_pending_updates=False)
-            await dp.start_polling(rt.bot, handle_signals=handle_signals)
+            if telegram is not None:
+                stopper = asyncio.create_task(_stop_when_set(stop, dp))
+                try:
+                    await telegram.delete_webhook(drop_pending_updates=False)
+                    await dp.start_polling(telegram, handle_signals=handle_signals)
+                finally:
+                    stopper.cancel()
+            else:
+                if handle_signals:
+                    loop = asyncio.get_running_loop()
+                    for sig in (signal.SIGINT, signal.SIGTERM):
+                        loop.add_signal_handler(sig, stop.set)
+                await stop.wait()
         finally:
-            if stopper is not None:
-                stopper.cancel()
+            stop.set()
+            for task in polls:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
 
 
 async def run_worker(settings: Settings) -> None:

@@ -13,7 +13,7 @@ import asyncio
 import logging
 import time as monotonic_time
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -37,6 +37,8 @@ class Limits:
     """How fast and when: per messenger rate, per chat pace, default quiet hours."""
 
     rate: int = 30
+    # A messenger's own rate where it differs from `rate` (e.g. {"max": 30}).
+    rates: Mapping[str, int] = field(default_factory=dict)
     # Measured at our end, sends bunch up on the wire; a slightly longer window keeps the
     # messenger's own one-second count at or under `rate`.
     window: float = 1.05
@@ -86,7 +88,9 @@ class Deliverer:
         self.links = links
         self.sleep = sleep
         self.windows = {
-            name: SlidingWindow(self.limits.rate, self.limits.window, monotonic, sleep)
+            name: SlidingWindow(
+                self.limits.rates.get(name, self.limits.rate), self.limits.window, monotonic, sleep
+            )
             for name in senders
         }
         self.chats = PerChat(self.limits.chat_interval, monotonic)

@@ -11,6 +11,7 @@ from aiogram.types import CallbackQuery, Chat, Message, TelegramObject, Update, 
 from aiogram.utils.callback_answer import CallbackAnswer
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.max import is_max
 from bot.settings import Settings
 from models.enums import Messenger
 from services import people, updates
@@ -78,12 +79,16 @@ class ContextMiddleware(BaseMiddleware):
         if user is None or user.is_bot or (chat is not None and chat.type != "private"):
             return None
         session: AsyncSession = data["session"]
+        messenger = Messenger.MAX if is_max(data["bot"]) else Messenger.TELEGRAM
+        admins = (
+            self.settings.max_admin_ids if messenger == Messenger.MAX else self.settings.admin_ids
+        )
         who = await people.identify(
             session,
-            Messenger.TELEGRAM,
+            messenger,
             user.id,
             chat.id if chat else user.id,
-            is_network_admin=user.id in self.settings.admin_ids,
+            is_network_admin=user.id in admins,
         )
         language = who.person.language or _guess_language(user, self.settings.default_language)
         data.update(
@@ -93,6 +98,7 @@ class ContextMiddleware(BaseMiddleware):
             translator=self.translator,
             clock=self.clock,
             settings=self.settings,
+            messenger=messenger,
         )
         return await handler(event, data)
 

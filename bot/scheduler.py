@@ -11,7 +11,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.settings import Settings
-from services import digests, groups, jobmarks, reminders, updates
+from services import digests, groups, jobmarks, message_refs, reminders, updates
 from services.clock import Clock
 
 logger = logging.getLogger(__name__)
@@ -59,6 +59,7 @@ class Jobs:
                 ),
             ),
             ("forget old updates", lambda db: updates.forget_old(db, now())),
+            ("forget old message numbers", lambda db: message_refs.forget_old(db, now())),
         ]
         failed = []
         for name, step in steps:

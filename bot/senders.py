@@ -1,7 +1,9 @@
 """How a rendered notification reaches one chat of one messenger.
 
 The delivery loop knows nothing of Telegram: each messenger gets a sender that turns its
-library's errors into the three outcomes the loop cares about.
+library's errors into the three outcomes the loop cares about. Both messengers are aiogram
+Bots (MAX's speaks MAX through its session and raises aiogram's errors), so one sender class
+serves both, with each messenger's own text limit.
 """
 
 from __future__ import annotations
@@ -44,11 +46,10 @@ class Sender(Protocol):
     async def send_text(self, chat_id: int, text: str, buttons: Buttons | None = None) -> None: ...
 
 
-class TelegramSender:
-    text_limit = 4096
-
-    def __init__(self, bot: Bot) -> None:
+class BotSender:
+    def __init__(self, bot: Bot, text_limit: int = 4096) -> None:
         self.bot = bot
+        self.text_limit = text_limit
 
     async def send_text(self, chat_id: int, text: str, buttons: Buttons | None = None) -> None:
         markup = None

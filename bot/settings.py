@@ -54,6 +54,14 @@ class Settings(BaseSettings):
     quiet_start: time = time(21, 0)
     quiet_end: time = time(8, 0)
     log_level: str = "INFO"
+    # MAX (max.ru): the bot's token from the MAX partner platform, admins by MAX user id, the
+    # API address (for a local fake), its send rate, and its webhook path and secret.
+    max_bot_token: SecretStr | None = None
+    max_admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
+    max_api_base_url: str | None = None
+    max_send_rate: int = Field(default=30, ge=1, le=1000)
+    max_webhook_path: str = "/max/webhook"
+    max_webhook_secret: SecretStr | None = None
 
     @field_validator("bot_token")
     @classmethod
@@ -81,7 +89,16 @@ class Settings(BaseSettings):
             raise ValueError("must be an IANA time zone such as Europe/Moscow") from exc
         return value
 
-    @field_validator("admin_ids", mode="before")
+    @field_validator("max_bot_token")
+    @classmethod
+    def _max_token(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value().strip():
+            return None
+        if any(c.isspace() for c in value.get_secret_value()):
+            raise ValueError("must be the token from the MAX partner platform, without spaces")
+        return value
+
+    @field_validator("admin_ids", "max_admin_ids", mode="before")
     @classmethod
     def _admin_ids(cls, value: object) -> object:
         if isinstance(value, str):
@@ -89,7 +106,7 @@ class Settings(BaseSettings):
             try:
                 return [int(p) for p in parts]
             except ValueError as exc:
-                raise ValueError("must be Telegram user ids separated by commas") from exc
+                raise ValueError("must be user ids separated by commas") from exc
         return value
 
     @field_validator("database_url")
@@ -125,7 +142,16 @@ class Settings(BaseSettings):
             raise ValueError("must be 1-256 characters: letters, digits, _ and -")
         return value
 
-    @field_validator("bot_api_base_url")
+    @field_validator("max_webhook_secret")
+    @classmethod
+    def _max_webhook_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value():
+            return None
+        if not 5 <= len(value.get_secret_value()) <= 256:
+            raise ValueError("must be 5-256 characters (MAX's rule)")
+        return value
+
+    @field_validator("bot_api_base_url", "max_api_base_url")
     @classmethod
     def _base_url(cls, value: str | None) -> str | None:
         if value and not value.startswith(("http://", "https://")):
@@ -142,11 +168,21 @@ class Settings(BaseSettings):
             consent_expire_after=timedelta(days=self.consent_expiry_days),
         )
 
+    @property
+    def messengers(self) -> list[str]:
+        """The messengers this installation serves: those with a token."""
+        return [
+            name
+            for name, token in (("telegram", self.bot_token), ("max", self.max_bot_token))
+            if token is not None
+        ]
+
     def delivery_limits(self) -> Limits:
         from bot.delivery import Limits
 
         return Limits(
             rate=self.send_rate,
+            rates={"max": self.max_send_rate},
             chat_interval=self.chat_interval_seconds,
             quiet_start=self.quiet_start,
             quiet_end=self.quiet_end,

@@ -10,12 +10,16 @@ import contextlib
 import logging
 import signal
 
-from aiogram import Bot
+from aiogram import Bot, Dispatcher
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
 from aiohttp import web
+from maxapi.enums.update import UpdateType
 from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.factory import create_bot, create_dispatcher
+from bot.max import create_max_bot, handle_webhook, max_client
+from bot.retry import RetryAfterMiddleware
 from bot.settings import Settings
 from models.db import create_engine, create_session_factory
 from services.clock import Clock, SystemClock
@@ -30,20 +34,26 @@ SHUTDOWN_SECONDS = 20.0
 def build_webhook_app(
     settings: Settings, bot: Bot | None = None, clock: Clock | None = None
 ) -> web.Application:
+    """Telegram's webhook (when BOT_TOKEN is set) and MAX's (when MAX_BOT_TOKEN is set) on
+    one server, both feeding one dispatcher."""
     engine = create_engine(settings.database_url)
     session_factory = create_session_factory(engine)
     translator = Translator(default_language=settings.default_language)
-    if bot is None:
-        assert settings.bot_token is not None
+    clock = clock or SystemClock()
+    if bot is None and settings.bot_token is not None:
         bot = create_bot(settings.bot_token.get_secret_value(), settings, wait_when_asked=True)
-    dp = create_dispatcher(settings, session_factory, translator, clock or SystemClock(), once=True)
+    dp = create_dispatcher(settings, session_factory, translator, clock, once=True)
     app = web.Application()
-    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
-    # Handled before answering: Telegram redelivers an update only if we are slow or fail,
-    # and the database remembers which updates were handled, so a repeat does nothing.
-    SimpleRequestHandler(
-        dispatcher=dp, bot=bot, handle_in_background=False, secret_token=secret
-    ).register(app, path=settings.webhook_path)
+    if bot is not None:
+        secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+        # Handled before answering: Telegram redelivers an update only if we are slow or fail,
+        # and the database remembers which updates were handled, so a repeat does nothing.
+        SimpleRequestHandler(
+            dispatcher=dp, bot=bot, handle_in_background=False, secret_token=secret
+        ).register(app, path=settings.webhook_path)
+        setup_application(app, dp, bot=bot)
+    if settings.max_bot_token is not None:
+        _add_max(app, settings, dp, session_factory, clock)
 
     async def health(_: web.Request) -> web.Response:
         try:
@@ -57,9 +67,44 @@ def build_webhook_app(
         await engine.dispose()
 
     app.router.add_get(HEALTH_PATH, health)
-    setup_application(app, dp, bot=bot)
     app.on_cleanup.append(close_engine)
     return app
+
+
+def _add_max(
+    app: web.Application,
+    settings: Settings,
+    dp: Dispatcher,
+    session_factory: async_sessionmaker[AsyncSession],
+    clock: Clock,
+) -> None:
+    assert settings.max_bot_token is not None
+    token = settings.max_bot_token.get_secret_value()
+    secret = settings.max_webhook_secret.get_secret_value() if settings.max_webhook_secret else None
+    bots: list[Bot] = []  # made at startup: it asks MAX who it is
+
+    async def start(_: web.Application) -> None:
+        bots.append(
+            await create_max_bot(
+                token,
+                session_factory,
+                clock,
+                api_url=settings.max_api_base_url,
+                commands_language=settings.default_language,
+            )
+        )
+        bots[0].session.middleware(RetryAfterMiddleware())
+
+    async def stop(_: web.Application) -> None:
+        for max_bot in bots:
+            await max_bot.session.close()
+
+    async def update(request: web.Request) -> web.Response:
+        return await handle_webhook(dp, bots[0], secret, request)
+
+    app.router.add_post(settings.max_webhook_path, update)
+    app.on_startup.append(start)
+    app.on_cleanup.append(stop)
 
 
 async def run_webhook(settings: Settings) -> None:
@@ -86,22 +131,43 @@ async def run_webhook(settings: Settings) -> None:
             await runner.cleanup()
 
 
-async def set_webhook(settings: Settings) -> str:
-    """Tell Telegram where to send updates (WEBHOOK_URL + WEBHOOK_PATH) and the secret."""
+async def set_webhook(settings: Settings) -> list[str]:
+    """Tell each messenger where to send updates (WEBHOOK_URL + its path) and the secret."""
     if not settings.webhook_url:
         raise ValueError("WEBHOOK_URL is not set")
-    assert settings.bot_token is not None
-    bot = create_bot(settings.bot_token.get_secret_value(), settings)
-    url = settings.webhook_url.rstrip("/") + settings.webhook_path
-    try:
-        await bot.set_webhook(
-            url,
-            secret_token=settings.webhook_secret.get_secret_value()
-            if settings.webhook_secret
-            else None,
-            allowed_updates=["message", "callback_query"],
-            drop_pending_updates=False,
-        )
-    finally:
-        await bot.session.close()
-    return url
+    base = settings.webhook_url.rstrip("/")
+    urls = []
+    if settings.bot_token is not None:
+        bot = create_bot(settings.bot_token.get_secret_value(), settings)
+        url = base + settings.webhook_path
+        try:
+            await bot.set_webhook(
+                url,
+                secret_token=settings.webhook_secret.get_secret_value()
+                if settings.webhook_secret
+                else None,
+                allowed_updates=["message", "callback_query"],
+                drop_pending_updates=False,
+            )
+        finally:
+            await bot.session.close()
+        urls.append(url)
+    if settings.max_bot_token is not None:
+        client = max_client(settings.max_bot_token.get_secret_value(), settings.max_api_base_url)
+        url = base + settings.max_webhook_path
+        try:
+            await client.subscribe_webhook(
+                url,
+                update_types=[
+                    UpdateType.MESSAGE_CREATED,
+                    UpdateType.MESSAGE_CALLBACK,
+                    UpdateType.BOT_STARTED,
+                ],
+                secret=settings.max_webhook_secret.get_secret_value()
+                if settings.max_webhook_secret
+                else None,
+            )
+        finally:
+            await client.close_session()
+        urls.append(url)
+    return urls

@@ -11,6 +11,7 @@ from handlers import (
     fallback,
     family,
     menu,
+    messengers,
     schedule,
     staff,
     start,
@@ -21,6 +22,7 @@ from handlers import (
 FLOWS = (
     start,
     menu,
+    messengers,
     catalogue,
     applications,
     family,

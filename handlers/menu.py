@@ -34,7 +34,7 @@ ROLE_COMMANDS: dict[Role, tuple[str, ...]] = {
     Role.COORDINATOR: ("review", "unreachable"),
     Role.ADMIN: ("network", "invite", "profileday", "holidays", "audit"),
 }
-COMMON_COMMANDS = ("menu", "help", "role", "language", "privacy", "mydata")
+COMMON_COMMANDS = ("menu", "help", "role", "language", "messengers", "privacy", "mydata")
 
 
 class Menu(CallbackData, prefix="m"):
@@ -90,7 +90,10 @@ def menu_keyboard(tr: Text, actor: Actor, role: Role | None) -> InlineKeyboardMa
             ],
             [button(tr("btn-audit"), Menu(action="audit"))],
         ]
-    extra = [button(tr("btn-language"), Menu(action="language"))]
+    extra = [
+        button(tr("btn-language"), Menu(action="language")),
+        button(tr("btn-messengers"), Menu(action="messengers")),
+    ]
     if len(actor.role_set) > 1:
         extra.insert(0, button(tr("btn-switch-role"), Menu(action="role")))
     rows.append(extra)

@@ -11,9 +11,10 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.menu import Menu, set_commands, show_menu
+from handlers.messengers import ACCOUNT_PREFIX, connect
 from handlers.ui import button, keyboard, show, typed_text
 from models import Person
-from models.enums import Role
+from models.enums import Messenger, Role
 from services import people
 from services.clock import Clock
 from services.errors import DomainError
@@ -72,6 +73,7 @@ async def on_start(
     state: FSMContext,
     clock: Clock,
     bot: Bot,
+    messenger: Messenger,
 ) -> None:
     """Greet, ask the language first; a deep link carries an invite or a parent code."""
     await state.clear()
@@ -81,7 +83,7 @@ async def on_start(
     if person.language is None:
         await message.answer(tr("start-choose-language"), reply_markup=language_keyboard())
         return
-    await _continue(message, session, tr, person, actor, state, clock, bot)
+    await _continue(message, session, tr, person, actor, state, clock, bot, messenger)
 
 
 @router.message(Command("language"))
@@ -103,12 +105,13 @@ async def on_language(
     state: FSMContext,
     clock: Clock,
     bot: Bot,
+    messenger: Messenger,
 ) -> None:
     """Remember the language, then go on where the person was."""
     people.set_language(person, callback_data.code, LANGUAGES)
     tr = translator.for_reader(callback_data.code, tr.tz.key)
     await set_commands(bot, query.from_user.id, tr, person.active_role)
-    await _continue(query, session, tr, person, actor, state, clock, bot)
+    await _continue(query, session, tr, person, actor, state, clock, bot, messenger)
 
 
 async def _continue(
@@ -120,6 +123,7 @@ async def _continue(
     state: FSMContext,
     clock: Clock,
     bot: Bot,
+    messenger: Messenger,
 ) -> None:
     """After the language: act on a deep link if one came, else register or show the menu."""
     payload = (await state.get_data()).get("payload", "")
@@ -128,6 +132,18 @@ async def _continue(
     try:
         if payload.startswith(INVITE_PREFIX):
             await _accept_invite(event, session, tr, person, state, clock, bot, payload)
+            return
+        if payload.startswith(ACCOUNT_PREFIX):
+            await connect(
+                event,
+                session,
+                tr,
+                state,
+                clock,
+                bot,
+                messenger,
+                payload.removeprefix(ACCOUNT_PREFIX),
+            )
             return
         if payload.startswith(PARENT_PREFIX):
             code = payload.removeprefix(PARENT_PREFIX)

@@ -5,11 +5,12 @@ from models.audit import AuditRecord
 from models.base import Base
 from models.catalogue import Course, Group, GroupMessage, Lesson, LessonEvent, WeeklySlot
 from models.enrollment import Application, ApplicationEvent
-from models.network import Holiday, JobMark, NetworkSettings, ProcessedUpdate
+from models.network import Holiday, JobMark, MessageRef, NetworkSettings, ProcessedUpdate
 from models.organisation import Organisation
 from models.outbox import Notification
 from models.people import (
     Account,
+    AccountLinkCode,
     DataConsent,
     Invite,
     ParentLink,
@@ -20,6 +21,7 @@ from models.people import (
 
 __all__ = [
     "Account",
+    "AccountLinkCode",
     "Application",
     "ApplicationEvent",
     "AttendanceMark",
@@ -34,6 +36,7 @@ __all__ = [
     "JobMark",
     "Lesson",
     "LessonEvent",
+    "MessageRef",
     "NetworkSettings",
     "Notification",
     "Organisation",

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, String
+from sqlalchemy import BigInteger, CheckConstraint, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base
@@ -55,3 +55,18 @@ class JobMark(Base):
 
     name: Mapped[str] = mapped_column(String(64), primary_key=True)
     done_until: Mapped[datetime]
+
+
+class MessageRef(Base):
+    """A messenger's own message id (MAX uses strings) behind the number handlers see.
+
+    aiogram's types number messages; MAX names them `mid.…`. Every MAX message the bot sends
+    or is pressed on gets a number here, so a handler can edit it later, in any process."""
+
+    __tablename__ = "message_refs"
+    __table_args__ = (UniqueConstraint("messenger", "external_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    messenger: Mapped[str] = mapped_column(String(16))
+    external_id: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[datetime] = mapped_column(index=True)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, str_enum, utcnow
@@ -45,10 +45,25 @@ class Account(Base):
     messenger: Mapped[Messenger] = mapped_column(str_enum(Messenger))
     user_id: Mapped[int] = mapped_column(BigInteger)
     chat_id: Mapped[int] = mapped_column(BigInteger)
+    # The person wants notifications here; at least one of their accounts keeps it on.
+    notify: Mapped[bool] = mapped_column(default=True, server_default=true())
     unreachable_since: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     person: Mapped[Person] = relationship(back_populates="accounts", lazy="raise")
+
+
+class AccountLinkCode(Base):
+    """A one-time code shown in one messenger and typed in another, so both accounts
+    become one person (a parent on MAX and a child on Telegram stay one family)."""
+
+    __tablename__ = "account_link_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
 
 
 class RoleGrant(Base):

@@ -137,13 +137,17 @@ async def claim_due(session: AsyncSession, now: datetime, limit: int = 50) -> li
             )
         )
     }
-    chats: dict[int, list[tuple[str, int]]] = {pid: [] for pid in person_ids}
+    chosen: dict[int, list[tuple[str, int]]] = {pid: [] for pid in person_ids}
+    others: dict[int, list[tuple[str, int]]] = {pid: [] for pid in person_ids}
     for account in await session.scalars(
-        select(Account).where(
-            Account.person_id.in_(person_ids), Account.unreachable_since.is_(None)
-        )
+        select(Account)
+        .where(Account.person_id.in_(person_ids), Account.unreachable_since.is_(None))
+        .order_by(Account.id)
     ):
-        chats[account.person_id].append((account.messenger.value, account.chat_id))
+        target = chosen if account.notify else others
+        target[account.person_id].append((account.messenger.value, account.chat_id))
+    # Where the person chose to be told; if none of those can be reached, anywhere they can.
+    chats = {pid: chosen[pid] or others[pid] for pid in person_ids}
     claimed = []
     for row in rows:
         row.state = NotificationState.SENDING

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.delivery import Deliverer
 from bot.factory import create_bot, create_dispatcher
 from bot.logs import keep_personal_data_out
-from bot.senders import TelegramSender
+from bot.senders import BotSender
 from bot.settings import Settings
 from handlers.notification_links import buttons_for
 from models.db import create_engine, create_session_factory
@@ -163,7 +163,7 @@ def deliverer(
     return Deliverer(
         session_factory,
         translator,
-        {"telegram": TelegramSender(bot)},
+        {"telegram": BotSender(bot)},
         clock,
         settings.default_timezone,
         links=buttons_for,

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from bot.delivery import Deliverer, Limits
 from bot.factory import create_bot
-from bot.senders import TelegramSender
+from bot.senders import BotSender
 from models import Account, Notification
 from models.enums import NotificationState, Role
 from services import outbox
@@ -36,7 +36,7 @@ async def http_deliverer(http_api, session_factory, translator, clock, settings,
     yield Deliverer(
         session_factory,
         translator,
-        {"telegram": TelegramSender(bot)},
+        {"telegram": BotSender(bot)},
         clock,
         "Europe/Moscow",
         limits=Limits(quiet_start=Limits().quiet_end),

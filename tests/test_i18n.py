@@ -12,7 +12,15 @@ import pytest
 
 from handlers.menu import COMMON_COMMANDS, ROLE_COMMANDS
 from models import WeeklySlot
-from models.enums import ApplicationState, CourseFormat, Direction, LessonStatus, OrgKind, Role
+from models.enums import (
+    ApplicationState,
+    CourseFormat,
+    Direction,
+    LessonStatus,
+    Messenger,
+    OrgKind,
+    Role,
+)
 from services.i18n import LANGUAGES, Html, Translator
 from services.schedule import slot_for_reader
 
@@ -35,6 +43,7 @@ DYNAMIC_KEYS: dict[str, list[str]] = {
     "cat-any-": ["dir", "org", "day", "fmt"],
     "lesson-status-": [s.value for s in LessonStatus],
     "lesson-event-": ["added", "cancelled", "moved"],
+    "messenger-": [m.value for m in Messenger],
 }
 
 

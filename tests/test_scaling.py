@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from bot.delivery import Deliverer
 from bot.factory import create_dispatcher, create_fsm
-from bot.senders import TelegramSender
+from bot.senders import BotSender
 from bot.settings import Settings
 from models import Application, Notification, Person
 from models.db import create_engine, create_session_factory
@@ -182,7 +182,7 @@ async def test_two_senders_never_send_the_same_notification(
         Deliverer(
             create_session_factory(e),
             translator,
-            {"telegram": TelegramSender(bot)},
+            {"telegram": BotSender(bot)},
             clock,
             "Europe/Moscow",
             monotonic=virtual_time.monotonic,

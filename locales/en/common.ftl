@@ -99,7 +99,7 @@ help-admin =
     /profileday — the network's common profile day
     /holidays — days without lessons (adding one cancels that day's lessons)
     /audit — the log of sensitive actions
-help-common = /menu — main menu · /role — switch role · /language — language · /privacy — what data the bot keeps · /mydata — your data as a file
+help-common = /menu — main menu · /role — switch role · /language — language · /messengers — Telegram and MAX · /privacy — what data the bot keeps · /mydata — your data as a file
 
 org-kind-school = school
 org-kind-resource_centre = resource centre

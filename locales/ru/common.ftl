@@ -101,7 +101,7 @@ help-admin =
     /profileday — общий профильный день сети
     /holidays — дни без занятий (новый выходной отменяет занятия этого дня)
     /audit — журнал действий с персональными данными
-help-common = /menu — главное меню · /role — сменить роль · /language — язык · /privacy — какие данные хранит бот · /mydata — ваши данные файлом
+help-common = /menu — главное меню · /role — сменить роль · /language — язык · /messengers — Telegram и MAX · /privacy — какие данные хранит бот · /mydata — ваши данные файлом
 
 org-kind-school = школа
 org-kind-resource_centre = ресурсный центр
