@@ -100,6 +100,7 @@ async def identify(
         session.add(
             Account(person_id=person.id, messenger=messenger, user_id=user_id, chat_id=chat_id)
         )
+        await session.flush()
         org_timezone = None
         roles: frozenset[tuple[Role, int | None]] = frozenset()
     else:

@@ -130,4 +130,5 @@ async def test_notifications_go_where_chosen_and_never_nowhere(session: AsyncSes
     max_account = await session.scalar(select(Account).where(Account.user_id == MAX_USER))
     assert max_account is not None
     max_account.unreachable_since = START
+    await session.flush()
     assert await _notified_chats(session, net.parent.id) == [("telegram", 102)]
