@@ -36,9 +36,9 @@ import json
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
+from urllib.parse import quote
 
 from aiohttp import hdrs, web
-from aiohttp.helpers import content_disposition_header
 
 from bot.sandbox.max_rules import (
     BLOCKED,
@@ -382,9 +382,8 @@ class MaxApi:
             body=stored.data,
             content_type=stored.content_type,
             headers={
-                hdrs.CONTENT_DISPOSITION: content_disposition_header(
-                    "attachment", filename=stored.filename
-                )
+                hdrs.CONTENT_DISPOSITION: "attachment; filename*=UTF-8''"
+                + quote(stored.filename, safe="")
             },
         )
 
