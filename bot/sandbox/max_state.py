@@ -174,7 +174,7 @@ class RecordedRequest:
     method: str
     path: str
     params: dict[str, str]
-    body: Any  # parsed JSON, "<multipart>" for uploads, None without a body
+    body: Any  # parsed JSON, "<upload>" for a file upload, None without a body
     at: float  # time.monotonic() when it arrived
     status: int = 0
     code: str | None = None  # the error code of a refusal
