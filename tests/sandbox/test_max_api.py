@@ -510,6 +510,10 @@ async def test_chat_info_actions_and_commands(
     async with http.patch("/me", json={"commands": too_many}) as response:
         assert response.status == 400
         assert "at most 32" in (await response.json())["message"]
+    async with http.patch("/me", json={"description": "Школы сети"}) as response:
+        assert response.status == 200
+        assert (await response.json())["description"] == "Школы сети"
+    assert [c["name"] for c in server.state.bot["commands"]] == ["start"]  # kept
 
 
 async def test_a_webhook_subscription_pushes_updates_and_stops_long_polling(
