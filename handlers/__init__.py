@@ -11,6 +11,7 @@ from handlers import (
     fallback,
     family,
     menu,
+    reports,
     schedule,
     staff,
     start,
@@ -28,6 +29,7 @@ FLOWS = (
     teaching,
     schedule,
     staff,
+    reports,
     fallback,
 )
 

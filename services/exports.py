@@ -288,7 +288,7 @@ async def load(
 # --- the workbook -------------------------------------------------------------------------------
 
 # Excel number formats: real dates shown the way the reader writes them.
-DATE_FORMATS = {"ru": ("dd.mm.yyyy", "dd.mm.yyyy hh:mm"), "en": ("yyyy-mm-dd", "yyyy-mm-dd hh:mm")}
+DATE_FORMATS = {"ru": ("DD.MM.YYYY", "DD.MM.YYYY HH:MM"), "en": ("YYYY-MM-DD", "YYYY-MM-DD HH:MM")}
 WIDTH_MIN, WIDTH_MAX = 8, 50
 WIDTH_SAMPLE = 2000  # rows looked at to size the columns
 SHEET_TITLE_MAX = 31  # Excel's limit
