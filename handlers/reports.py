@@ -678,7 +678,7 @@ async def _export(
     await status.answer_document(
         BufferedInputFile(data, filename=exports.file_name(kind, period)),
         caption=tr(
-            "export-caption",
+            "export-file-caption",
             kind=table.title,
             subject=table.subject or tr("export-subject-all"),
             period=when,

@@ -112,7 +112,7 @@ export-building = Building the file: { $total ->
    *[other] { $total } rows
 }…
 export-progress = Building the file: { $done } of { $total }…
-export-caption = { $kind } · { $subject } · { $period }
+export-file-caption = { $kind } · { $subject } · { $period }
 export-done = The file is ready: { $rows ->
     [one] { $rows } row
    *[other] { $rows } rows

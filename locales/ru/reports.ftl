@@ -117,7 +117,7 @@ export-building = Готовлю файл: { $total ->
    *[many] { $total } строк
 }…
 export-progress = Готовлю файл: { $done } из { $total }…
-export-caption = { $kind } · { $subject } · { $period }
+export-file-caption = { $kind } · { $subject } · { $period }
 export-done = Файл готов: { $rows ->
     [one] { $rows } строка
     [few] { $rows } строки
@@ -158,6 +158,9 @@ error-report-search-short = Напишите хотя бы две буквы.
 error-period-format = Не понял период. Напишите две даты через тире, например: 01.09.2026–31.12.2026.
 error-period-no-such-date = Такой даты нет в календаре. Проверьте день и месяц, например: 01.09.2026–31.12.2026.
 error-period-order = Начало периода позже конца. Сначала ранняя дата, например: 01.09.2026–31.12.2026.
-error-period-too-long = Слишком длинный период: не больше { $days } дней.
+error-period-too-long = Слишком длинный период: не больше { $days ->
+    [one] { $days } дня
+   *[other] { $days } дней
+}.
 
 audit-report-exported = выгрузка в Excel
