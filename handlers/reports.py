@@ -591,7 +591,7 @@ async def on_export_period_typed(
     await state.clear()
     kind = ExportKind(str(data["kind"]))
     subject = Subject(SubjectKind(str(data["subject"])), int(data["id"]))
-    status = await message.answer(tr("export-building", total=0))
+    status = await message.answer(tr("export-loading"))
     await _export(status, session, tr, person, actor, clock, kind, subject, period)
 
 

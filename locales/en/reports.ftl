@@ -107,6 +107,7 @@ export-choose-period =
     <b>{ $kind }</b> · { $subject }
     Which period?
 export-ask-period = Type the period as two dates with a dash, e.g. 01.09.2026–31.12.2026.
+export-loading = Building the file…
 export-building = Building the file: { $total ->
     [one] { $total } row
    *[other] { $total } rows

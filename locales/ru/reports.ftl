@@ -111,6 +111,7 @@ export-choose-period =
     <b>{ $kind }</b> · { $subject }
     За какой период?
 export-ask-period = Напишите период двумя датами через тире, например: 01.09.2026–31.12.2026.
+export-loading = Готовлю файл…
 export-building = Готовлю файл: { $total ->
     [one] { $total } строка
     [few] { $total } строки
