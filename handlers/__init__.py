@@ -12,6 +12,7 @@ from handlers import (
     family,
     menu,
     messengers,
+    reports,
     schedule,
     staff,
     start,
@@ -30,6 +31,7 @@ FLOWS = (
     teaching,
     schedule,
     staff,
+    reports,
     fallback,
 )
 

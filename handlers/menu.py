@@ -30,9 +30,9 @@ router = Router(name="menu")
 ROLE_COMMANDS: dict[Role, tuple[str, ...]] = {
     Role.STUDENT: ("catalogue", "schedule", "applications", "attendance", "calendar", "parent"),
     Role.PARENT: ("children", "link", "consent"),
-    Role.TEACHER: ("today", "week", "groups"),
-    Role.COORDINATOR: ("review", "unreachable"),
-    Role.ADMIN: ("network", "invite", "profileday", "holidays", "audit"),
+    Role.TEACHER: ("today", "week", "groups", "reports", "export"),
+    Role.COORDINATOR: ("review", "unreachable", "reports", "export"),
+    Role.ADMIN: ("network", "invite", "profileday", "holidays", "audit", "reports", "export"),
 }
 COMMON_COMMANDS = ("menu", "help", "role", "language", "messengers", "privacy", "mydata")
 
@@ -90,6 +90,8 @@ def menu_keyboard(tr: Text, actor: Actor, role: Role | None) -> InlineKeyboardMa
             ],
             [button(tr("btn-audit"), Menu(action="audit"))],
         ]
+    if role in (Role.TEACHER, Role.COORDINATOR, Role.ADMIN):
+        rows.append([button(tr("btn-reports"), Menu(action="reports"))])
     extra = [
         button(tr("btn-language"), Menu(action="language")),
         button(tr("btn-messengers"), Menu(action="messengers")),

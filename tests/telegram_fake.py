@@ -24,6 +24,7 @@ from aiogram.methods import (
     GetMe,
     SendDocument,
     SendMessage,
+    SendPhoto,
     SetMyCommands,
     TelegramMethod,
 )
@@ -53,6 +54,7 @@ class ChatMessage:
     markup: InlineKeyboardMarkup | None
     edits: int = 0
     document: tuple[str, bytes] | None = None  # file name and content
+    photo: tuple[str, bytes] | None = None  # file name and content
 
     def buttons(self) -> list[tuple[str, str]]:
         if self.markup is None:
@@ -176,6 +178,32 @@ class FakeTelegram(BaseSession):
             }
             data.pop("text")
             data["caption"] = caption
+            return 200, data
+        if isinstance(method, SendPhoto):
+            chat_id = int(method.chat_id)
+            if chat_id not in self.known_chats:
+                return 400, "Bad Request: chat not found"
+            photo = method.photo
+            if not isinstance(photo, BufferedInputFile):
+                return 400, "Bad Request: the fake accepts uploaded files only"
+            caption = method.caption or ""
+            if len(caption) > 1024:
+                return 400, "Bad Request: message caption is too long"
+            message = ChatMessage(
+                next(self._ids), chat_id, caption, None, photo=(photo.filename or "", photo.data)
+            )
+            self.chats.setdefault(chat_id, {})[message.message_id] = message
+            data = self._message_json(message)
+            data.pop("text")
+            data["caption"] = caption
+            data["photo"] = [
+                {
+                    "file_id": f"photo{message.message_id}",
+                    "file_unique_id": f"p{message.message_id}",
+                    "width": 960,
+                    "height": 540,
+                }
+            ]
             return 200, data
         if isinstance(method, EditMessageText | EditMessageReplyMarkup):
             chat_id = int(method.chat_id or 0)

@@ -1,0 +1,605 @@
+"""Reports and the city programme's indicators, each within the reader's scope.
+
+Scope is decided here, never by which buttons a screen shows: the network admin sees the whole
+network; a coordinator their organisation — its students wherever they study and the groups it
+provides (a group elsewhere where its students study is seen too, its students' rows only); a
+teacher their own groups; students and parents get nothing. Every figure, export row and chart
+point is read through these rules, so a forged button cannot widen them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import ColumnElement, Select, func, or_, select, true
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models import (
+    Application,
+    AttendanceMark,
+    Course,
+    Group,
+    Lesson,
+    Organisation,
+    Person,
+    RoleGrant,
+)
+from models.enums import ApplicationState, AttendanceStatus, Direction, LessonStatus, Role
+from services.errors import Forbidden, Invalid, NotFound
+from services.people import Actor
+
+STAFF = (Role.ADMIN, Role.COORDINATOR, Role.TEACHER)
+# The city programme (seeds 003): at least half the organisations and teachers involved.
+INDICATOR_TARGET = 0.5
+PERIOD_MAX_DAYS = 731
+ATTENDED = (AttendanceStatus.PRESENT, AttendanceStatus.LATE)
+
+
+# --- who sees what ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What one reader may see, in the role they act in."""
+
+    role: Role
+    person_id: int
+    org_ids: frozenset[int] = frozenset()
+
+    @property
+    def everything(self) -> bool:
+        return self.role == Role.ADMIN
+
+
+def scope_of(actor: Actor, role: Role | None) -> Scope:
+    """The scope of the role the person acts in; refused for students, parents and guests."""
+    if role not in STAFF or role not in actor.role_set:
+        raise Forbidden("error-reports-staff-only")
+    if role == Role.COORDINATOR:
+        return Scope(role, actor.person_id, frozenset(actor.orgs(Role.COORDINATOR)))
+    return Scope(role, actor.person_id)
+
+
+def _own_students_groups(org_ids: frozenset[int]) -> Select[int]:
+    return (
+        select(Application.group_id)
+        .join(Person, Person.id == Application.student_id)
+        .where(Person.home_org_id.in_(org_ids))
+    )
+
+
+def groups_seen(scope: Scope) -> ColumnElement[bool]:
+    """Groups the scope sees (a query with Group and Course joined)."""
+    if scope.everything:
+        return true()
+    if scope.role == Role.COORDINATOR:
+        return or_(
+            Course.provider_org_id.in_(scope.org_ids),
+            Group.id.in_(_own_students_groups(scope.org_ids)),
+        )
+    return Group.teacher_id == scope.person_id
+
+
+def rows_seen(scope: Scope) -> ColumnElement[bool]:
+    """Rows about a student (Person) in a group (Group, Course joined) the scope may read."""
+    if scope.everything:
+        return true()
+    if scope.role == Role.COORDINATOR:
+        return or_(Course.provider_org_id.in_(scope.org_ids), Person.home_org_id.in_(scope.org_ids))
+    return Group.teacher_id == scope.person_id
+
+
+class SubjectKind(StrEnum):
+    ALL = "all"
+    ORG = "org"
+    GROUP = "group"
+    STUDENT = "student"
+
+
+@dataclass(frozen=True)
+class Subject:
+    """Whose data: everything in scope, an organisation, a group or a student."""
+
+    kind: SubjectKind
+    id: int = 0
+
+
+async def check_subject(session: AsyncSession, scope: Scope, subject: Subject) -> str:
+    """Refuse a subject outside the scope; returns its name for a caption ("" for all)."""
+    if subject.kind == SubjectKind.ALL:
+        return ""
+    if subject.kind == SubjectKind.ORG:
+        org = await session.get(Organisation, subject.id)
+        if scope.role == Role.TEACHER or (not scope.everything and subject.id not in scope.org_ids):
+            raise Forbidden("error-report-not-your-org")
+        if org is None:
+            raise NotFound("error-not-found")
+        return org.short_name
+    if subject.kind == SubjectKind.GROUP:
+        row = (
+            await session.execute(
+                select(Group.code, Course.title, groups_seen(scope))
+                .join(Course, Course.id == Group.course_id)
+                .where(Group.id == subject.id)
+            )
+        ).first()
+        if row is None:
+            raise NotFound("error-not-found")
+        if not row[2]:
+            raise Forbidden("error-report-not-your-group")
+        return f"{row[1]} ({row[0]})"
+    student = await session.get(Person, subject.id)
+    if student is None or student.grade is None:
+        raise NotFound("error-not-found")
+    if not scope.everything:
+        seen = await session.scalar(
+            select(func.count(Application.id))
+            .join(Person, Person.id == Application.student_id)
+            .join(Group, Group.id == Application.group_id)
+            .join(Course, Course.id == Group.course_id)
+            .where(Person.id == subject.id, rows_seen(scope))
+        )
+        at_home = scope.role == Role.COORDINATOR and student.home_org_id in scope.org_ids
+        if not seen and not at_home:
+            raise Forbidden("error-report-not-your-student")
+    return student.full_name
+
+
+def subject_condition(subject: Subject) -> ColumnElement[bool]:
+    if subject.kind == SubjectKind.ORG:
+        return or_(Course.provider_org_id == subject.id, Person.home_org_id == subject.id)
+    if subject.kind == SubjectKind.GROUP:
+        return Group.id == subject.id
+    if subject.kind == SubjectKind.STUDENT:
+        return Person.id == subject.id
+    return true()
+
+
+@dataclass(frozen=True)
+class Choice:
+    id: int
+    label: str
+
+
+async def organisations_seen(session: AsyncSession, scope: Scope) -> list[Choice]:
+    if scope.role == Role.TEACHER:
+        return []
+    query = select(Organisation.id, Organisation.short_name).order_by(Organisation.short_name)
+    if not scope.everything:
+        query = query.where(Organisation.id.in_(scope.org_ids))
+    return [Choice(i, name) for i, name in (await session.execute(query)).all()]
+
+
+async def groups_to_choose(session: AsyncSession, scope: Scope) -> list[Choice]:
+    rows = await session.execute(
+        select(Group.id, Group.code, Course.title)
+        .join(Course, Course.id == Group.course_id)
+        .where(groups_seen(scope))
+        .order_by(Course.title, Group.code)
+    )
+    return [Choice(i, f"{title} ({code})") for i, code, title in rows.all()]
+
+
+SEARCH_LIMIT = 10
+
+
+async def find_students(session: AsyncSession, scope: Scope, text: str) -> list[Choice]:
+    """Students in scope whose name contains the typed words (any case, any alphabet)."""
+    words = text.casefold().split()
+    if not words or sum(len(w) for w in words) < 2:
+        raise Invalid("error-report-search-short")
+    query = select(Person.id, Person.full_name).where(Person.grade.is_not(None))
+    if not scope.everything:
+        in_groups = (
+            select(Application.student_id)
+            .join(Group, Group.id == Application.group_id)
+            .join(Course, Course.id == Group.course_id)
+            .join(Person, Person.id == Application.student_id)
+            .where(rows_seen(scope))
+        )
+        condition: ColumnElement[bool] = Person.id.in_(in_groups)
+        if scope.role == Role.COORDINATOR:
+            condition = or_(condition, Person.home_org_id.in_(scope.org_ids))
+        query = query.where(condition)
+    found = [
+        Choice(i, name)
+        for i, name in (await session.execute(query.order_by(Person.full_name))).all()
+        if all(w in name.casefold() for w in words)
+    ]
+    return found[:SEARCH_LIMIT]
+
+
+# --- periods ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date
+    end: date  # inclusive
+
+    def bounds(self, tz: ZoneInfo) -> tuple[datetime, datetime]:
+        """The period as moments: from its first midnight to the midnight after its last day."""
+        return (
+            datetime.combine(self.start, time(), tz),
+            datetime.combine(self.end + timedelta(days=1), time(), tz),
+        )
+
+
+class Preset(StrEnum):
+    MONTH = "month"
+    TERM = "term"
+    LAST30 = "last30"
+
+
+def preset_period(preset: str, today: date) -> Period:
+    """This month; this term (the academic half-year: September–December or January–May);
+    the last 30 days up to today."""
+    if preset == Preset.MONTH:
+        first = today.replace(day=1)
+        following = (first + timedelta(days=32)).replace(day=1)
+        return Period(first, following - timedelta(days=1))
+    if preset == Preset.TERM:
+        if today.month >= 9:
+            return Period(date(today.year, 9, 1), date(today.year, 12, 31))
+        return Period(date(today.year, 1, 1), date(today.year, 5, 31))
+    if preset == Preset.LAST30:
+        return Period(today - timedelta(days=29), today)
+    raise Invalid("error-bad-choice")
+
+
+_DAY = r"(\d{1,2})\.(\d{1,2})\.(\d{4})"
+_RANGE = re.compile(rf"^\s*{_DAY}\s*(?:-|–|—|\.\.)\s*{_DAY}\s*$")
+
+
+def parse_period(text: str) -> Period:
+    """A typed range, "01.09.2026–31.12.2026" (a hyphen or a dash between the dates)."""
+    match = _RANGE.match(text)
+    if match is None:
+        raise Invalid("error-period-format")
+    d1, m1, y1, d2, m2, y2 = (int(part) for part in match.groups())
+    try:
+        start, end = date(y1, m1, d1), date(y2, m2, d2)
+    except ValueError:
+        raise Invalid("error-period-no-such-date") from None
+    if end < start:
+        raise Invalid("error-period-order")
+    if (end - start).days >= PERIOD_MAX_DAYS:
+        raise Invalid("error-period-too-long", days=PERIOD_MAX_DAYS)
+    return Period(start, end)
+
+
+# --- groups and enrollment ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GroupLine:
+    id: int
+    code: str
+    course_id: int
+    course: str
+    direction: Direction
+    hours: int
+    provider_id: int
+    provider: str
+    capacity: int
+    min_size: int
+    start_date: date
+    run_anyway: bool
+    enrolled: int
+    waitlisted: int
+
+
+async def visible_groups(session: AsyncSession, scope: Scope, period: Period) -> list[GroupLine]:
+    """Groups in scope that run in the period (not cancelled), with the whole group's counts:
+    totals are not personal data, and a group's size is what its minimum is measured against."""
+    counts: dict[int, Counter[ApplicationState]] = defaultdict(Counter)
+    rows = await session.execute(
+        select(Application.group_id, Application.state, func.count(Application.id))
+        .where(Application.state.in_((ApplicationState.ENROLLED, ApplicationState.WAITLISTED)))
+        .group_by(Application.group_id, Application.state)
+    )
+    for group_id, state, count in rows.all():
+        counts[group_id][state] = count
+    groups = await session.execute(
+        select(Group, Course, Organisation.short_name)
+        .join(Course, Course.id == Group.course_id)
+        .join(Organisation, Organisation.id == Course.provider_org_id)
+        .where(
+            groups_seen(scope),
+            Group.cancelled_at.is_(None),
+            Group.start_date <= period.end,
+            Group.end_date >= period.start,
+        )
+        .order_by(Course.title, Group.code)
+    )
+    return [
+        GroupLine(
+            g.id,
+            g.code,
+            c.id,
+            c.title,
+            c.direction,
+            c.hours,
+            c.provider_org_id,
+            provider,
+            g.capacity,
+            g.min_size,
+            g.start_date,
+            g.run_anyway_at is not None,
+            counts[g.id][ApplicationState.ENROLLED],
+            counts[g.id][ApplicationState.WAITLISTED],
+        )
+        for g, c, provider in groups.all()
+    ]
+
+
+@dataclass(frozen=True)
+class EnrollmentLine:
+    """One course (or one direction): its groups, seats and students."""
+
+    name: str
+    provider: str
+    groups: int
+    capacity: int
+    enrolled: int
+    waitlisted: int
+
+
+async def enrollment_by_course(
+    session: AsyncSession, scope: Scope, period: Period
+) -> list[EnrollmentLine]:
+    per_course: dict[int, list[GroupLine]] = defaultdict(list)
+    for g in await visible_groups(session, scope, period):
+        per_course[g.course_id].append(g)
+    lines = [_sum(gs[0].course, gs[0].provider, gs) for gs in per_course.values()]
+    return sorted(lines, key=lambda line: (-line.enrolled, line.name))
+
+
+async def enrollment_by_direction(
+    session: AsyncSession, scope: Scope, period: Period
+) -> list[EnrollmentLine]:
+    per_direction: dict[Direction, list[GroupLine]] = defaultdict(list)
+    for g in await visible_groups(session, scope, period):
+        per_direction[g.direction].append(g)
+    lines = [_sum(d.value, "", gs) for d, gs in per_direction.items()]
+    return sorted(lines, key=lambda line: (-line.enrolled, line.name))
+
+
+def _sum(name: str, provider: str, groups: list[GroupLine]) -> EnrollmentLine:
+    return EnrollmentLine(
+        name,
+        provider,
+        len(groups),
+        sum(g.capacity for g in groups),
+        sum(g.enrolled for g in groups),
+        sum(g.waitlisted for g in groups),
+    )
+
+
+async def below_minimum(session: AsyncSession, scope: Scope, period: Period) -> list[GroupLine]:
+    """Groups with fewer students enrolled than their minimum, the furthest from it first."""
+    found = [g for g in await visible_groups(session, scope, period) if g.enrolled < g.min_size]
+    return sorted(found, key=lambda g: (g.enrolled - g.min_size, g.start_date, g.code))
+
+
+# --- attendance ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rate:
+    """Attendance of one organisation, course or week: marks of present or late, of all."""
+
+    name: str
+    attended: int
+    total: int
+
+    @property
+    def rate(self) -> float | None:
+        return self.attended / self.total if self.total else None
+
+
+def _marks(scope: Scope, period: Period, tz: ZoneInfo) -> Select[AttendanceStatus]:
+    start, end = period.bounds(tz)
+    return (
+        select(AttendanceMark.status)
+        .join(Lesson, Lesson.id == AttendanceMark.lesson_id)
+        .join(Group, Group.id == Lesson.group_id)
+        .join(Course, Course.id == Group.course_id)
+        .join(Person, Person.id == AttendanceMark.student_id)
+        .where(
+            rows_seen(scope),
+            Lesson.status != LessonStatus.CANCELLED,
+            Lesson.starts_at >= start,
+            Lesson.starts_at < end,
+        )
+    )
+
+
+def _rates(rows: list[tuple[str, AttendanceStatus]]) -> list[Rate]:
+    attended: Counter[str] = Counter()
+    total: Counter[str] = Counter()
+    for name, status in rows:
+        total[name] += 1
+        attended[name] += status in ATTENDED
+    return sorted((Rate(name, attended[name], total[name]) for name in total), key=lambda r: r.name)
+
+
+async def attendance_by_organisation(
+    session: AsyncSession, scope: Scope, period: Period, tz: ZoneInfo
+) -> list[Rate]:
+    """Attendance of each organisation's students, wherever the lessons were."""
+    query = _marks(scope, period, tz).outerjoin(Organisation, Organisation.id == Person.home_org_id)
+    rows = await session.execute(query.add_columns(func.coalesce(Organisation.short_name, "—")))
+    return _rates([(name, status) for status, name in rows.all()])
+
+
+async def attendance_by_course(
+    session: AsyncSession, scope: Scope, period: Period, tz: ZoneInfo
+) -> list[Rate]:
+    rows = await session.execute(_marks(scope, period, tz).add_columns(Course.title))
+    return _rates([(title, status) for status, title in rows.all()])
+
+
+@dataclass(frozen=True)
+class Week:
+    monday: date
+    attended: int
+    total: int
+
+    @property
+    def rate(self) -> float | None:
+        return self.attended / self.total if self.total else None
+
+
+async def attendance_by_week(
+    session: AsyncSession, scope: Scope, period: Period, tz: ZoneInfo, today: date
+) -> list[Week]:
+    """Every week of the period up to today, with its attendance (a week without marks too)."""
+    rows = await session.execute(_marks(scope, period, tz).add_columns(Lesson.starts_at))
+    attended: Counter[date] = Counter()
+    total: Counter[date] = Counter()
+    for status, starts_at in rows.all():
+        day = starts_at.astimezone(tz).date()
+        monday = day - timedelta(days=day.weekday())
+        total[monday] += 1
+        attended[monday] += status in ATTENDED
+    weeks = []
+    monday = period.start - timedelta(days=period.start.weekday())
+    last = min(period.end, today)
+    while monday <= last:
+        weeks.append(Week(monday, attended[monday], total[monday]))
+        monday += timedelta(days=7)
+    return weeks
+
+
+# --- the city programme's indicators and hours --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Share:
+    involved: int
+    total: int
+
+    @property
+    def share(self) -> float | None:
+        return self.involved / self.total if self.total else None
+
+    @property
+    def met(self) -> bool:
+        return self.share is not None and self.share >= INDICATOR_TARGET
+
+
+@dataclass(frozen=True)
+class Indicators:
+    organisations: Share
+    teachers: Share
+
+
+async def indicators(session: AsyncSession, scope: Scope, period: Period) -> Indicators:
+    """Share of organisations involved in network courses (providing a group that runs in the
+    period with students enrolled, or having students enrolled in one) and share of teachers
+    involved (teaching such a group), of those the bot knows; the target is 50% (seeds 003)."""
+    if scope.role == Role.TEACHER:
+        raise Forbidden("error-report-not-for-teachers")
+    running = (
+        select(Group.id, Group.teacher_id, Course.provider_org_id, Person.home_org_id)
+        .join(Course, Course.id == Group.course_id)
+        .join(Application, Application.group_id == Group.id)
+        .join(Person, Person.id == Application.student_id)
+        .where(
+            Application.state == ApplicationState.ENROLLED,
+            Group.cancelled_at.is_(None),
+            Group.start_date <= period.end,
+            Group.end_date >= period.start,
+        )
+    )
+    involved_orgs: set[int] = set()
+    teachers_involved: set[int] = set()
+    for _, teacher_id, provider_id, home_id in (await session.execute(running)).all():
+        involved_orgs.add(provider_id)
+        if home_id is not None:
+            involved_orgs.add(home_id)
+        if teacher_id is not None:
+            teachers_involved.add(teacher_id)
+    org_ids = set((await session.scalars(select(Organisation.id))).all())
+    teacher_rows = await session.execute(
+        select(RoleGrant.person_id, RoleGrant.organisation_id).where(RoleGrant.role == Role.TEACHER)
+    )
+    teachers = {
+        person for person, org in teacher_rows.all() if scope.everything or org in scope.org_ids
+    }
+    if not scope.everything:
+        org_ids &= scope.org_ids
+    return Indicators(
+        Share(len(involved_orgs & org_ids), len(org_ids)),
+        Share(len(teachers_involved & teachers), len(teachers)),
+    )
+
+
+@dataclass(frozen=True)
+class CourseHours:
+    course: str
+    provider: str
+    hours: int  # the programme's hours
+    groups: int
+    lessons_held: int
+
+    @property
+    def planned(self) -> int:
+        return self.hours * self.groups
+
+
+@dataclass(frozen=True)
+class OrgHours:
+    provider: str
+    courses: int
+    planned: int
+    lessons_held: int
+
+
+async def hours(
+    session: AsyncSession, scope: Scope, period: Period, tz: ZoneInfo, now: datetime
+) -> tuple[list[CourseHours], list[OrgHours]]:
+    """Programme hours of each course times its groups running in the period (the art
+    school's four circles of 6 hours: 24), and the lessons held so far in the period."""
+    groups = await visible_groups(session, scope, period)
+    start, end = period.bounds(tz)
+    held: Counter[int] = Counter()
+    if groups:
+        rows = await session.execute(
+            select(Lesson.group_id, func.count(Lesson.id))
+            .where(
+                Lesson.group_id.in_([g.id for g in groups]),
+                Lesson.status != LessonStatus.CANCELLED,
+                Lesson.starts_at >= start,
+                Lesson.starts_at < end,
+                Lesson.ends_at <= now,
+            )
+            .group_by(Lesson.group_id)
+        )
+        held.update(dict(rows.all()))
+    per_course: dict[int, list[GroupLine]] = defaultdict(list)
+    for g in groups:
+        per_course[g.course_id].append(g)
+    courses = sorted(
+        (
+            CourseHours(
+                gs[0].course, gs[0].provider, gs[0].hours, len(gs), sum(held[g.id] for g in gs)
+            )
+            for gs in per_course.values()
+        ),
+        key=lambda c: (c.provider, c.course),
+    )
+    per_org: dict[str, list[CourseHours]] = defaultdict(list)
+    for c in courses:
+        per_org[c.provider].append(c)
+    orgs = [
+        OrgHours(name, len(cs), sum(c.planned for c in cs), sum(c.lessons_held for c in cs))
+        for name, cs in sorted(per_org.items())
+    ]
+    return courses, orgs
