@@ -5,7 +5,9 @@ from __future__ import annotations
 from aiogram import Router
 
 from handlers import (
+    admin,
     applications,
+    broadcasts,
     catalogue,
     coordinator,
     fallback,
@@ -28,6 +30,8 @@ FLOWS = (
     teaching,
     schedule,
     staff,
+    broadcasts,
+    admin,
     fallback,
 )
 

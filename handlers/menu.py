@@ -31,8 +31,18 @@ ROLE_COMMANDS: dict[Role, tuple[str, ...]] = {
     Role.STUDENT: ("catalogue", "schedule", "applications", "attendance", "calendar", "parent"),
     Role.PARENT: ("children", "link", "consent"),
     Role.TEACHER: ("today", "week", "groups"),
-    Role.COORDINATOR: ("review", "unreachable"),
-    Role.ADMIN: ("network", "invite", "profileday", "holidays", "audit"),
+    Role.COORDINATOR: ("review", "unreachable", "broadcast"),
+    Role.ADMIN: (
+        "admin",
+        "network",
+        "orgs",
+        "settings",
+        "broadcast",
+        "invite",
+        "profileday",
+        "holidays",
+        "audit",
+    ),
 }
 COMMON_COMMANDS = ("menu", "help", "role", "language", "privacy", "mydata")
 
@@ -71,6 +81,7 @@ def menu_keyboard(tr: Text, actor: Actor, role: Role | None) -> InlineKeyboardMa
         rows += [
             [button(tr("btn-review"), Menu(action="review"))],
             [button(tr("btn-unreachable"), Menu(action="unreachable"))],
+            [button(tr("btn-broadcast"), Menu(action="broadcast"))],
         ]
     elif role == Role.TEACHER:
         rows += [
@@ -82,13 +93,17 @@ def menu_keyboard(tr: Text, actor: Actor, role: Role | None) -> InlineKeyboardMa
         ]
     elif role == Role.ADMIN:
         rows += [
+            [button(tr("btn-admin"), Menu(action="admin"))],
             [button(tr("btn-network"), Menu(action="network"))],
             [button(tr("btn-invite"), Menu(action="invite"))],
             [
                 button(tr("btn-profile-day"), Menu(action="profileday")),
                 button(tr("btn-holidays"), Menu(action="holidays")),
             ],
-            [button(tr("btn-audit"), Menu(action="audit"))],
+            [
+                button(tr("btn-audit"), Menu(action="audit")),
+                button(tr("btn-broadcast"), Menu(action="broadcast")),
+            ],
         ]
     extra = [button(tr("btn-language"), Menu(action="language"))]
     if len(actor.role_set) > 1:

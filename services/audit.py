@@ -54,6 +54,15 @@ ACTIONS = (
     "consent.withdrawn",
     "data.exported",
     "data.deleted",
+    "broadcast.sent",
+    "organisation.created",
+    "organisation.renamed",
+    "organisation.quiet_hours",
+    "network.year",
+    "network.quiet_hours",
+    "network.min_group_size",
+    "network.profile_day",
+    "holiday.added",
 )
 
 

@@ -12,6 +12,7 @@ import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -195,6 +196,12 @@ async def preview(session: AsyncSession, actor: Actor, audience: Audience) -> Pr
     return Preview(len(ids), await unreachable_count(session, ids))
 
 
+async def check(session: AsyncSession, actor: Actor, audience: Audience) -> None:
+    """May the actor write to this audience (of an organisation that exists)?"""
+    check_audience(actor, audience)
+    await _check_org(session, audience)
+
+
 async def _check_org(session: AsyncSession, audience: Audience) -> Organisation | None:
     if audience.org_id is None:
         return None
@@ -202,6 +209,21 @@ async def _check_org(session: AsyncSession, audience: Audience) -> Organisation 
     if org is None:
         raise NotFound("error-not-found")
     return org
+
+
+async def message_params(
+    session: AsyncSession, actor: Actor, audience: Audience, text: str
+) -> dict[str, Any]:
+    """What the recipients' message shows: who sends it (the network office, or the
+    coordinator's organisation), the author's name and the text (escaped when rendered)."""
+    author = await session.get(Person, actor.person_id)
+    sender: Any
+    if actor.has(Role.ADMIN):
+        sender = {"key": "broadcast-from-network"}
+    else:
+        org = await _check_org(session, audience)
+        sender = org.short_name if org else ""
+    return {"sender": sender, "author": (author.full_name if author else "") or "—", "text": text}
 
 
 async def check_not_sent(session: AsyncSession, token: str) -> None:
@@ -222,10 +244,13 @@ async def send(
 ) -> Broadcast:
     """Queue the broadcast for its audience at bulk priority; a draft is sent once only."""
     check_audience(actor, audience)
-    org = await _check_org(session, audience)
+    await _check_org(session, audience)
     body = clean_text(text)
     await check_not_sent(session, token)
-    author = await session.get(Person, actor.person_id)
+    recipients = await recipient_ids(session, audience, actor.person_id)
+    if not recipients:
+        raise Invalid("error-broadcast-nobody")
+    params = await message_params(session, actor, audience, body)
     broadcast = Broadcast(
         token=token,
         author_id=actor.person_id,
@@ -235,26 +260,22 @@ async def send(
         created_at=now,
         progress_chat_id=chat_id,
         progress_message_id=message_id,
+        # What the handler shows at once; the progress job edits from here.
+        progress_shown=Progress(len(recipients), 0, 0, len(recipients)).shown,
+        progress_at=now,
     )
     session.add(broadcast)
     await session.flush()
-    recipients = await recipient_ids(session, audience, actor.person_id)
-    if actor.has(Role.ADMIN):
-        sender: object = {"key": "broadcast-from-network"}
-    else:
-        sender = org.short_name if org else ""
     broadcast.recipients = await notify_many(
         session,
         recipients,
         kind=KIND,
         key_prefix=f"broadcast:{broadcast.id}",
         now=now,
-        params={"sender": sender, "author": author.full_name if author else "", "text": body},
+        params=params,
         priority=Priority.BULK,
         broadcast_id=broadcast.id,
     )
-    if not recipients:
-        broadcast.finished_at = now
     await record(
         session,
         actor_id=actor.person_id,
@@ -315,3 +336,29 @@ async def unfinished(session: AsyncSession) -> list[tuple[Broadcast, str | None,
         .order_by(Broadcast.id)
     )
     return [(b, lang, tz) for b, lang, tz in rows.all()]
+
+
+def stored_audience(broadcast: Broadcast) -> Audience:
+    roles = frozenset(Role(value) for value in broadcast.audience.split(",") if value)
+    return Audience(broadcast.org_id, roles)
+
+
+async def mark_shown(
+    session: AsyncSession, broadcast_id: int, shown: Progress, now: datetime
+) -> None:
+    """The progress message now shows these counts; a finished broadcast is not looked at
+    again."""
+    broadcast = await session.get(Broadcast, broadcast_id)
+    if broadcast is None:
+        return
+    broadcast.progress_shown = shown.shown
+    broadcast.progress_at = now
+    if shown.finished:
+        broadcast.finished_at = now
+
+
+async def give_up_progress(session: AsyncSession, broadcast_id: int, now: datetime) -> None:
+    """The progress message cannot be edited any more (deleted, too old): stop trying."""
+    broadcast = await session.get(Broadcast, broadcast_id)
+    if broadcast is not None:
+        broadcast.finished_at = now
