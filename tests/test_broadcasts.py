@@ -94,7 +94,7 @@ async def test_coordinator_previews_then_reaches_exactly_own_students_and_parent
 
     preview = coordinator.screen()
     assert "Получат <b>3</b> человека" in preview  # two students and one parent
-    assert "из них 1 сейчас недоступны" in preview
+    assert "из них 1 сейчас недоступен" in preview
     assert "Завтра &lt;b&gt;собрание&lt;/b&gt; в 18:00 &amp; не опаздывайте" in preview
     assert "МБОУ СОШ № 5</b> · Петрова Марина" in preview
     assert not await _broadcasts(session_factory), "nothing is sent before the confirmation"

@@ -32,7 +32,8 @@ bc-preview =
        *[other] Reaches <b>{ $count }</b> people
     }{ $unreachable ->
         [0] .
-       *[other] , of whom { $unreachable } cannot be reached now (they blocked the bot) and will not get it.
+        [one] , of whom { $unreachable } cannot be reached now (blocked the bot) and will not get it.
+       *[other] , of whom { $unreachable } cannot be reached now (blocked the bot) and will not get it.
     }
     It goes after urgent messages; during a recipient's quiet hours it waits until morning.
 
