@@ -34,7 +34,7 @@ from services.errors import Conflict, Forbidden, Invalid, NotFound
 from services.outbox import notify_many
 from services.people import Actor
 
-TEXT_MAX = 3500  # the heading and the author fit beside it within one message
+TEXT_MAX = 3000  # the preview (heading, counts, sender) stays within 4000 characters
 # Who a broadcast can reach, in the order they are listed; a letter each in callback data.
 AUDIENCE_ROLES = (Role.STUDENT, Role.PARENT, Role.TEACHER, Role.COORDINATOR)
 LETTERS = {Role.STUDENT: "s", Role.PARENT: "p", Role.TEACHER: "t", Role.COORDINATOR: "c"}

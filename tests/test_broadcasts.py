@@ -359,3 +359,16 @@ def test_audience_codes_refuse_what_no_button_makes(bad: str) -> None:
     assert Audience(5, frozenset({Role.PARENT, Role.STUDENT})).code == "sp"
     with pytest.raises(Invalid):
         Audience.parse(1, bad)
+
+
+async def test_an_over_long_text_is_refused_and_the_question_stands(
+    session, session_factory, client_factory
+):
+    await _network(session)
+    coordinator = client_factory(103)
+    await _write(coordinator, "Ученикам", "слово " * 600)
+    assert "Слишком длинно" in coordinator.screen()
+    assert "Отправить" not in coordinator.screen()
+    await coordinator.send("Короткий текст")
+    assert "Предпросмотр рассылки" in coordinator.screen()
+    assert not await _broadcasts(session_factory)
