@@ -372,3 +372,40 @@ async def test_an_over_long_text_is_refused_and_the_question_stands(
     await coordinator.send("Короткий текст")
     assert "Предпросмотр рассылки" in coordinator.screen()
     assert not await _broadcasts(session_factory)
+
+
+async def test_a_progress_message_that_is_gone_stops_being_updated(
+    session, session_factory, client_factory, deliverer, telegram, bot, translator, clock
+):
+    await _network(session, telegram)
+    coordinator = client_factory(103)
+    await _write(coordinator, "Ученикам", "Текст")
+    await coordinator.click("Отправить")
+    telegram.chats[103].pop(telegram.last(103).message_id)  # deleted by the author
+    await drain(deliverer, session_factory)
+    clock.advance(timedelta(seconds=3))
+    updater = progress_updater(session_factory, bot, translator, clock)
+    assert await updater.tick() == 0
+    (broadcast,) = await _broadcasts(session_factory)
+    assert broadcast.finished_at is not None
+    clock.advance(timedelta(seconds=3))
+    edits = sum(type(c).__name__ == "EditMessageText" for c in telegram.calls)
+    await updater.tick()
+    assert sum(type(c).__name__ == "EditMessageText" for c in telegram.calls) == edits
+
+
+def test_the_progress_job_runs_every_three_seconds() -> None:
+    from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+    from bot import broadcast_progress
+
+    scheduler = AsyncIOScheduler(timezone="Europe/Moscow")
+
+    class Updater:
+        async def tick(self) -> int:
+            return 0
+
+    broadcast_progress.schedule(scheduler, Updater())  # type: ignore[arg-type]
+    (job,) = scheduler.get_jobs()
+    assert job.trigger.interval == timedelta(seconds=3)
+    assert (job.coalesce, job.max_instances) == (True, 1)
