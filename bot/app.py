@@ -16,6 +16,7 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot import broadcast_progress
 from bot.delivery import Deliverer
 from bot.factory import create_bot, create_dispatcher
 from bot.leader import leadership
@@ -111,6 +112,12 @@ async def runtime(
     )
     jobs = Jobs(session_factory, settings, clock)
     scheduler = create_scheduler(jobs, settings.default_timezone)
+    broadcast_progress.schedule(
+        scheduler,
+        broadcast_progress.BroadcastProgress(
+            session_factory, bot, translator, clock, settings.default_timezone
+        ),
+    )
     delivery = asyncio.create_task(deliverer.run_forever(settings.delivery_interval_seconds))
     woken = asyncio.create_task(_tick_when_woken(wake, jobs)) if wake is not None else None
     scheduler.start()

@@ -5,7 +5,9 @@ from __future__ import annotations
 from aiogram import Router
 
 from handlers import (
+    admin,
     applications,
+    broadcasts,
     catalogue,
     coordinator,
     fallback,
@@ -32,6 +34,8 @@ FLOWS = (
     schedule,
     staff,
     reports,
+    broadcasts,
+    admin,
     fallback,
 )
 

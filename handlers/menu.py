@@ -31,8 +31,20 @@ ROLE_COMMANDS: dict[Role, tuple[str, ...]] = {
     Role.STUDENT: ("catalogue", "schedule", "applications", "attendance", "calendar", "parent"),
     Role.PARENT: ("children", "link", "consent"),
     Role.TEACHER: ("today", "week", "groups", "reports", "export"),
-    Role.COORDINATOR: ("review", "unreachable", "reports", "export"),
-    Role.ADMIN: ("network", "invite", "profileday", "holidays", "audit", "reports", "export"),
+    Role.COORDINATOR: ("review", "unreachable", "broadcast", "reports", "export"),
+    Role.ADMIN: (
+        "admin",
+        "network",
+        "orgs",
+        "settings",
+        "broadcast",
+        "invite",
+        "profileday",
+        "holidays",
+        "audit",
+        "reports",
+        "export",
+    ),
 }
 COMMON_COMMANDS = ("menu", "help", "role", "language", "messengers", "privacy", "mydata")
 
@@ -71,6 +83,7 @@ def menu_keyboard(tr: Text, actor: Actor, role: Role | None) -> InlineKeyboardMa
         rows += [
             [button(tr("btn-review"), Menu(action="review"))],
             [button(tr("btn-unreachable"), Menu(action="unreachable"))],
+            [button(tr("btn-broadcast"), Menu(action="broadcast"))],
         ]
     elif role == Role.TEACHER:
         rows += [
@@ -82,13 +95,17 @@ def menu_keyboard(tr: Text, actor: Actor, role: Role | None) -> InlineKeyboardMa
         ]
     elif role == Role.ADMIN:
         rows += [
+            [button(tr("btn-admin"), Menu(action="admin"))],
             [button(tr("btn-network"), Menu(action="network"))],
             [button(tr("btn-invite"), Menu(action="invite"))],
             [
                 button(tr("btn-profile-day"), Menu(action="profileday")),
                 button(tr("btn-holidays"), Menu(action="holidays")),
             ],
-            [button(tr("btn-audit"), Menu(action="audit"))],
+            [
+                button(tr("btn-audit"), Menu(action="audit")),
+                button(tr("btn-broadcast"), Menu(action="broadcast")),
+            ],
         ]
     if role in (Role.TEACHER, Role.COORDINATOR, Role.ADMIN):
         rows.append([button(tr("btn-reports"), Menu(action="reports"))])

@@ -195,10 +195,15 @@ async def on_profile_day(
 
 @router.callback_query(ProfileDay.filter())
 async def on_profile_day_set(
-    query: CallbackQuery, callback_data: ProfileDay, session: AsyncSession, tr: Text, actor: Actor
+    query: CallbackQuery,
+    callback_data: ProfileDay,
+    session: AsyncSession,
+    tr: Text,
+    actor: Actor,
+    clock: Clock,
 ) -> None:
     weekday = callback_data.weekday if callback_data.weekday >= 0 else None
-    await network.set_profile_weekday(session, actor, weekday)
+    await network.set_profile_weekday(session, actor, weekday, clock.now())
     await on_profile_day(query, session, tr, actor)
 
 

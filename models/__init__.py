@@ -3,6 +3,7 @@
 from models.attendance import AttendanceMark
 from models.audit import AuditRecord
 from models.base import Base
+from models.broadcast import Broadcast
 from models.catalogue import Course, Group, GroupMessage, Lesson, LessonEvent, WeeklySlot
 from models.enrollment import Application, ApplicationEvent
 from models.network import Holiday, JobMark, MessageRef, NetworkSettings, ProcessedUpdate
@@ -27,6 +28,7 @@ __all__ = [
     "AttendanceMark",
     "AuditRecord",
     "Base",
+    "Broadcast",
     "Course",
     "DataConsent",
     "Group",

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from sqlalchemy import BigInteger, CheckConstraint, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
@@ -32,6 +32,14 @@ class NetworkSettings(Base):
     id: Mapped[int] = mapped_column(primary_key=True, default=1)
     # The common "profile day" of the network's schools (seeds 001, 6.2), Monday = 0.
     profile_weekday: Mapped[int | None]
+    # The academic year: the default dates of a new group.
+    year_start: Mapped[date | None]
+    year_end: Mapped[date | None]
+    # Quiet hours of organisations that set none of their own (else the QUIET_* settings).
+    quiet_start: Mapped[time | None]
+    quiet_end: Mapped[time | None]
+    # The minimum size of a group created without one of its own (regulation 8.1: ten).
+    min_group_size: Mapped[int] = mapped_column(default=10, server_default="10")
 
 
 class ProcessedUpdate(Base):

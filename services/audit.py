@@ -55,6 +55,15 @@ ACTIONS = (
     "data.exported",
     "data.deleted",
     "report.exported",
+    "broadcast.sent",
+    "organisation.created",
+    "organisation.renamed",
+    "organisation.quiet_hours",
+    "network.year",
+    "network.quiet_hours",
+    "network.min_group_size",
+    "network.profile_day",
+    "holiday.added",
 )
 
 

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Holiday, NetworkSettings
 from models.enums import Role
+from services.audit import record
 from services.errors import Conflict, Forbidden, Invalid
 from services.lessons import cancel_for_holiday
 from services.people import Actor
@@ -28,13 +29,26 @@ async def profile_weekday(session: AsyncSession) -> int | None:
     return settings.profile_weekday if settings else None
 
 
-async def set_profile_weekday(session: AsyncSession, actor: Actor, weekday: int | None) -> None:
-    """The admin sets (or clears) the network's common profile day."""
+async def set_profile_weekday(
+    session: AsyncSession, actor: Actor, weekday: int | None, now: datetime | None = None
+) -> None:
+    """The admin sets (or clears) the network's common profile day (audited when `now` is
+    given, as the chat does)."""
     if not actor.has(Role.ADMIN):
         raise Forbidden("error-admins-only")
     if weekday is not None and not 0 <= weekday <= 6:
         raise Invalid("error-bad-choice")
     (await network_settings(session)).profile_weekday = weekday
+    if now is not None:
+        await record(
+            session,
+            actor_id=actor.person_id,
+            action="network.profile_day",
+            object_type="network",
+            object_id=None,
+            now=now,
+            details={"weekday": weekday},
+        )
 
 
 HOLIDAY_NAME_MAX = 120
@@ -75,4 +89,13 @@ async def add_holiday(
     session.add(holiday)
     await session.flush()
     cancelled = await cancel_for_holiday(session, actor, day, name, now)
+    await record(
+        session,
+        actor_id=actor.person_id,
+        action="holiday.added",
+        object_type="holiday",
+        object_id=holiday.id,
+        now=now,
+        details={"day": day.isoformat(), "lessons_cancelled": cancelled},
+    )
     return holiday, cancelled

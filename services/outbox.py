@@ -12,7 +12,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import Account, Notification, Organisation, Person
+from models import Account, NetworkSettings, Notification, Organisation, Person
 from models.enums import NotificationState, Priority
 
 # Delivery attempts back off up to this delay; a row is never dropped for failing.
@@ -31,6 +31,7 @@ async def notify(
     params: dict[str, Any] | None = None,
     priority: Priority = Priority.NORMAL,
     link: dict[str, Any] | None = None,
+    broadcast_id: int | None = None,
 ) -> bool:
     """Queue a message for a person in the current transaction; a repeated key is ignored.
 
@@ -46,6 +47,7 @@ async def notify(
         "state": NotificationState.PENDING,
         "next_attempt_at": now,
         "created_at": now,
+        "broadcast_id": broadcast_id,
     }
     dialect = session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
@@ -66,6 +68,7 @@ async def notify_many(
     params: dict[str, Any] | None = None,
     priority: Priority = Priority.NORMAL,
     link: dict[str, Any] | None = None,
+    broadcast_id: int | None = None,
 ) -> int:
     """Queue one message per person (each once); returns how many are new."""
     new = 0
@@ -79,6 +82,7 @@ async def notify_many(
             params=params,
             priority=priority,
             link=link,
+            broadcast_id=broadcast_id,
         )
     return new
 
@@ -94,7 +98,9 @@ class Outgoing:
     priority: int
     language: str | None
     timezone: str | None
-    quiet: tuple[time, time] | None  # the organisation's own quiet hours, if it set them
+    # The organisation's own quiet hours if it set them, else the network's if the admin set
+    # them; None leaves the sender's default (the QUIET_START/QUIET_END settings).
+    quiet: tuple[time, time] | None
     chats: list[tuple[str, int]]
     attempts: int
 
@@ -137,6 +143,12 @@ async def claim_due(session: AsyncSession, now: datetime, limit: int = 50) -> li
             )
         )
     }
+    network = await session.get(NetworkSettings, 1)
+    network_quiet = (
+        (network.quiet_start, network.quiet_end)
+        if network and network.quiet_start and network.quiet_end
+        else None
+    )
     chosen: dict[int, list[tuple[str, int]]] = {pid: [] for pid in person_ids}
     others: dict[int, list[tuple[str, int]]] = {pid: [] for pid in person_ids}
     for account in await session.scalars(
@@ -163,7 +175,7 @@ async def claim_due(session: AsyncSession, now: datetime, limit: int = 50) -> li
                 priority=row.priority,
                 language=language,
                 timezone=timezone,
-                quiet=quiet,
+                quiet=quiet or network_quiet,
                 chats=chats[row.person_id],
                 attempts=row.attempts,
             )

@@ -92,6 +92,7 @@ help-coordinator =
     <b>Coordinator</b>
     /review — applications of your school's students confirmed by parents: approve or reject with a reason
     /unreachable — parents of your students who blocked the bot
+    /broadcast — a broadcast to your organisation's students and parents
 help-admin =
     <b>Network admin</b>
     /network — organisations of the network
@@ -99,6 +100,8 @@ help-admin =
     /profileday — the network's common profile day
     /holidays — days without lessons (adding one cancels that day's lessons)
     /audit — the log of sensitive actions
+    /admin — run the network: organisations, settings, broadcasts
+    /broadcast — a broadcast to a role or an organisation
 help-common = /menu — main menu · /role — switch role · /language — language · /messengers — Telegram and MAX · /privacy — what data the bot keeps · /mydata — your data as a file
 
 org-kind-school = school
