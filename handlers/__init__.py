@@ -10,6 +10,7 @@ from handlers import (
     coordinator,
     fallback,
     family,
+    imports,
     menu,
     schedule,
     staff,
@@ -28,6 +29,7 @@ FLOWS = (
     teaching,
     schedule,
     staff,
+    imports,
     fallback,
 )
 

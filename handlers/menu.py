@@ -31,8 +31,8 @@ ROLE_COMMANDS: dict[Role, tuple[str, ...]] = {
     Role.STUDENT: ("catalogue", "schedule", "applications", "attendance", "calendar", "parent"),
     Role.PARENT: ("children", "link", "consent"),
     Role.TEACHER: ("today", "week", "groups"),
-    Role.COORDINATOR: ("review", "unreachable"),
-    Role.ADMIN: ("network", "invite", "profileday", "holidays", "audit"),
+    Role.COORDINATOR: ("review", "unreachable", "import", "template"),
+    Role.ADMIN: ("network", "invite", "profileday", "holidays", "audit", "import", "template"),
 }
 COMMON_COMMANDS = ("menu", "help", "role", "language", "privacy", "mydata")
 
@@ -71,6 +71,7 @@ def menu_keyboard(tr: Text, actor: Actor, role: Role | None) -> InlineKeyboardMa
         rows += [
             [button(tr("btn-review"), Menu(action="review"))],
             [button(tr("btn-unreachable"), Menu(action="unreachable"))],
+            [button(tr("btn-import"), Menu(action="import"))],
         ]
     elif role == Role.TEACHER:
         rows += [
@@ -89,6 +90,7 @@ def menu_keyboard(tr: Text, actor: Actor, role: Role | None) -> InlineKeyboardMa
                 button(tr("btn-holidays"), Menu(action="holidays")),
             ],
             [button(tr("btn-audit"), Menu(action="audit"))],
+            [button(tr("btn-import"), Menu(action="import"))],
         ]
     extra = [button(tr("btn-language"), Menu(action="language"))]
     if len(actor.role_set) > 1:

@@ -54,6 +54,7 @@ ACTIONS = (
     "consent.withdrawn",
     "data.exported",
     "data.deleted",
+    "import.applied",
 )
 
 
