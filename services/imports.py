@@ -71,6 +71,7 @@ class Problem:
 class Row:
     number: int
     values: dict[str, Any]
+    ok: bool = True  # every cell could be read
 
 
 @dataclass
@@ -210,7 +211,7 @@ def _check_rows(kind: str, sheet: Sheet, start: int, stop: int) -> tuple[list[Ro
                 bad = True
         if not bad:
             problems += _row_rules(kind, sheet.name, number, values)
-        rows.append(Row(number, values))
+        rows.append(Row(number, values, ok=not bad))
     return rows, problems
 
 
@@ -318,9 +319,7 @@ async def _load(session: AsyncSession, checked: Checked) -> _Known:
                     )
                     .group_by(Application.group_id)
                 )
-            )
-            .tuples()
-            .all()
+            ).all()
         )
     return _Known(orgs, courses, groups, people, roles, enrolled)
 
@@ -447,12 +446,22 @@ def _cross_check(checked: Checked, known: _Known, allowed: set[int] | None) -> l
         code = row.values["code"]
         if code in file_groups and code not in known.groups and code not in with_slots:
             add("groups", row, "code", "import-problem-no-slots")
-    problems.sort(key=lambda p: (KIND_ORDER.index(_kind_named(checked, p.sheet)), p.row or 0))
     return problems
 
 
-def _kind_named(checked: Checked, sheet: str) -> str:
-    return next((k for k, name in checked.sheet_names.items() if name == sheet), KIND_ORDER[0])
+def _in_order(checked: Checked, problems: list[Problem]) -> list[Problem]:
+    """Problems as the file reads: sheet by sheet, row by row, column by column."""
+    kinds = {name: kind for kind, name in checked.sheet_names.items()}
+
+    def key(p: Problem) -> tuple[int, int, int]:
+        kind = kinds.get(p.sheet)
+        if kind is None:
+            return (-1, 0, 0)
+        names = [c.name for c in KINDS[kind]]
+        column = names.index(p.column) if p.column in names else -1
+        return (KIND_ORDER.index(kind), p.row or 0, column)
+
+    return sorted(problems, key=key)
 
 
 async def apply(
@@ -463,12 +472,19 @@ async def apply(
     Returns the problems (nothing written) or what changed.
     """
     allowed = importable_orgs(actor)
-    if checked.problems:
-        return checked.problems
-    known = await _load(session, checked)
-    problems = _cross_check(checked, known, allowed)
+    if any(p.row in (None, 1) for p in checked.problems):
+        # A sheet or a column is wrong: its rows were not read, so references to them
+        # would only add noise.
+        return _in_order(checked, checked.problems)
+    # Rows with unreadable cells are already reported; the others are checked together.
+    readable = Checked(
+        {kind: [r for r in rows if r.ok] for kind, rows in checked.tables.items()},
+        checked.sheet_names,
+    )
+    known = await _load(session, readable)
+    problems = checked.problems + _cross_check(readable, known, allowed)
     if problems:
-        return problems
+        return _in_order(checked, problems)
     writer = _Writer(session, known, now)
     report = await writer.write(checked)
     if report.changed:
@@ -661,9 +677,7 @@ class _Writer:
             )
         ).all()
         zones = dict(
-            (await self.session.execute(select(Organisation.id, Organisation.timezone)))
-            .tuples()
-            .all()
+            (await self.session.execute(select(Organisation.id, Organisation.timezone))).all()
         )
         for group in groups:
             zone = zones[group.course.provider_org_id]
@@ -751,7 +765,7 @@ async def join_codes(session: AsyncSession, actor: Actor, now: datetime) -> list
     )
     if allowed is not None:
         query = query.where(RoleGrant.organisation_id.in_(allowed))
-    rows = (await session.execute(query)).tuples().all()
+    rows = (await session.execute(query)).all()
     valid: dict[tuple[int, Role, int | None], Invite] = {}
     for batch in _batches(person.id for person, *_ in rows):
         for invite in await session.scalars(
