@@ -9,9 +9,10 @@ clock starts on Monday 23 November 2026, 09:00 Moscow.
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
-import re
+import threading
 import zipfile
 from datetime import date, datetime, time
 from typing import Any
@@ -35,7 +36,7 @@ from models import (
     WeeklySlot,
 )
 from models.enums import LessonStatus, Role
-from services import lessons
+from services import lessons, sheets
 from tests import factories
 from tests.bot_client import BotClient
 
@@ -275,7 +276,8 @@ BAD_FILES = {
             ["sosh5", "S-1", "Зайцев Глеб", 7, "+7 900 000-00-00"],
             header=[*STUDENTS, "parent_phone"],
         ),
-        "students, строка 1, parent_phone: неизвестный столбец; допустимые: org, code, full_name, grade",
+        "students, строка 1, parent_phone: неизвестный столбец;"
+        " допустимые: org, code, full_name, grade",
     ),
     "wrong date format": (
         "catalogue.xlsx",
@@ -631,3 +633,29 @@ async def test_typed_text_instead_of_a_file_gets_a_hint(net, client_factory):
     assert "Загрузка из таблицы" in coordinator.screen()
     await coordinator.send("вот файл")
     assert coordinator.screen().startswith("Пришлите таблицу файлом")
+
+
+async def test_other_people_are_served_while_a_file_is_read(net, client_factory, monkeypatch):
+    """The file is read in a worker thread with no database transaction open: a student's
+    update goes through meanwhile (on SQLite a held write lock would make it wait)."""
+    gate = threading.Event()
+    read_file = sheets.read_file
+
+    def slow_read(name: str, data: bytes):
+        assert gate.wait(20)
+        return read_file(name, data)
+
+    monkeypatch.setattr(sheets, "read_file", slow_read)
+    coordinator, student = client_factory(103), client_factory(101)
+    await coordinator.send("/import")
+    upload = asyncio.create_task(coordinator.send_document("catalogue.xlsx", xlsx(catalogue())))
+    for _ in range(200):
+        if status_text(coordinator) == "⏳ Читаю файл…":
+            break
+        await asyncio.sleep(0.01)
+    assert status_text(coordinator) == "⏳ Читаю файл…"
+    await asyncio.wait_for(student.send("/menu"), 5)
+    assert "Соколов Артём" in student.screen()
+    gate.set()
+    await upload
+    assert "Таблица загружена" in status_text(coordinator)
