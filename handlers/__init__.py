@@ -12,6 +12,7 @@ from handlers import (
     coordinator,
     fallback,
     family,
+    imports,
     menu,
     messengers,
     reports,
@@ -36,6 +37,7 @@ FLOWS = (
     reports,
     broadcasts,
     admin,
+    imports,
     fallback,
 )
 

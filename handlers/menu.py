@@ -31,7 +31,15 @@ ROLE_COMMANDS: dict[Role, tuple[str, ...]] = {
     Role.STUDENT: ("catalogue", "schedule", "applications", "attendance", "calendar", "parent"),
     Role.PARENT: ("children", "link", "consent"),
     Role.TEACHER: ("today", "week", "groups", "reports", "export"),
-    Role.COORDINATOR: ("review", "unreachable", "broadcast", "reports", "export"),
+    Role.COORDINATOR: (
+        "review",
+        "unreachable",
+        "broadcast",
+        "import",
+        "template",
+        "reports",
+        "export",
+    ),
     Role.ADMIN: (
         "admin",
         "network",
@@ -42,6 +50,8 @@ ROLE_COMMANDS: dict[Role, tuple[str, ...]] = {
         "profileday",
         "holidays",
         "audit",
+        "import",
+        "template",
         "reports",
         "export",
     ),
@@ -83,7 +93,10 @@ def menu_keyboard(tr: Text, actor: Actor, role: Role | None) -> InlineKeyboardMa
         rows += [
             [button(tr("btn-review"), Menu(action="review"))],
             [button(tr("btn-unreachable"), Menu(action="unreachable"))],
-            [button(tr("btn-broadcast"), Menu(action="broadcast"))],
+            [
+                button(tr("btn-broadcast"), Menu(action="broadcast")),
+                button(tr("btn-import"), Menu(action="import")),
+            ],
         ]
     elif role == Role.TEACHER:
         rows += [
@@ -96,8 +109,10 @@ def menu_keyboard(tr: Text, actor: Actor, role: Role | None) -> InlineKeyboardMa
     elif role == Role.ADMIN:
         rows += [
             [button(tr("btn-admin"), Menu(action="admin"))],
-            [button(tr("btn-network"), Menu(action="network"))],
-            [button(tr("btn-invite"), Menu(action="invite"))],
+            [
+                button(tr("btn-network"), Menu(action="network")),
+                button(tr("btn-invite"), Menu(action="invite")),
+            ],
             [
                 button(tr("btn-profile-day"), Menu(action="profileday")),
                 button(tr("btn-holidays"), Menu(action="holidays")),
@@ -106,6 +121,7 @@ def menu_keyboard(tr: Text, actor: Actor, role: Role | None) -> InlineKeyboardMa
                 button(tr("btn-audit"), Menu(action="audit")),
                 button(tr("btn-broadcast"), Menu(action="broadcast")),
             ],
+            [button(tr("btn-import"), Menu(action="import"))],
         ]
     if role in (Role.TEACHER, Role.COORDINATOR, Role.ADMIN):
         rows.append([button(tr("btn-reports"), Menu(action="reports"))])

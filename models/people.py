@@ -24,6 +24,9 @@ class Person(Base):
     )
     grade: Mapped[int | None]
     active_role: Mapped[Role | None] = mapped_column(str_enum(Role))
+    # The school's own code for a teacher or student brought in by a spreadsheet import:
+    # the next import of the same list finds them by it.
+    external_code: Mapped[str | None] = mapped_column(String(32), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     roles: Mapped[list[RoleGrant]] = relationship(
@@ -125,6 +128,10 @@ class Invite(Base):
     expires_at: Mapped[datetime]
     used_at: Mapped[datetime | None]
     used_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    # A join code for a person imported from a spreadsheet: whoever accepts it becomes them.
+    person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

@@ -64,6 +64,7 @@ ACTIONS = (
     "network.min_group_size",
     "network.profile_day",
     "holiday.added",
+    "import.applied",
 )
 
 

@@ -69,14 +69,27 @@ def slot_times(day: date, slot: WeeklySlot, zone: ZoneInfo) -> tuple[datetime, d
 
 
 async def generate_lessons(
-    session: AsyncSession, group: Group, slots: list[WeeklySlot], timezone: str
+    session: AsyncSession,
+    group: Group,
+    slots: list[WeeklySlot],
+    timezone: str,
+    *,
+    since: datetime | None = None,
 ) -> int:
-    """Create the group's lessons from its weekly slots, skipping holidays; idempotent."""
+    """Create the group's lessons from its weekly slots, skipping holidays; idempotent.
+
+    With `since`, only lessons starting after that moment. A lesson moved away from a slot
+    still occupies it (by its original time), so it is not planned a second time.
+    """
     zone = ZoneInfo(timezone)
     off = await holidays_between(session, group.start_date, group.end_date)
-    existing = set(
-        (await session.scalars(select(Lesson.starts_at).where(Lesson.group_id == group.id))).all()
-    )
+    existing = set()
+    for starts_at, original in await session.execute(
+        select(Lesson.starts_at, Lesson.original_starts_at).where(Lesson.group_id == group.id)
+    ):
+        existing.add(starts_at)
+        if original is not None:
+            existing.add(original)
     created = 0
     day = group.start_date
     while day <= group.end_date:
@@ -85,7 +98,7 @@ async def generate_lessons(
                 if slot.weekday != day.weekday():
                     continue
                 starts, ends = slot_times(day, slot, zone)
-                if starts in existing:
+                if starts in existing or (since is not None and starts <= since):
                     continue
                 session.add(
                     Lesson(group_id=group.id, starts_at=starts, ends_at=ends, place=group.place)
@@ -94,6 +107,38 @@ async def generate_lessons(
         day += timedelta(days=1)
     await session.flush()
     return created
+
+
+async def follow_timetable(
+    session: AsyncSession, group: Group, slots: list[WeeklySlot], timezone: str, now: datetime
+) -> int:
+    """After a group's weekly slots, dates or place changed: its future planned lessons follow.
+
+    Lessons that no longer fit a slot or the dates are dropped, the rest take the group's
+    place, and missing ones are planned. Past, cancelled, moved and extra lessons stay as they
+    are. Returns how many lessons were planned anew.
+    """
+    zone = ZoneInfo(timezone)
+    wanted = {(s.weekday, s.start_time, s.end_time) for s in slots}
+    future = await session.scalars(
+        select(Lesson).where(
+            Lesson.group_id == group.id,
+            Lesson.starts_at > now,
+            Lesson.status == LessonStatus.SCHEDULED,
+            Lesson.is_extra.is_(False),
+        )
+    )
+    for lesson in future.all():
+        starts, ends = lesson.starts_at.astimezone(zone), lesson.ends_at.astimezone(zone)
+        fits = (starts.weekday(), starts.time(), ends.time()) in wanted
+        if not fits or not group.start_date <= starts.date() <= group.end_date:
+            await session.delete(lesson)
+        elif lesson.place != group.place:
+            lesson.place = group.place
+            lesson.sequence += 1
+            lesson.updated_at = now
+    await session.flush()
+    return await generate_lessons(session, group, slots, timezone, since=now)
 
 
 # --- reading --------------------------------------------------------------------------------

@@ -6,11 +6,20 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from models import Account, Invite, Organisation, ParentLink, ParentLinkCode, Person, RoleGrant
+from models import (
+    Account,
+    Group,
+    Invite,
+    Organisation,
+    ParentLink,
+    ParentLinkCode,
+    Person,
+    RoleGrant,
+)
 from models.enums import Messenger, Role
 from services.audit import record
 from services.errors import Conflict, Forbidden, Invalid, NotFound
@@ -228,6 +237,8 @@ async def accept_invite(session: AsyncSession, person: Person, code: str, now: d
         raise Conflict("error-invite-used")
     if invite.expires_at <= now:
         raise Conflict("error-invite-expired")
+    if invite.person_id is not None:
+        await _become_imported(session, person, invite.person_id)
     invite.used_at = now
     invite.used_by_id = person.id
     await grant_role(session, person, invite.role, invite.organisation_id)
@@ -242,6 +253,40 @@ async def accept_invite(session: AsyncSession, person: Person, code: str, now: d
         now=now,
     )
     return invite
+
+
+async def _become_imported(session: AsyncSession, person: Person, imported_id: int) -> None:
+    """The person accepting a join code takes over the record a spreadsheet import made for
+    them (its code, roles, school and grade, the groups they teach); that record goes."""
+    imported = await session.get(Person, imported_id)
+    if imported is None or imported.id == person.id:
+        return
+    if person.external_code not in (None, imported.external_code):
+        raise Conflict("error-join-other-person")
+    grants = (
+        await session.scalars(select(RoleGrant).where(RoleGrant.person_id == imported.id))
+    ).all()
+    own = await load_actor(session, person)
+    for grant in grants:
+        if (
+            grant.role == Role.STUDENT
+            and own.has(Role.STUDENT)
+            and not own.has(Role.STUDENT, grant.organisation_id)
+        ):
+            raise Conflict("error-join-other-school")
+    code, imported.external_code = imported.external_code, None
+    await session.flush()
+    person.external_code = code
+    person.full_name = person.full_name or imported.full_name
+    if any(g.role == Role.STUDENT for g in grants) or person.home_org_id is None:
+        person.home_org_id = imported.home_org_id
+        person.grade = imported.grade if imported.grade is not None else person.grade
+    for grant in grants:
+        await grant_role(session, person, grant.role, grant.organisation_id)
+    await session.execute(
+        update(Group).where(Group.teacher_id == imported.id).values(teacher_id=person.id)
+    )
+    await session.execute(delete(Person).where(Person.id == imported.id))
 
 
 # --- parent links --------------------------------------------------------------------------

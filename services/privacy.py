@@ -248,6 +248,8 @@ async def delete_person(
         "texts written",
     ]
     person.full_name = ""
+    # Without the school's code, a later spreadsheet import cannot put the name back.
+    person.external_code = None
     person.language = None
     person.timezone = None
     for account in await _accounts(session, subject_id):

@@ -65,6 +65,28 @@ class BotClient:
             }
         )
 
+    async def send_document(self, name: str, data: bytes, caption: str | None = None) -> None:
+        """Send a file, as a person attaching a document; the bot can download it back."""
+        file_id = f"up{next(_user_message_ids)}"
+        self.telegram.files[file_id] = data
+        await self._feed(
+            {
+                "message": {
+                    "message_id": next(_user_message_ids),
+                    "date": 1_700_000_000,
+                    "chat": {"id": self.user_id, "type": "private"},
+                    "from": self.user,
+                    "document": {
+                        "file_id": file_id,
+                        "file_unique_id": f"u-{file_id}",
+                        "file_name": name,
+                        "file_size": len(data),
+                    },
+                    **({"caption": caption} if caption else {}),
+                }
+            }
+        )
+
     def find_button(self, text: str) -> tuple[ChatMessage, str]:
         """The newest message with a button whose label contains `text`."""
         for message in reversed(self.telegram.messages(self.user_id)):

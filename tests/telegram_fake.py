@@ -21,6 +21,7 @@ from aiogram.methods import (
     DeleteWebhook,
     EditMessageReplyMarkup,
     EditMessageText,
+    GetFile,
     GetMe,
     SendDocument,
     SendMessage,
@@ -74,6 +75,8 @@ class FakeTelegram(BaseSession):
     known_chats: set[int] = field(default_factory=set)
     # Failures to answer the next sendMessage calls to a chat with: (status, description, retry).
     failures: dict[int, list[tuple[int, str, int | None]]] = field(default_factory=dict)
+    # Files people sent, by file id: getFile and the download serve them back.
+    files: dict[str, bytes] = field(default_factory=dict)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _retry_after: int | None = None
 
@@ -91,7 +94,9 @@ class FakeTelegram(BaseSession):
         chunk_size: int = 65536,
         raise_for_status: bool = True,
     ) -> AsyncGenerator[bytes, None]:
-        yield b""
+        data = self.files.get(url.rsplit("/", 1)[-1], b"")
+        for start in range(0, len(data), chunk_size):
+            yield data[start : start + chunk_size]
 
     # --- what the bot may do -----------------------------------------------------------------
 
@@ -114,6 +119,15 @@ class FakeTelegram(BaseSession):
                 "is_bot": True,
                 "first_name": "Network",
                 "username": BOT_USERNAME,
+            }
+        if isinstance(method, GetFile):
+            if method.file_id not in self.files:
+                return 400, "Bad Request: invalid file_id"
+            return 200, {
+                "file_id": method.file_id,
+                "file_unique_id": f"u-{method.file_id}",
+                "file_size": len(self.files[method.file_id]),
+                "file_path": f"documents/{method.file_id}",
             }
         if isinstance(method, DeleteWebhook):
             return 200, True
