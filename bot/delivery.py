@@ -37,8 +37,9 @@ class Limits:
     """How fast and when: per messenger rate, per chat pace, default quiet hours."""
 
     rate: int = 30
-    # A messenger's own rate where it differs from `rate` (e.g. {"max": 30}).
-    rates: Mapping[str, int] = field(default_factory=dict)
+    # A messenger's own rate where it differs from `rate`. MAX allows 30 requests a second
+    # and counts every request (polls and replies too), so its sender leaves it some room.
+    rates: Mapping[str, int] = field(default_factory=lambda: {"max": 25})
     # Measured at our end, sends bunch up on the wire; a slightly longer window keeps the
     # messenger's own one-second count at or under `rate`.
     window: float = 1.05

@@ -11,6 +11,7 @@ from aiogram.types import CallbackQuery, Chat, Message, TelegramObject, Update, 
 from aiogram.utils.callback_answer import CallbackAnswer
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot import update_session
 from bot.max import is_max
 from bot.settings import Settings
 from models.enums import Messenger
@@ -32,11 +33,14 @@ class DbSessionMiddleware(BaseMiddleware):
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         async with self.session_factory() as session:
             data["session"] = session
+            token = update_session.current.set(session)
             try:
                 result = await handler(event, data)
             except BaseException:
                 await session.rollback()
                 raise
+            finally:
+                update_session.current.reset(token)
             await session.commit()
             return result
 

@@ -59,7 +59,8 @@ class Settings(BaseSettings):
     max_bot_token: SecretStr | None = None
     max_admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
     max_api_base_url: str | None = None
-    max_send_rate: int = Field(default=30, ge=1, le=1000)
+    # MAX counts every request against its 30 a second; notifications leave the rest room.
+    max_send_rate: int = Field(default=25, ge=1, le=1000)
     max_webhook_path: str = "/max/webhook"
     max_webhook_secret: SecretStr | None = None
 

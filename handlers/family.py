@@ -10,14 +10,13 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
-from aiogram.utils.deep_linking import create_start_link
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.applications import AppAct, ConsentGive, line_button, show_application
 from handlers.menu import Menu, set_commands, show_menu
 from handlers.schedule import ChildView
 from handlers.start import PARENT_PREFIX, LinkCode
-from handlers.ui import button, keyboard, show, typed_text
+from handlers.ui import button, keyboard, show, start_link, typed_text
 from models import Person
 from models.enums import ApplicationState, Role
 from services import consent, enrollment, people, privacy
@@ -49,7 +48,7 @@ async def on_parent_code(
 ) -> None:
     """A student gets a one-time code and link to pass to a parent."""
     code = await people.create_parent_code(session, actor, clock.now())
-    link = await create_start_link(bot, PARENT_PREFIX + code.code)
+    link = await start_link(bot, PARENT_PREFIX + code.code)
     await show(
         event,
         tr("link-code", code=code.code, link=link, expires=tr.datetime(code.expires_at)),

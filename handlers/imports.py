@@ -12,12 +12,11 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
-from aiogram.utils.deep_linking import create_start_link
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.menu import Menu
 from handlers.start import INVITE_PREFIX
-from handlers.ui import TEXT_LIMIT, button, keyboard, show, typed_text
+from handlers.ui import TEXT_LIMIT, button, keyboard, show, start_link, typed_text
 from services import import_files, imports, sheets
 from services.clock import Clock
 from services.errors import DomainError, Invalid
@@ -101,7 +100,7 @@ async def on_join_codes(
     links = [
         (
             f"/start {INVITE_PREFIX}{c.invite}",
-            await create_start_link(bot, INVITE_PREFIX + c.invite),
+            await start_link(bot, INVITE_PREFIX + c.invite),
         )
         for c in codes
     ]

@@ -8,13 +8,12 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
-from aiogram.utils.deep_linking import create_start_link
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.menu import Menu
 from handlers.start import INVITE_PREFIX
 from handlers.teaching import GroupAct
-from handlers.ui import button, keyboard, show, typed_text
+from handlers.ui import button, keyboard, show, start_link, typed_text
 from models.enums import Role
 from services import audit, network, people, staff
 from services.clock import Clock
@@ -154,7 +153,7 @@ async def _issue(
     bot: Bot,
 ) -> None:
     invite = await people.create_invite(session, role=role, org_id=org_id, now=clock.now())
-    link = await create_start_link(bot, INVITE_PREFIX + invite.code)
+    link = await start_link(bot, INVITE_PREFIX + invite.code)
     await show(
         query,
         tr(

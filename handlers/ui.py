@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
+TELEGRAM_START_LINK = "https://t.me/{username}?start={payload}"
 # Telegram's limits for one message.
 TEXT_LIMIT = 4096
 BUTTON_TEXT_LIMIT = 64
+
+
+async def start_link(bot: Bot, payload: str) -> str:
+    """A link that opens this bot with `payload`, on the messenger this bot is on (a MAX bot's
+    session names MAX's link pattern; aiogram's own helper knows only Telegram's)."""
+    me = await bot.me()
+    pattern = getattr(bot.session, "start_link_pattern", TELEGRAM_START_LINK)
+    return str(pattern).format(username=me.username, payload=payload)
 
 
 def button(text: str, data: CallbackData | str) -> InlineKeyboardButton:

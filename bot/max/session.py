@@ -64,14 +64,16 @@ from maxapi.types.command import BotCommand as MaxCommand
 from maxapi.types.input_media import InputMediaBuffer
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot import update_session
 from models.enums import Messenger
 from services import message_refs
 from services.clock import Clock
 
 logger = logging.getLogger(__name__)
 
-# MAX's limits for one message (MAX Bot API 0.0.32).
-TEXT_LIMIT = 4000
+# MAX's limits for one message (MAX Bot API 0.0.32): MAX takes 4000 characters, the
+# library refuses 4000 itself, so 3999.
+TEXT_LIMIT = 3999
 BUTTONS_PER_ROW = 7
 ROWS_LIMIT = 30
 BUTTONS_LIMIT = 210
@@ -93,6 +95,8 @@ def handles(*methods: type[TelegramMethod[Any]]) -> Callable[[Handler], Handler]
 
 class MaxSession(BaseSession):
     messenger = Messenger.MAX
+    # Deep links open the bot on MAX with a `bot_started` update carrying the payload.
+    start_link_pattern = "https://max.ru/{username}?start={payload}"
 
     def __init__(
         self,
@@ -149,6 +153,11 @@ class MaxSession(BaseSession):
     # Message numbers: MAX names messages with strings, aiogram numbers them.
 
     async def number(self, mid: str) -> int:
+        ambient = update_session.current.get()
+        if ambient is not None:  # inside a handler: in its transaction (see update_session)
+            return await message_refs.number_for(
+                ambient, self.messenger.value, mid, self.clock.now()
+            )
         async with self.session_factory() as session:
             number = await message_refs.number_for(
                 session, self.messenger.value, mid, self.clock.now()
@@ -159,8 +168,13 @@ class MaxSession(BaseSession):
     async def mid(self, method: TelegramMethod[Any], number: int | None) -> str:
         mid = None
         if number is not None:
-            async with self.session_factory() as session:
-                mid = await message_refs.external_id_of(session, self.messenger.value, number)
+            ambient = update_session.current.get()
+            if ambient is not None:
+                mid = await message_refs.external_id_of(ambient, self.messenger.value, number)
+            else:
+                async with self.session_factory() as session:
+                    mid = await message_refs.external_id_of(session, self.messenger.value, number)
+                    await session.commit()
         if mid is None:
             raise TelegramBadRequest(method, "message to edit not found")
         return mid

@@ -1,0 +1,408 @@
+"""The bot on MAX: the same conversations through the real `maxapi` library and the fake MAX
+API, a family split across MAX and Telegram, and both messengers' rate limits at once."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+import pytest
+from aiogram import Bot, Dispatcher
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from aiohttp import web
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.delivery import Deliverer, Limits
+from bot.max import create_max_bot
+from bot.max.session import TEXT_LIMIT, fit_text, keyboard
+from bot.retry import RetryAfterMiddleware
+from bot.sandbox.max_api import MaxApi
+from bot.sandbox.max_state import MaxMessenger
+from bot.senders import BotSender, Buttons
+from handlers.notification_links import buttons_for
+from models import Account, Application, Lesson, Person
+from models.enums import ApplicationState, LessonStatus, Messenger
+from services import outbox
+from services.i18n import Translator
+from tests import factories
+from tests.bot_client import BotClient
+from tests.conftest import ManualClock, VirtualTime
+from tests.max_client import MaxClient, MaxHub
+from tests.telegram_fake import FakeTelegram
+from tests.test_chat_lessons import TUE, lesson_at, msk, network_with_lessons, open_lesson
+
+MAX_TOKEN = "max-test-token"
+
+
+@dataclass
+class MaxServer:
+    state: MaxMessenger
+    url: str
+
+
+async def _serve(state: MaxMessenger) -> tuple[web.AppRunner, str]:
+    runner = web.AppRunner(MaxApi(state).app(), access_log=None, shutdown_timeout=1.0)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    return runner, f"http://127.0.0.1:{runner.addresses[0][1]}"
+
+
+@pytest.fixture
+async def max_server(clock: ManualClock) -> AsyncIterator[MaxServer]:
+    # Conversations here are quick bursts; the rate limit has its own test below.
+    state = MaxMessenger(MAX_TOKEN, clock=clock, requests_per_second=1000)
+    runner, url = await _serve(state)
+    yield MaxServer(state, url)
+    await state.close()
+    await runner.cleanup()
+
+
+@pytest.fixture
+async def max_bot(
+    max_server: MaxServer, session_factory: async_sessionmaker[AsyncSession], clock: ManualClock
+) -> AsyncIterator[Bot]:
+    bot = await create_max_bot(MAX_TOKEN, session_factory, clock, api_url=max_server.url)
+    bot.session.middleware(RetryAfterMiddleware())
+    yield bot
+    await bot.session.close()
+
+
+@pytest.fixture
+def hub(max_server: MaxServer, dp: Dispatcher, max_bot: Bot) -> MaxHub:
+    return MaxHub(max_server.state, dp, max_bot)
+
+
+@pytest.fixture
+def both(
+    session_factory: async_sessionmaker[AsyncSession],
+    translator: Translator,
+    bot: Bot,
+    max_bot: Bot,
+    clock: ManualClock,
+    virtual_time: VirtualTime,
+) -> Deliverer:
+    """The delivery loop with a sender for each messenger."""
+    return Deliverer(
+        session_factory,
+        translator,
+        {"telegram": BotSender(bot), "max": BotSender(max_bot, TEXT_LIMIT)},
+        clock,
+        "Europe/Moscow",
+        links=buttons_for,
+        monotonic=virtual_time.monotonic,
+        sleep=virtual_time.sleep,
+    )
+
+
+async def move_to_max(
+    session: AsyncSession, person: Person, hub: MaxHub, user_id: int
+) -> MaxClient:
+    """This person uses MAX only, from now on (their Telegram account goes)."""
+    client = hub.client(user_id)
+    await session.execute(delete(Account).where(Account.person_id == person.id))
+    session.add(
+        Account(
+            person_id=person.id,
+            messenger=Messenger.MAX,
+            user_id=user_id,
+            chat_id=hub.state.dialog_of(user_id).chat_id,
+        )
+    )
+    await session.flush()
+    return client
+
+
+# --- the whole loop on MAX -----------------------------------------------------------------------
+
+
+async def test_a_student_and_parent_on_max_go_through_the_whole_enrollment(
+    session: AsyncSession,
+    session_factory: async_sessionmaker[AsyncSession],
+    hub: MaxHub,
+    client_factory: type,
+    both: Deliverer,
+) -> None:
+    await factories.network(session)
+    await session.commit()
+    student = hub.client(5101, "Ваня", started=False)
+    coordinator: BotClient = client_factory(103)  # the school's coordinator stays on Telegram
+
+    # Opening the bot on MAX is its /start.
+    await student.start()
+    assert "Выберите язык" in student.screen() and "[English]" in student.screen()
+    await student.click("Русский")
+    await student.click("Ученик")
+    await student.click("МБОУ СОШ № 5")
+    assert "В каком вы классе?" in student.screen()
+    grade_rows = [[b["text"] for b in row] for row in student.bot_messages()[-1].buttons]
+    assert sum(grade_rows, []) == [str(g) for g in range(1, 12)]
+    await student.click("8")
+    await student.send("Иванов Иван")
+    assert "<b>Иванов Иван</b> · Ученик" in student.screen()
+
+    await student.send("/catalogue")
+    await student.click("Олимпиадная математика")
+    await student.click("Записаться")
+    await student.click("Да, подать")
+    assert "Заявление отправлено" in student.screen()
+
+    # The parent joins on MAX by the code the student passes on.
+    await student.send("/parent")
+    code = student.screen().split("<code>")[1].split("</code>")[0]
+    assert "https://max.ru/school_network_bot?start=par-" in student.screen()
+    parent = hub.client(5102, "Лена", started=False)
+    await parent.start(f"par-{code}")
+    await parent.click("Русский")
+    await parent.send("Иванова Елена")
+    assert any("Привязан" in text for text in parent.texts()), parent.texts()
+
+    assert "1</b> заявление ждёт вашего согласия" in parent.screen()
+    await parent.send("/children")
+    await parent.click("Олимпиадная математика")
+    # A parent new to the bot first consents to the processing of the child's data.
+    assert "Согласие на обработку персональных данных ребёнка" in parent.screen()
+    await parent.click("Даю согласие на обработку данных")
+    await parent.click("Подтвердить")
+    assert "согласие" in parent.screen().lower()
+
+    await both.deliver_due()
+    assert any("Новое заявление" in text for text in coordinator.texts())
+    await coordinator.send("/review")
+    await coordinator.click("Иванов Иван")
+    await coordinator.click("Одобрить")
+
+    await both.deliver_due()
+    assert any("зачислен" in text for text in student.texts())
+    assert any("зачислен" in text for text in parent.texts())
+    async with session_factory() as s:
+        application = await s.scalar(select(Application))
+        assert application is not None and application.state == ApplicationState.ENROLLED
+    # Every request the bot made was one MAX accepts.
+    refused = [r for r in hub.state.requests if r.status >= 400]
+    assert refused == [], [(r.path, r.code) for r in refused]
+
+
+async def test_a_cancelled_lesson_alerts_the_student_on_max(
+    session: AsyncSession,
+    session_factory: async_sessionmaker[AsyncSession],
+    hub: MaxHub,
+    client_factory: type,
+    both: Deliverer,
+) -> None:
+    net = await network_with_lessons(session)
+    student = await move_to_max(session, net.student, hub, 5101)
+    await session.commit()
+    teacher: BotClient = client_factory(301)
+    lesson = await lesson_at(session_factory, net.group.id, msk(TUE, 15))
+
+    await open_lesson(teacher, session_factory, net.group.id, msk(TUE, 15))
+    await teacher.click("Отменить занятие")
+    await teacher.send("Педагог заболел")
+    await teacher.click("Да, отменить")
+    await both.deliver_due()
+
+    alert = student.texts()[-1]
+    assert "отменено" in alert.lower() and "Педагог заболел" in alert
+    assert (await lesson_at(session_factory, net.group.id, msk(TUE, 15))).id == lesson.id
+    # The schedule on MAX shows it cancelled too.
+    await student.send("/schedule")
+    assert "отмен" in student.screen()
+    async with session_factory() as s:
+        stored = await s.get(Lesson, lesson.id)
+        assert stored is not None and stored.status == LessonStatus.CANCELLED
+
+
+# --- a family across messengers ------------------------------------------------------------------
+
+
+async def test_parent_on_max_and_child_on_telegram_each_get_their_part(
+    session: AsyncSession,
+    session_factory: async_sessionmaker[AsyncSession],
+    hub: MaxHub,
+    client_factory: type,
+    both: Deliverer,
+    telegram: FakeTelegram,
+) -> None:
+    net = await factories.network(session)
+    parent = await move_to_max(session, net.parent, hub, 5102)
+    await session.commit()
+    student: BotClient = client_factory(101)
+
+    await student.send("/catalogue")
+    await student.click("Олимпиадная математика")
+    await student.click("Записаться")
+    await student.click("Да, подать")
+    await both.deliver_due()
+
+    # The consent request reaches the parent on MAX, not on Telegram.
+    assert "Соколов Артём" in parent.texts()[-1]
+    assert telegram.messages(102) == []
+    await parent.send("/children")
+    await parent.click("Олимпиадная математика")
+    await parent.click("Подтвердить")
+    await both.deliver_due()
+
+    assert any("подтвердил" in text for text in student.texts()), student.texts()[-3:]
+    async with session_factory() as s:
+        application = await s.scalar(select(Application))
+        assert application is not None
+        assert application.state == ApplicationState.AWAITING_SCHOOL
+
+
+async def test_a_telegram_parent_connects_max_with_a_code(
+    session: AsyncSession,
+    session_factory: async_sessionmaker[AsyncSession],
+    hub: MaxHub,
+    client_factory: type,
+    both: Deliverer,
+) -> None:
+    net = await factories.network(session)
+    await session.commit()
+    telegram_parent: BotClient = client_factory(102)
+
+    await telegram_parent.send("/messengers")
+    screen = telegram_parent.screen()
+    assert "Telegram — подключён, уведомления приходят сюда" in screen
+    assert "MAX — не подключён" in screen
+    await telegram_parent.click("Подключить другой мессенджер")
+    code = telegram_parent.screen().split("<code>")[1].split("</code>")[0]
+
+    on_max = hub.client(5102, "Лена", started=False)
+    await on_max.start()
+    await on_max.click("Русский")
+    await on_max.send(f"/connect {code}")
+    assert any("MAX подключён к вашему профилю" in t for t in on_max.texts())
+    assert "Соколова Елена" in on_max.screen() and "Родитель" in on_max.screen()
+
+    # The same code does not work twice.
+    stranger = hub.client(5999, "Кто-то", started=False)
+    await stranger.start()
+    await stranger.click("Русский")
+    await stranger.send(f"/connect {code}")
+    assert "Такого кода нет" in stranger.screen()
+
+    # Notifications reach both; then only MAX, once Telegram is switched off.
+    await telegram_parent.send("/messengers")
+    await telegram_parent.click("Не присылать в Telegram")
+    assert "Telegram — подключён, уведомления сюда не приходят" in telegram_parent.screen()
+    answer = await telegram_parent.click("Не присылать в MAX")
+    assert answer is not None and "Хотя бы в один мессенджер" in answer
+
+    before = len(telegram_parent.texts())
+    async with session_factory() as s:
+        await outbox.notify(
+            s,
+            person_id=net.parent.id,
+            kind="notify-consent-reminder",
+            params={"student": "Соколов Артём", "course": "Олимпиадная математика", "group": "G-1"},
+            dedupe_key="test-both",
+            now=hub.state.clock.now(),
+        )
+        await s.commit()
+    await both.deliver_due()
+    assert len(telegram_parent.texts()) == before
+    assert "Соколов Артём" in on_max.texts()[-1]
+
+
+# --- MAX's limits --------------------------------------------------------------------------------
+
+
+def test_long_rows_wrap_and_long_texts_are_cut_to_what_max_takes() -> None:
+    row = [InlineKeyboardButton(text=str(n), callback_data=f"d{n}") for n in range(1, 12)]
+    [attachment] = keyboard(InlineKeyboardMarkup(inline_keyboard=[row]))
+    rows = attachment.payload.buttons  # type: ignore[union-attr]
+    assert [len(r) for r in rows] == [7, 4]
+    text = "строка\n" * 1000
+    assert len(fit_text(text)) <= TEXT_LIMIT < 4000 and fit_text(text).endswith("…")
+    assert fit_text("коротко") == "коротко"
+
+
+async def test_both_messengers_keep_their_rate_limits_at_once(
+    session: AsyncSession,
+    session_factory: async_sessionmaker[AsyncSession],
+    translator: Translator,
+    clock: ManualClock,
+    bot: Bot,
+    telegram: FakeTelegram,
+) -> None:
+    """60 people on Telegram and 60 on MAX told at once: each messenger sees at most 30
+    messages in any second, and MAX refuses none (the fake enforces MAX's limit)."""
+    state = MaxMessenger(MAX_TOKEN, clock=clock)  # MAX's real 30 requests a second
+    runner, url = await _serve(state)
+    max_bot = await create_max_bot(MAX_TOKEN, session_factory, clock, api_url=url)
+    try:
+        home = await factories.org(session)
+        for n in range(60):
+            for messenger, user_id in (
+                (Messenger.TELEGRAM, 810_000 + n),
+                (Messenger.MAX, 820_000 + n),
+            ):
+                person = Person(full_name="", language="ru", home_org_id=home.id)
+                session.add(person)
+                await session.flush()
+                chat_id = user_id
+                telegram.known_chats.add(user_id)
+                if messenger == Messenger.MAX:
+                    state.add_user(user_id, "Ученик")
+                    state.dialog_of(user_id).started = True
+                    chat_id = state.dialog_of(user_id).chat_id
+                session.add(
+                    Account(
+                        person_id=person.id, messenger=messenger, user_id=user_id, chat_id=chat_id
+                    )
+                )
+                await session.flush()
+                await outbox.notify(
+                    session,
+                    person_id=person.id,
+                    kind="notify-consent-reminder",
+                    params={"student": "Ученик", "course": "Курс", "group": "G-1"},
+                    dedupe_key=f"rate-{user_id}",
+                    now=clock.now(),
+                )
+        await session.commit()
+        sent_at: dict[str, list[float]] = {"telegram": [], "max": []}
+
+        class Timed(BotSender):
+            def __init__(self, target: Bot, limit: int, name: str) -> None:
+                super().__init__(target, limit)
+                self.name = name
+
+            async def send_text(
+                self, chat_id: int, text: str, buttons: Buttons | None = None
+            ) -> None:
+                await super().send_text(chat_id, text, buttons)
+                sent_at[self.name].append(time.monotonic())
+
+        deliverer = Deliverer(
+            session_factory,
+            translator,
+            {
+                "telegram": Timed(bot, 4096, "telegram"),
+                "max": Timed(max_bot, TEXT_LIMIT, "max"),
+            },
+            clock,
+            "Europe/Moscow",
+            links=buttons_for,
+            limits=Limits(batch=120),
+        )
+        delivered = 0
+        while delivered < 120:
+            got = await deliverer.deliver_due()
+            assert got, "nothing was delivered"
+            delivered += got
+        for name, times in sent_at.items():
+            assert len(times) == 60, name
+            assert _busiest_second(times) <= 30, name
+        assert [r for r in state.requests if r.status == 429] == []
+    finally:
+        await max_bot.session.close()
+        await state.close()
+        await runner.cleanup()
+
+
+def _busiest_second(times: list[float]) -> int:
+    times = sorted(times)
+    return max(sum(1 for t in times[i:] if t - start < 1.0) for i, start in enumerate(times))
