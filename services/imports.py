@@ -38,6 +38,7 @@ from models import (
     WeeklySlot,
 )
 from models.enums import ApplicationState, CourseFormat, Direction, LessonStatus, Priority, Role
+from services.admin import group_defaults
 from services.audit import record
 from services.errors import Forbidden
 from services.import_columns import HELP_SHEETS, KIND_ORDER, KINDS, CellError, kind_of
@@ -616,6 +617,8 @@ class _Writer:
                 fields["min_size"] = v["min_size"]
             group = self.known.groups.get(v["code"])
             if group is None:
+                # A new group without its own minimum takes the network's default.
+                fields.setdefault("min_size", (await group_defaults(self.session)).min_size)
                 group = Group(code=v["code"], **fields)
                 self.session.add(group)
                 await self.session.flush()

@@ -30,6 +30,7 @@ from models import (
     Course,
     Group,
     Lesson,
+    NetworkSettings,
     Notification,
     Person,
     RoleGrant,
@@ -183,6 +184,18 @@ async def test_an_updated_file_updates_records_found_by_code(net, session_factor
         course = await s.scalar(select(Course).where(Course.code == "ROBO"))
         assert course.title == "Робототехника и электроника"
         assert await s.scalar(select(Person.grade).where(Person.external_code == "S-2")) == 9
+
+
+async def test_a_new_group_without_a_minimum_takes_the_networks_default(
+    net, session_factory, client_factory
+):
+    async with session_factory() as s:
+        s.add(NetworkSettings(id=1, min_group_size=6))
+        await s.commit()
+    coordinator = client_factory(103)
+    await importing(coordinator, "catalogue.xlsx", xlsx(catalogue()))
+    async with session_factory() as s:
+        assert await s.scalar(select(Group.min_size).where(Group.code == "ROBO-A")) == 6
 
 
 async def test_english_reader_gets_english_texts(net, session, session_factory, client_factory):

@@ -88,11 +88,14 @@ help-teacher =
     <b>Teacher</b>
     /today, /week — your lessons: attendance in a few taps, cancel or move a lesson
     /groups — your groups: write to a group, add an extra lesson
+    /reports — attendance of your groups; /export — the same in Excel
 help-coordinator =
     <b>Coordinator</b>
     /review — applications of your school's students confirmed by parents: approve or reject with a reason
     /unreachable — parents of your students who blocked the bot
     /broadcast — a broadcast to your organisation's students and parents
+    /import — load the catalogue or class lists from Excel/CSV; /template — the spreadsheet template
+    /reports — reports, indicators and charts; /export — exports to Excel
 help-admin =
     <b>Network admin</b>
     /network — organisations of the network
@@ -102,6 +105,7 @@ help-admin =
     /audit — the log of sensitive actions
     /admin — run the network: organisations, settings, broadcasts
     /broadcast — a broadcast to a role or an organisation
+    /import, /template — loading from spreadsheets; /reports, /export — reports and exports
 help-common = /menu — main menu · /role — switch role · /language — language · /messengers — Telegram and MAX · /privacy — what data the bot keeps · /mydata — your data as a file
 
 org-kind-school = school
