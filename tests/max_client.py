@@ -7,10 +7,22 @@ from __future__ import annotations
 from typing import Any
 
 from aiogram import Bot, Dispatcher
+from aiohttp import web
 
 from bot.max import feed
 from bot.max.session import MaxSession
+from bot.sandbox.max_api import MaxApi
 from bot.sandbox.max_state import MaxMessage, MaxMessenger
+
+MAX_TOKEN = "max-test-token"
+
+
+async def serve_max(state: MaxMessenger) -> tuple[web.AppRunner, str]:
+    """The fake MAX API on a free port: its runner (clean it up) and address."""
+    runner = web.AppRunner(MaxApi(state).app(), access_log=None, shutdown_timeout=1.0)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    return runner, f"http://127.0.0.1:{runner.addresses[0][1]}"
 
 
 class MaxHub:

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 import pytest
 from aiogram import Bot, Dispatcher
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
-from aiohttp import web
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -18,7 +17,6 @@ from bot.delivery import Deliverer, Limits
 from bot.max import create_max_bot
 from bot.max.session import TEXT_LIMIT, fit_text, keyboard
 from bot.retry import RetryAfterMiddleware
-from bot.sandbox.max_api import MaxApi
 from bot.sandbox.max_state import MaxMessenger
 from bot.senders import BotSender, Buttons
 from handlers.notification_links import buttons_for
@@ -29,11 +27,9 @@ from services.i18n import Translator
 from tests import factories
 from tests.bot_client import BotClient
 from tests.conftest import ManualClock, VirtualTime
-from tests.max_client import MaxClient, MaxHub
+from tests.max_client import MAX_TOKEN, MaxClient, MaxHub, serve_max
 from tests.telegram_fake import FakeTelegram
 from tests.test_chat_lessons import TUE, lesson_at, msk, network_with_lessons, open_lesson
-
-MAX_TOKEN = "max-test-token"
 
 
 @dataclass
@@ -42,18 +38,11 @@ class MaxServer:
     url: str
 
 
-async def _serve(state: MaxMessenger) -> tuple[web.AppRunner, str]:
-    runner = web.AppRunner(MaxApi(state).app(), access_log=None, shutdown_timeout=1.0)
-    await runner.setup()
-    await web.TCPSite(runner, "127.0.0.1", 0).start()
-    return runner, f"http://127.0.0.1:{runner.addresses[0][1]}"
-
-
 @pytest.fixture
 async def max_server(clock: ManualClock) -> AsyncIterator[MaxServer]:
     # Conversations here are quick bursts; the rate limit has its own test below.
     state = MaxMessenger(MAX_TOKEN, clock=clock, requests_per_second=1000)
-    runner, url = await _serve(state)
+    runner, url = await serve_max(state)
     yield MaxServer(state, url)
     await state.close()
     await runner.cleanup()
@@ -330,7 +319,7 @@ async def test_both_messengers_keep_their_rate_limits_at_once(
     """60 people on Telegram and 60 on MAX told at once: each messenger sees at most 30
     messages in any second, and MAX refuses none (the fake enforces MAX's limit)."""
     state = MaxMessenger(MAX_TOKEN, clock=clock)  # MAX's real 30 requests a second
-    runner, url = await _serve(state)
+    runner, url = await serve_max(state)
     max_bot = await create_max_bot(MAX_TOKEN, session_factory, clock, api_url=url)
     try:
         home = await factories.org(session)
