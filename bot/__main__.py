@@ -157,7 +157,7 @@ async def _invite(settings: Settings, role: str, org_code: str | None, count: in
     if count < 1 or count > 100:
         raise CommandError("--count must be between 1 and 100.")
     await upgrade(settings.database_url)
-    username = await _bot_username(settings)
+    links = await _start_links(settings)
     engine = create_engine(settings.database_url)
     try:
         async with create_session_factory(engine)() as session:
@@ -191,26 +191,37 @@ async def _invite(settings: Settings, role: str, org_code: str | None, count: in
 
     for code in codes:
         payload = INVITE_PREFIX + code
-        if username:
-            print(f"https://t.me/{username}?start={payload}")
-        else:
-            print(f"/start {payload}")
+        # One line per invite: a link for each messenger served, or the command to type.
+        print("  ".join(link.format(payload=payload) for link in links) or f"/start {payload}")
 
 
-async def _bot_username(settings: Settings) -> str | None:
-    """The bot's username for deep links; without a token, invites are printed as commands."""
-    if settings.bot_token is None:
-        return None
-    from bot.factory import create_bot
+async def _start_links(settings: Settings) -> list[str]:
+    """Deep-link patterns of the bot on each messenger with a token (the bot's name is asked
+    from the messenger); without tokens, invites are printed as commands."""
+    links = []
+    if settings.bot_token is not None:
+        from bot.factory import create_bot
 
-    bot = create_bot(settings.bot_token.get_secret_value(), settings)
-    try:
-        me = await bot.get_me()
-    except Exception as exc:
-        raise CommandError(f"Cannot reach the Bot API to learn the bot's name: {exc}") from None
-    finally:
-        await bot.session.close()
-    return me.username
+        bot = create_bot(settings.bot_token.get_secret_value(), settings)
+        try:
+            me = await bot.get_me()
+        except Exception as exc:
+            raise CommandError(f"Cannot reach the Bot API to learn the bot's name: {exc}") from None
+        finally:
+            await bot.session.close()
+        links.append(f"https://t.me/{me.username}?start={{payload}}")
+    if settings.max_bot_token is not None:
+        from bot.max import max_client
+
+        client = max_client(settings.max_bot_token.get_secret_value(), settings.max_api_base_url)
+        try:
+            max_me = await client.get_me()
+        except Exception as exc:
+            raise CommandError(f"Cannot reach MAX to learn the bot's name: {exc}") from None
+        finally:
+            await client.close_session()
+        links.append(f"https://max.ru/{max_me.username}?start={{payload}}")
+    return links
 
 
 if __name__ == "__main__":
