@@ -20,9 +20,6 @@ from bot import broadcast_progress
 from bot.delivery import Deliverer
 from bot.factory import create_bot, create_dispatcher
 from bot.leader import leadership
-from bot.max import create_max_bot
-from bot.max import poll as max_poll
-from bot.max.session import TEXT_LIMIT as MAX_TEXT_LIMIT
 from bot.retry import RetryAfterMiddleware
 from bot.scheduler import Jobs, create_scheduler
 from bot.senders import BotSender
@@ -70,6 +67,9 @@ async def create_bots(
             telegram.token, session=_fresh_session(telegram), default=telegram.default
         )
     if settings.max_bot_token is not None:
+        # Imported only where MAX is served: its library costs a Telegram-only process memory.
+        from bot.max import create_max_bot
+
         for target in (bots, senders):
             target[Messenger.MAX] = await create_max_bot(
                 settings.max_bot_token.get_secret_value(),
@@ -80,6 +80,11 @@ async def create_bots(
             )
         bots[Messenger.MAX].session.middleware(RetryAfterMiddleware())
     return bots, senders
+
+
+def text_limit(bot: Bot) -> int:
+    """The longest text one message may carry on this bot's messenger."""
+    return int(getattr(bot.session, "text_limit", TELEGRAM_TEXT_LIMIT))
 
 
 @contextlib.asynccontextmanager
@@ -100,11 +105,10 @@ async def runtime(
     translator = Translator(default_language=settings.default_language)
     clock = clock or SystemClock()
     bots, sender_bots = await create_bots(settings, session_factory, clock, bot)
-    text_limits = {Messenger.TELEGRAM: TELEGRAM_TEXT_LIMIT, Messenger.MAX: MAX_TEXT_LIMIT}
     deliverer = Deliverer(
         session_factory,
         translator,
-        {name: BotSender(b, text_limits[Messenger(name)]) for name, b in sender_bots.items()},
+        {name: BotSender(b, text_limit(b)) for name, b in sender_bots.items()},
         clock,
         settings.default_timezone,
         limits=settings.delivery_limits(),
@@ -166,6 +170,8 @@ async def run_polling(
         polls = []
         max_bot = rt.bots.get(Messenger.MAX)
         if max_bot is not None:
+            from bot.max import poll as max_poll
+
             await menu.on_startup(max_bot, rt.translator)
             polls.append(asyncio.create_task(max_poll(dp, max_bot, stop)))
         telegram = rt.bots.get(Messenger.TELEGRAM)

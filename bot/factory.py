@@ -19,6 +19,7 @@ from bot.middlewares import (
     DomainErrorMiddleware,
     OnceMiddleware,
 )
+from bot.response_models import KeepResponseModels
 from bot.retry import RetryAfterMiddleware
 from bot.settings import Settings
 from handlers import build_router
@@ -39,6 +40,7 @@ def create_bot(
         session = AiohttpSession()
         if settings.bot_api_base_url:
             session.api = TelegramAPIServer.from_base(settings.bot_api_base_url)
+    session.middleware(KeepResponseModels())
     if wait_when_asked:
         session.middleware(RetryAfterMiddleware())
     return Bot(

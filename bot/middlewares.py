@@ -12,7 +12,6 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import update_session
-from bot.max import is_max
 from bot.settings import Settings
 from models.enums import Messenger
 from services import people, updates
@@ -83,7 +82,8 @@ class ContextMiddleware(BaseMiddleware):
         if user is None or user.is_bot or (chat is not None and chat.type != "private"):
             return None
         session: AsyncSession = data["session"]
-        messenger = Messenger.MAX if is_max(data["bot"]) else Messenger.TELEGRAM
+        # A MAX bot's session says so (bot/max/session.py); aiogram's own sessions are Telegram's.
+        messenger = getattr(data["bot"].session, "messenger", Messenger.TELEGRAM)
         admins = (
             self.settings.max_admin_ids if messenger == Messenger.MAX else self.settings.admin_ids
         )

@@ -13,12 +13,10 @@ import signal
 from aiogram import Bot, Dispatcher
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
 from aiohttp import web
-from maxapi.enums.update import UpdateType
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.factory import create_bot, create_dispatcher
-from bot.max import create_max_bot, handle_webhook, max_client
 from bot.retry import RetryAfterMiddleware
 from bot.settings import Settings
 from models.db import create_engine, create_session_factory
@@ -79,6 +77,8 @@ def _add_max(
     clock: Clock,
 ) -> None:
     assert settings.max_bot_token is not None
+    from bot.max import create_max_bot, handle_webhook  # only where MAX is served
+
     token = settings.max_bot_token.get_secret_value()
     secret = settings.max_webhook_secret.get_secret_value() if settings.max_webhook_secret else None
     bots: list[Bot] = []  # made at startup: it asks MAX who it is
@@ -153,6 +153,10 @@ async def set_webhook(settings: Settings) -> list[str]:
             await bot.session.close()
         urls.append(url)
     if settings.max_bot_token is not None:
+        from maxapi.enums.update import UpdateType
+
+        from bot.max import max_client
+
         client = max_client(settings.max_bot_token.get_secret_value(), settings.max_api_base_url)
         url = base + settings.max_webhook_path
         try:

@@ -97,6 +97,7 @@ class MaxSession(BaseSession):
     messenger = Messenger.MAX
     # Deep links open the bot on MAX with a `bot_started` update carrying the payload.
     start_link_pattern = "https://max.ru/{username}?start={payload}"
+    text_limit = TEXT_LIMIT
 
     def __init__(
         self,
