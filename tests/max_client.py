@@ -72,6 +72,10 @@ class MaxClient:
         self.state.send_text(self.user_id, text)
         await self.hub.pump()
 
+    async def send_file(self, data: bytes, filename: str) -> None:
+        self.state.send_file(self.user_id, data, filename)
+        await self.hub.pump()
+
     async def click(self, text: str) -> str | None:
         """Press a button by its label; returns the notification MAX showed, if any."""
         record = self.state.press_button(self.user_id, text)

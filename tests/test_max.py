@@ -20,7 +20,7 @@ from bot.retry import RetryAfterMiddleware
 from bot.sandbox.max_state import MaxMessenger
 from bot.senders import BotSender, Buttons
 from handlers.notification_links import buttons_for
-from models import Account, Application, Lesson, Person
+from models import Account, Application, Group, Lesson, Person
 from models.enums import ApplicationState, LessonStatus, Messenger
 from services import outbox
 from services.i18n import Translator
@@ -96,7 +96,7 @@ async def move_to_max(
             person_id=person.id,
             messenger=Messenger.MAX,
             user_id=user_id,
-            chat_id=hub.state.dialog_of(user_id).chat_id,
+            chat_id=user_id,  # MAX dialogs are addressed by the person's id
         )
     )
     await session.flush()
@@ -201,6 +201,29 @@ async def test_a_cancelled_lesson_alerts_the_student_on_max(
     async with session_factory() as s:
         stored = await s.get(Lesson, lesson.id)
         assert stored is not None and stored.status == LessonStatus.CANCELLED
+
+
+async def test_a_coordinator_on_max_gets_the_template_and_imports_it(
+    session: AsyncSession,
+    session_factory: async_sessionmaker[AsyncSession],
+    hub: MaxHub,
+) -> None:
+    """Files both ways on MAX: the bot uploads the template, the coordinator sends it back
+    and the bot downloads it from MAX to import it."""
+    net = await factories.network(session)
+    coordinator = await move_to_max(session, net.coordinator, hub, 5103)
+    await session.commit()
+
+    await coordinator.send("/template")
+    [template] = [f for m in coordinator.bot_messages() for f in m.files]
+    assert template.filename == "import-template.xlsx" and template.kind == "file"
+
+    await coordinator.send("/import")
+    await coordinator.send_file(template.data, "import-template.xlsx")
+    assert "Таблица загружена" in coordinator.texts()[-1]
+    async with session_factory() as s:
+        group = await s.scalar(select(Group).where(Group.code == "ART-01-A"))
+        assert group is not None and group.place == "каб. 12"
 
 
 # --- a family across messengers ------------------------------------------------------------------
@@ -336,7 +359,6 @@ async def test_both_messengers_keep_their_rate_limits_at_once(
                 if messenger == Messenger.MAX:
                     state.add_user(user_id, "Ученик")
                     state.dialog_of(user_id).started = True
-                    chat_id = state.dialog_of(user_id).chat_id
                 session.add(
                     Account(
                         person_id=person.id, messenger=messenger, user_id=user_id, chat_id=chat_id

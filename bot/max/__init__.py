@@ -12,11 +12,11 @@ from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
 from aiogram.enums import ParseMode
 from aiohttp import web
-from maxapi import Bot as MaxClient
 from maxapi.client.default import DefaultConnectionProperties
 from maxapi.exceptions.max import InvalidToken
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.max.client import MaxClient
 from bot.max.session import MaxSession
 from bot.max.updates import to_aiogram
 from services.clock import Clock

@@ -53,7 +53,6 @@ from aiogram.types import (
     Message,
     User,
 )
-from maxapi import Bot as MaxClient
 from maxapi.enums.parse_mode import ParseMode as MaxFormat
 from maxapi.enums.upload_type import UploadType
 from maxapi.exceptions.max import MaxApiError, MaxConnection
@@ -65,6 +64,7 @@ from maxapi.types.input_media import InputMediaBuffer
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import update_session
+from bot.max.client import MaxClient
 from models.enums import Messenger
 from services import message_refs
 from services.clock import Clock
@@ -266,7 +266,7 @@ async def _get_me(session: MaxSession, bot: Bot, method: GetMe) -> User:
 async def _send_message(session: MaxSession, bot: Bot, method: SendMessage) -> Message:
     text = fit_text(method.text)
     reply = await session.client.send_message(
-        chat_id=int(method.chat_id),
+        user_id=int(method.chat_id),  # a person's dialog is named by their id (see updates.py)
         text=text,
         format=_format(bot, method.parse_mode),
         attachments=cast(Any, keyboard(method.reply_markup)) or None,
@@ -325,13 +325,13 @@ async def _send_file(
     data = await _read(bot, file)
     name = getattr(file, "filename", None)
     caption = fit_text(method.caption) if method.caption else None
+    # Uploaded through the client itself, which keeps the file's name (see client.py).
+    upload = await session.client.upload_media(InputMediaBuffer(data, filename=name, type=kind))
     reply = await session.client.send_message(
-        chat_id=int(method.chat_id),
+        user_id=int(method.chat_id),
         text=caption,
         format=_format(bot, method.parse_mode) if caption else None,
-        attachments=cast(
-            Any, [InputMediaBuffer(data, filename=name, type=kind), *keyboard(method.reply_markup)]
-        ),
+        attachments=cast(Any, [upload, *keyboard(method.reply_markup)]),
         sleep_after_input_media=False,
     )
     return await session.sent(bot, int(method.chat_id), reply, caption, method.reply_markup)

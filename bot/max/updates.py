@@ -1,6 +1,10 @@
 """MAX's updates as aiogram's: a typed message, a pressed button, a started dialog (with its
 deep-link payload, as `/start payload`) and a sent file become the updates the handlers
-already serve. Anything else (group chats, reactions, edits) is not for this bot."""
+already serve. Anything else (group chats, reactions, edits) is not for this bot.
+
+A dialog is named by the person's user id, as Telegram names a private chat: MAX accepts a
+user id wherever the bot writes to a person, and handlers may then use either id.
+"""
 
 from __future__ import annotations
 
@@ -71,7 +75,7 @@ async def to_aiogram(raw: dict[str, Any], bot: Bot, session: MaxSession) -> Upda
         body = message.body
         if message.recipient.chat_type != ChatType.DIALOG or message.sender is None or body is None:
             return None
-        chat_id = message.recipient.chat_id or message.sender.user_id
+        chat_id = message.sender.user_id
         payload: dict[str, Any] = {
             "message_id": 0,  # a person's own message is never edited by the bot
             "date": _date(message.timestamp),
@@ -90,7 +94,7 @@ async def to_aiogram(raw: dict[str, Any], bot: Bot, session: MaxSession) -> Upda
         pressed = event.message
         if pressed is None or pressed.body is None:
             return None
-        chat_id = pressed.recipient.chat_id or callback.user.user_id
+        chat_id = callback.user.user_id
         data = {
             "update_id": _update_id("c", callback.callback_id),
             "callback_query": {
@@ -114,7 +118,7 @@ async def to_aiogram(raw: dict[str, Any], bot: Bot, session: MaxSession) -> Upda
             "message": {
                 "message_id": 0,
                 "date": _date(event.timestamp),
-                "chat": {"id": event.chat_id, "type": "private"},
+                "chat": {"id": event.user.user_id, "type": "private"},
                 "from": _user(event.user, event.user_locale),
                 "text": text,
             },
