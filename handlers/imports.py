@@ -77,7 +77,7 @@ async def on_template(
     today = clock.now().astimezone(tr.tz).date()
     data = await asyncio.to_thread(import_files.template, tr, org_code, today)
     await bot.send_document(
-        event.from_user.id,
+        _chat_id(event),
         BufferedInputFile(data, filename="import-template.xlsx"),
         caption=tr("import-template-caption"),
     )
@@ -95,7 +95,7 @@ async def on_join_codes(
     """One-time codes for imported people who have not joined yet, as a sheet to hand out."""
     codes = await imports.join_codes(session, actor, clock.now())
     if not codes:
-        await bot.send_message(query.from_user.id, tr("import-codes-none"))
+        await bot.send_message(_chat_id(query), tr("import-codes-none"))
         return
     links = [
         (
@@ -106,10 +106,16 @@ async def on_join_codes(
     ]
     data = await asyncio.to_thread(import_files.join_codes_file, tr, codes, links)
     await bot.send_document(
-        query.from_user.id,
+        _chat_id(query),
         BufferedInputFile(data, filename="join-codes.xlsx"),
         caption=tr("import-codes-caption", count=len(codes)),
     )
+
+
+def _chat_id(event: Message | CallbackQuery) -> int:
+    """The chat to answer in: on MAX a dialog's id is not the person's user id."""
+    message = event if isinstance(event, Message) else event.message
+    return message.chat.id if message is not None else event.from_user.id
 
 
 async def _edit(status: Message, text: str) -> None:

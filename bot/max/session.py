@@ -207,7 +207,8 @@ def _format(bot: Bot, parse_mode: Any) -> MaxFormat | None:
     mode = _resolve(bot, parse_mode)
     if mode is None:
         return None
-    if str(mode).lower() == "html":
+    # ParseMode is a str-mixin Enum: its str() is "ParseMode.HTML", its value "HTML".
+    if str(getattr(mode, "value", mode)).lower() == "html":
         return MaxFormat.HTML
     return MaxFormat.MARKDOWN
 

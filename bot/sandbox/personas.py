@@ -1,12 +1,14 @@
-"""Personas: the demo network's people (and new ones) as fake Telegram users.
+"""Personas: the demo network's people (and new ones) as fake Telegram or MAX users.
 
-Each demo persona gets a Telegram account row linking a made-up user id to the demo Person, so
-the bot recognises them exactly as it would recognise a real Telegram user; creating the rows is
-idempotent. New personas are fresh users who register through /start like anyone else.
+Each demo persona gets an account row on their messenger linking a made-up user id to the demo
+Person, so the bot recognises them exactly as it would recognise a real user; creating the rows
+is idempotent. A MAX account's chat id is its dialog's (MAX dialog ids differ from user ids).
+New personas are fresh users who register through /start like anyone else.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -18,9 +20,14 @@ from bot import demo_data as demo
 from models import Account, Notification, Organisation, ParentLink, Person, RoleGrant
 from models.enums import Messenger, NotificationState, Role
 
-# Fake Telegram user ids: demo people get DEMO_BASE + person id, new personas NEW_BASE + n.
+# Fake user ids, which are also persona ids: demo people get DEMO_BASE + person id on Telegram
+# and MAX_DEMO_BASE + person id on MAX, new personas NEW_BASE + n on either.
 DEMO_BASE = 100_000
+MAX_DEMO_BASE = 300_000
 NEW_BASE = 500_000
+SANDBOX_MESSENGERS = (Messenger.TELEGRAM, Messenger.MAX)
+# (MAX user id, full name) → the chat id of their dialog with the bot (made if missing).
+MaxChatOf = Callable[[int, str], int]
 DEMO_PEOPLE = (
     demo.DEMO_STUDENT_NAME,
     demo.DEMO_PARENT_NAME,
@@ -52,6 +59,7 @@ class Persona:
     role: str  # the first role held, or "new"
     title: str  # what the persona is, in one line
     demo: bool
+    messenger: str = Messenger.TELEGRAM.value
 
     def json(self) -> dict[str, Any]:
         return {
@@ -60,6 +68,7 @@ class Persona:
             "role": self.role,
             "title": self.title,
             "demo": self.demo,
+            "messenger": self.messenger,
             "url": f"/?open={self.user_id}",
         }
 
@@ -72,47 +81,78 @@ def telegram_names(full_name: str) -> tuple[str, str]:
     return parts[1], parts[0]
 
 
-async def ensure_demo_accounts(session: AsyncSession) -> int:
-    """Give every demo persona a Telegram account (idempotent); returns how many were added."""
+async def ensure_demo_accounts(
+    session: AsyncSession, on_max: Collection[str] = (), max_chat: MaxChatOf | None = None
+) -> int:
+    """Give every demo persona an account on their messenger: MAX for the names in `on_max`,
+    else Telegram (idempotent; a persona moved to the other messenger keeps one account, moved).
+    Every sandbox MAX account gets its dialog's chat id from `max_chat`. Returns how many
+    accounts were added or moved."""
     people = (
         await session.execute(
             select(Person.id, Person.full_name).where(Person.full_name.in_(DEMO_PEOPLE))
         )
     ).all()
-    linked = set(
-        (
-            await session.scalars(
-                select(Account.person_id).where(Account.messenger == Messenger.TELEGRAM)
+    accounts = {
+        account.person_id: account
+        for account in await session.scalars(
+            select(Account).where(
+                Account.messenger.in_(SANDBOX_MESSENGERS),
+                Account.user_id >= DEMO_BASE,
+                Account.user_id < NEW_BASE,
             )
-        ).all()
-    )
-    added = 0
-    for person_id, _ in people:
-        if person_id not in linked:
-            user_id = DEMO_BASE + person_id
-            session.add(
-                Account(
-                    person_id=person_id,
-                    messenger=Messenger.TELEGRAM,
-                    user_id=user_id,
-                    chat_id=user_id,
-                )
-            )
-            added += 1
+        )
+    }
+    changed = 0
+    for person_id, full_name in people:
+        messenger = Messenger.MAX if full_name in on_max else Messenger.TELEGRAM
+        base = MAX_DEMO_BASE if messenger is Messenger.MAX else DEMO_BASE
+        account = accounts.get(person_id)
+        if account is not None and account.messenger == messenger:
+            continue
+        if account is None:
+            account = Account(person_id=person_id, messenger=messenger)
+            session.add(account)
+        account.messenger, account.user_id, account.chat_id = messenger, base + person_id, 0
+        account.unreachable_since = None
+        if messenger is Messenger.TELEGRAM:
+            account.chat_id = account.user_id
+        changed += 1
     await session.flush()
-    return added
+    if max_chat is not None:
+        await sync_max_chats(session, max_chat)
+    elif any(name in on_max for _, name in people):
+        raise ValueError("demo personas on MAX need max_chat for their dialogs")
+    return changed
+
+
+async def sync_max_chats(session: AsyncSession, max_chat: MaxChatOf) -> None:
+    """Every sandbox MAX account's chat id becomes its dialog's: the fake MAX lives in memory,
+    so its dialogs (and their ids) are made anew on each start."""
+    rows = await session.execute(
+        select(Account, Person.full_name)
+        .join(Person, Person.id == Account.person_id)
+        .where(Account.messenger == Messenger.MAX, Account.user_id >= DEMO_BASE)
+        .order_by(Account.user_id)
+    )
+    for account, full_name in rows:
+        chat_id = max_chat(account.user_id, full_name or "")
+        if account.chat_id != chat_id:
+            account.chat_id = chat_id
+    await session.flush()
 
 
 async def load_personas(session: AsyncSession) -> list[Persona]:
-    """Everyone with a sandbox Telegram account, students first, then parents, staff, admin."""
+    """Everyone with a sandbox account (Telegram or MAX), students first, then parents, staff,
+    admin."""
     rows = (
         await session.execute(
-            select(Account.user_id, Person)
+            select(Account.user_id, Account.messenger, Person)
             .join(Person, Person.id == Account.person_id)
-            .where(Account.messenger == Messenger.TELEGRAM, Account.user_id >= DEMO_BASE)
+            .where(Account.messenger.in_(SANDBOX_MESSENGERS), Account.user_id >= DEMO_BASE)
         )
     ).all()
-    person_ids = [person.id for _, person in rows]
+    person_ids = [person.id for _, _, person in rows]
     grants: dict[int, list[tuple[Role, int | None]]] = {pid: [] for pid in person_ids}
     for grant in await session.scalars(
         select(RoleGrant).where(RoleGrant.person_id.in_(person_ids))
@@ -127,8 +167,8 @@ async def load_personas(session: AsyncSession) -> list[Persona]:
     ):
         children.setdefault(parent_id, []).append(child_name)
     personas = [
-        _persona(user_id, person, grants[person.id], orgs, children.get(person.id, []))
-        for user_id, person in rows
+        _persona(user_id, person, grants[person.id], orgs, children.get(person.id, []), messenger)
+        for user_id, messenger, person in rows
     ]
     order = {role.value: i for i, role in enumerate(ROLE_ORDER)}
     return sorted(personas, key=lambda p: (order.get(p.role, 99), not p.demo, p.name))
@@ -140,6 +180,7 @@ def _persona(
     grants: list[tuple[Role, int | None]],
     orgs: dict[int, str],
     children: list[str],
+    messenger: Messenger,
 ) -> Persona:
     roles = sorted({role for role, _ in grants}, key=ROLE_ORDER.index)
     labels = [ROLE_LABELS[r] if i == 0 else ROLE_LABELS[r].lower() for i, r in enumerate(roles)]
@@ -158,11 +199,12 @@ def _persona(
         role=roles[0].value if roles else "new",
         title=title,
         demo=user_id < NEW_BASE,
+        messenger=messenger.value,
     )
 
 
 async def held_notifications(
-    session: AsyncSession, user_id: int, now: datetime
+    session: AsyncSession, user_id: int, now: datetime, messenger: str = Messenger.TELEGRAM.value
 ) -> list[tuple[str, datetime]]:
     """Notifications for this persona that wait for a later moment (quiet hours, a retry),
     as (kind, due), soonest first."""
@@ -170,7 +212,7 @@ async def held_notifications(
         select(Notification.kind, Notification.next_attempt_at)
         .join(Account, Account.person_id == Notification.person_id)
         .where(
-            Account.messenger == Messenger.TELEGRAM,
+            Account.messenger == Messenger(messenger),
             Account.user_id == user_id,
             Notification.state == NotificationState.PENDING,
             Notification.next_attempt_at > now,

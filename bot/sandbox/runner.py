@@ -1,7 +1,9 @@
-"""Putting the sandbox together: its database, the fake Telegram, the page, and the real bot.
+"""Putting the sandbox together: its database, the fake Telegram, the fake MAX (under /max),
+the page, and the real bot.
 
-The bot is the ordinary `bot.app.run_polling`, pointed at this server with a made-up token, the
-sandbox's database and its clock; it long-polls exactly as it would poll Telegram.
+The bot is the ordinary `bot.app.run_polling`, pointed at this server with made-up tokens for
+both messengers, the sandbox's database and its clock; it long-polls both exactly as it would
+poll Telegram and MAX.
 """
 
 from __future__ import annotations
@@ -15,12 +17,17 @@ from pathlib import Path
 
 from aiohttp import web
 from pydantic import SecretStr
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import demo_data as demo
 from bot.app import run_polling
 from bot.demo_data import load_demo_data
 from bot.sandbox.botapi import BotApi
+from bot.sandbox.chats import MAX, Chats
 from bot.sandbox.flood import FloodControl, FloodLimits
-from bot.sandbox.personas import ensure_demo_accounts
+from bot.sandbox.max_api import MaxApi
+from bot.sandbox.max_state import MaxMessenger
+from bot.sandbox.personas import ensure_demo_accounts, telegram_names
 from bot.sandbox.spec import Spec
 from bot.sandbox.state import Telegram
 from bot.sandbox.timetravel import TimeMachine
@@ -43,7 +50,12 @@ BOT_USER = {
     "can_read_all_group_messages": False,
     "supports_inline_queries": False,
 }
+MAX_TOKEN = "sandbox-max-token"
+MAX_PREFIX = "/max"
 UPLOAD_LIMIT = 60 * 1024 * 1024
+# Demo personas on MAX unless told otherwise: a mixed family, the child on Telegram and the
+# parent on MAX, as in real life.
+DEFAULT_ON_MAX = frozenset({demo.DEMO_PARENT_NAME})
 
 
 class SandboxError(Exception):
@@ -57,7 +69,8 @@ class SandboxConfig:
     database: Path = DEFAULT_DATABASE
     limits: FloodLimits = field(default_factory=FloodLimits)
     delivery_interval_seconds: float | None = None  # None: as in the settings
-    run_bot: bool = True  # off: only the fake Telegram and the page (tests of the server alone)
+    run_bot: bool = True  # off: only the fake messengers and the page (tests of the server alone)
+    on_max: frozenset[str] = DEFAULT_ON_MAX  # full names of the demo personas on MAX
 
 
 class Sandbox:
@@ -72,8 +85,16 @@ class Sandbox:
         self.telegram = Telegram(dict(BOT_USER), self.clock)
         self.flood = FloodControl(config.limits)
         self.api = BotApi(self.telegram, Spec.load(), SANDBOX_TOKEN, self.flood)
+        self.max = MaxMessenger(
+            MAX_TOKEN,
+            clock=self.clock,
+            bot_name=str(BOT_USER["first_name"]),
+            bot_username=str(BOT_USER["username"]),
+        )
+        self.max_api = MaxApi(self.max, MAX_PREFIX)
+        self.chats = Chats(self.telegram, self.max, self.time.zone)
         self.engine = create_engine(self.database_url)
-        self.web = SandboxWeb(self.telegram, create_session_factory(self.engine), self.time)
+        self.web = SandboxWeb(self.chats, create_session_factory(self.engine), self.time)
         self.url = ""
         self.skipped_night = False
         self._runner: web.AppRunner | None = None
@@ -82,7 +103,7 @@ class Sandbox:
 
     async def start(self) -> None:
         app = web.Application(client_max_size=UPLOAD_LIMIT)
-        app.add_routes(self.api.routes() + self.web.routes())
+        app.add_routes(self.api.routes() + self.max_api.routes() + self.web.routes())
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.config.host, self.config.port)
@@ -94,6 +115,7 @@ class Sandbox:
             ) from None
         port = self._runner.addresses[0][1]
         self.url = f"http://{self.config.host}:{port}"
+        self.max.public_url = self.url + MAX_PREFIX  # where files sent on MAX download from
         self.skipped_night = self.time.skip_quiet_hours(
             self.base_settings.quiet_start, self.base_settings.quiet_end
         )
@@ -116,6 +138,8 @@ class Sandbox:
             "bot_token": SecretStr(SANDBOX_TOKEN),
             "database_url": self.database_url,
             "bot_api_base_url": self.url,
+            "max_bot_token": SecretStr(MAX_TOKEN),
+            "max_api_base_url": self.url + MAX_PREFIX,
             "admin_ids": [],
         }
         if self.config.delivery_interval_seconds is not None:
@@ -127,8 +151,19 @@ class Sandbox:
         await upgrade(self.database_url)
         async with self.web.session_factory() as session:
             await load_demo_data(session, self.clock.now())
-            await ensure_demo_accounts(session)
+            await self.ensure_accounts(session)
             await session.commit()
+
+    async def ensure_accounts(self, session: AsyncSession) -> int:
+        """The demo personas' accounts on their messengers, and every MAX persona's dialog
+        (started: MAX lets the bot write only to people who opened it); returns how many
+        accounts were added or moved."""
+        return await ensure_demo_accounts(session, self.config.on_max, self._max_chat)
+
+    def _max_chat(self, user_id: int, full_name: str) -> int:
+        first, last = telegram_names(full_name)
+        self.chats.add(user_id, MAX, first, last, started=True)
+        return self.max.dialog_of(user_id).chat_id
 
     async def wait(self, stopping: asyncio.Event) -> None:
         """Run until `stopping` is set or the bot ends (it ends only if it crashes)."""
@@ -152,6 +187,7 @@ class Sandbox:
                 with contextlib.suppress(asyncio.CancelledError):
                     await self._bot
         self.telegram.close()  # ends a long poll still waiting on the server side
+        await self.max.close()
         if self._runner is not None:
             await self._runner.cleanup()
         await self.engine.dispose()

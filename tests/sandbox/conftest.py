@@ -12,7 +12,7 @@ import aiohttp
 import pytest
 
 from bot.sandbox.flood import FloodLimits
-from bot.sandbox.runner import Sandbox, SandboxConfig
+from bot.sandbox.runner import DEFAULT_ON_MAX, Sandbox, SandboxConfig
 from bot.settings import Settings
 
 MOSCOW = ZoneInfo("Europe/Moscow")
@@ -25,7 +25,11 @@ async def start_sandbox(tmp_path: Path, template_db: Path) -> AsyncIterator[Star
     started: list[Sandbox] = []
 
     async def start(
-        limits: FloodLimits | None = None, *, run_bot: bool = True, name: str = "sandbox"
+        limits: FloodLimits | None = None,
+        *,
+        run_bot: bool = True,
+        name: str = "sandbox",
+        on_max: frozenset[str] = DEFAULT_ON_MAX,
     ) -> Sandbox:
         database = tmp_path / f"{name}.sqlite3"
         shutil.copy(template_db, database)
@@ -38,6 +42,7 @@ async def start_sandbox(tmp_path: Path, template_db: Path) -> AsyncIterator[Star
                 limits=limits or FloodLimits(),
                 delivery_interval_seconds=0.05,
                 run_bot=run_bot,
+                on_max=on_max,
             ),
         )
         started.append(sandbox)

@@ -113,6 +113,10 @@ async def test_one_enrollment_through_four_roles_in_the_browser(
         )
     student, parent, coordinator = (Column(page, name) for name in names)
     await expect(page.locator("section.chat")).to_have_count(3)
+    # A mixed family: the parent is on MAX, and their chat says so.
+    await expect(parent.chat.locator(".chat-head .badge")).to_have_text("MAX")
+    await expect(parent.chat).to_have_class(re.compile(r"\bmax\b"))
+    await expect(student.chat.locator(".chat-head .badge")).to_have_text("Telegram")
 
     await student.send("/catalogue")
     await student.last_says("Каталог")

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from bot import demo_data as demo
 from bot.sandbox.flood import FloodLimits
-from bot.sandbox.personas import DEMO_PEOPLE, ensure_demo_accounts
+from bot.sandbox.personas import DEMO_PEOPLE
 from bot.sandbox.runner import SANDBOX_TOKEN, Sandbox
 from models import Account
 from tests.sandbox.client import ApiPersona, bot_api, persona_named
@@ -31,8 +31,11 @@ async def test_every_demo_persona_is_listed_once_and_accounts_are_idempotent(
     assert roles == {"student", "parent", "teacher", "coordinator", "admin"}
     parent = next(p for p in people if p["name"] == demo.DEMO_PARENT_NAME)
     assert parent["title"] == f"Parent of {demo.DEMO_STUDENT_NAME}"
+    # A mixed family by default: the child on Telegram, the parent on MAX.
+    assert parent["messenger"] == "max"
+    assert {p["messenger"] for p in people if p["name"] != demo.DEMO_PARENT_NAME} == {"telegram"}
     async with sandbox.web.session_factory() as session:
-        assert await ensure_demo_accounts(session) == 0
+        assert await sandbox.ensure_accounts(session) == 0
         count = await session.scalar(select(func.count(Account.id)))
     assert count == len(DEMO_PEOPLE)
 
@@ -191,7 +194,9 @@ async def test_the_page_never_gets_raw_html_from_a_message(
 async def test_flooding_gets_429_and_delivery_still_gets_every_message_through(
     start_sandbox: StartSandbox,
 ) -> None:
-    sandbox = await start_sandbox(FloodLimits(bot_per_second=2, chat_per_second=1, chat_burst=1))
+    sandbox = await start_sandbox(
+        FloodLimits(bot_per_second=2, chat_per_second=1, chat_burst=1), on_max=frozenset()
+    )
     from services import outbox
 
     async with aiohttp.ClientSession(base_url=sandbox.url) as http:

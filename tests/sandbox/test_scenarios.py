@@ -2,11 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+
 import aiohttp
+import pytest
 
 from bot import demo_data as demo
 from bot.sandbox.runner import Sandbox
 from tests.sandbox.client import ApiPersona, persona_named
+from tests.sandbox.conftest import StartSandbox
+
+FAMILY = frozenset({demo.DEMO_STUDENT_NAME, demo.DEMO_PARENT_NAME})
+
+
+@pytest.fixture(params=["telegram", "max"], ids=["family-on-telegram", "family-on-max"])
+async def family_on(
+    request: pytest.FixtureRequest, start_sandbox: StartSandbox
+) -> AsyncIterator[tuple[str, aiohttp.ClientSession]]:
+    """A sandbox whose demo student and parent are both on Telegram, or both on MAX (everyone
+    else on Telegram); the messenger and a client of the sandbox's JSON API."""
+    messenger: str = request.param
+    sandbox = await start_sandbox(on_max=FAMILY if messenger == "max" else frozenset())
+    async with aiohttp.ClientSession(base_url=sandbox.url) as http:
+        yield messenger, http
 
 
 async def enroll_in_music_theory(student: ApiPersona, parent: ApiPersona, home: ApiPersona) -> None:
@@ -26,10 +44,16 @@ async def enroll_in_music_theory(student: ApiPersona, parent: ApiPersona, home: 
 
 
 async def test_a_cancelled_lesson_reaches_the_parent_of_a_student_from_another_school(
-    sandbox: Sandbox, http: aiohttp.ClientSession
+    family_on: tuple[str, aiohttp.ClientSession],
 ) -> None:
     """A student of СОШ № 5 enrolls in the art school's music theory; the art school cancels
-    the next lesson; the student's parent, in another school's family, is told at once."""
+    the next lesson; the student's parent, in another school's family, is told at once —
+    whether the family is on Telegram or on MAX (the schools' staff are on Telegram)."""
+    messenger, http = family_on
+    async with http.get("/api/personas") as response:
+        on = {p["name"]: p["messenger"] for p in (await response.json())["personas"]}
+    assert on[demo.DEMO_STUDENT_NAME] == on[demo.DEMO_PARENT_NAME] == messenger
+    assert on[demo.DEMO_COORDINATOR_DSHI_NAME] == "telegram"
     student = await persona_named(http, demo.DEMO_STUDENT_NAME)
     parent = await persona_named(http, demo.DEMO_PARENT_NAME)
     home = await persona_named(http, demo.DEMO_COORDINATOR_SOSH5_NAME)

@@ -1,6 +1,6 @@
 // The sandbox page. It uses only the sandbox's JSON API (see README, "Sandbox").
-// Message text arrives as HTML the server built from Telegram entities (every character
-// escaped, only a few tags); everything else is put on the page as text.
+// Message text arrives as HTML the server built from Telegram entities or MAX markup (every
+// character escaped, only a few tags); everything else is put on the page as text.
 "use strict";
 
 const ROLE_GROUPS = [
@@ -44,6 +44,15 @@ function initials(name) {
   return letters.join("").toUpperCase();
 }
 
+const MESSENGER_NAMES = { telegram: "Telegram", max: "MAX" };
+
+function badge(persona) {
+  const messenger = persona.messenger || "telegram";
+  const node = el("span", `badge ${messenger}`, MESSENGER_NAMES[messenger] || messenger);
+  node.title = `On ${MESSENGER_NAMES[messenger] || messenger}`;
+  return node;
+}
+
 function avatar(persona) {
   const node = el("div", `avatar ${persona.role}`, initials(persona.name));
   node.setAttribute("aria-hidden", "true");
@@ -73,7 +82,7 @@ function renderPersonas() {
       item.dataset.persona = persona.id;
       item.classList.toggle("open", chats.has(persona.id));
       const who = el("div", "who");
-      who.append(el("b", "", persona.name), el("small", "", persona.title));
+      who.append(el("b", "", persona.name), " ", badge(persona), el("small", "", persona.title));
       item.append(avatar(persona), who);
       item.addEventListener("click", () => {
         openChat(persona.id);
@@ -129,7 +138,9 @@ class ChatView {
   setPersona(persona) {
     this.persona = persona;
     this.root.setAttribute("aria-label", `Chat of ${persona.name}`);
+    this.root.classList.toggle("max", persona.messenger === "max");
     $(".name", this.root).textContent = persona.name;
+    $(".badge", this.root).replaceWith(badge(persona));
     $(".title", this.root).textContent = persona.title;
     $(".avatar", this.root).replaceWith(avatar(persona));
   }
@@ -472,7 +483,11 @@ async function start() {
     const form = event.target;
     try {
       const { persona } = await api("/api/personas", {
-        json: { first_name: form.first_name.value, language_code: form.language_code.value },
+        json: {
+          first_name: form.first_name.value,
+          language_code: form.language_code.value,
+          messenger: form.messenger.value,
+        },
       });
       form.reset();
       personas.set(persona.id, persona);
