@@ -364,7 +364,7 @@ async def _set_commands(session: MaxSession, bot: Bot, method: SetMyCommands) ->
     # MAX keeps one command list per bot: the default scope in the default language.
     scope_is_default = method.scope is None or isinstance(method.scope, BotCommandScopeDefault)
     if scope_is_default and method.language_code in (None, session.commands_language):
-        await session.client.set_my_commands(
+        await session.client.set_commands(
             *(MaxCommand(name=c.command, description=c.description) for c in method.commands)
         )
     return True

@@ -86,8 +86,8 @@ async def ensure_demo_accounts(
 ) -> int:
     """Give every demo persona an account on their messenger: MAX for the names in `on_max`,
     else Telegram (idempotent; a persona moved to the other messenger keeps one account, moved).
-    Every sandbox MAX account gets its dialog's chat id from `max_chat`. Returns how many
-    accounts were added or moved."""
+    Every sandbox MAX account's dialog is opened by `max_chat`, which returns the id the bot
+    addresses it by. Returns how many accounts were added or moved."""
     people = (
         await session.execute(
             select(Person.id, Person.full_name).where(Person.full_name.in_(DEMO_PEOPLE))
@@ -127,8 +127,8 @@ async def ensure_demo_accounts(
 
 
 async def sync_max_chats(session: AsyncSession, max_chat: MaxChatOf) -> None:
-    """Every sandbox MAX account's chat id becomes its dialog's: the fake MAX lives in memory,
-    so its dialogs (and their ids) are made anew on each start."""
+    """Every sandbox MAX account's dialog is opened anew (the fake MAX lives in memory, so its
+    dialogs are made anew on each start) and its chat id is the one `max_chat` gives."""
     rows = await session.execute(
         select(Account, Person.full_name)
         .join(Person, Person.id == Account.person_id)

@@ -161,9 +161,11 @@ class Sandbox:
         return await ensure_demo_accounts(session, self.config.on_max, self._max_chat)
 
     def _max_chat(self, user_id: int, full_name: str) -> int:
+        """The persona's dialog, opened; the bot addresses it by the person's id (as MAX
+        allows, and as Telegram names private chats)."""
         first, last = telegram_names(full_name)
         self.chats.add(user_id, MAX, first, last, started=True)
-        return self.max.dialog_of(user_id).chat_id
+        return user_id
 
     async def wait(self, stopping: asyncio.Event) -> None:
         """Run until `stopping` is set or the bot ends (it ends only if it crashes)."""
