@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import logging
+
 from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
+logger = logging.getLogger(__name__)
 TELEGRAM_START_LINK = "https://t.me/{username}?start={payload}"
 # Telegram's limits for one message.
 TEXT_LIMIT = 4096
@@ -47,10 +50,12 @@ async def show(
     if isinstance(event, CallbackQuery) and isinstance(event.message, Message):
         try:
             await event.message.edit_text(text, reply_markup=markup)
+            return
         except TelegramBadRequest as exc:
-            if "message is not modified" not in exc.message:
-                raise
-        return
+            if "message is not modified" in exc.message:
+                return
+            # The message cannot be edited any more (too old, or gone): show it anew below.
+            logger.info("could not edit a message (%s); sending a new one", exc.message)
     if isinstance(event, Message):
         await event.answer(text, reply_markup=markup)
     elif event.bot is not None:  # the pressed message is too old to edit: send a new one

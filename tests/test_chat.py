@@ -436,6 +436,20 @@ async def test_stale_and_unknown_buttons_change_nothing(session_factory, session
     assert await count(session_factory, Application) == 0
 
 
+async def test_a_screen_whose_message_is_gone_comes_as_a_new_message(session, client_factory):
+    """A button on a message that can no longer be edited (deleted, or MAX's limit for old
+    ones) still works: the screen comes as a new message."""
+    await registered_network(session)
+    student = client_factory(101)
+    await student.send("/catalogue")
+    [(_, data)] = [b for b in student.telegram.last(101).buttons() if "Олимпиадная" in b[0]]
+
+    await student.press(data, message_id=987_654)  # a message the chat no longer has
+
+    assert len(student.texts()) == 2
+    assert "Олимпиадная математика" in student.screen() and "Записаться" in student.screen()
+
+
 async def test_registration_buttons_are_stale_once_registered(
     session_factory, session, client_factory
 ):
