@@ -119,7 +119,7 @@ async def runtime(
     broadcast_progress.schedule(
         scheduler,
         broadcast_progress.BroadcastProgress(
-            session_factory, bot, translator, clock, settings.default_timezone
+            session_factory, bots, translator, clock, settings.default_timezone
         ),
     )
     delivery = asyncio.create_task(deliverer.run_forever(settings.delivery_interval_seconds))

@@ -10,6 +10,7 @@ worker neither repeats an edit nor loses track.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 
 from aiogram import Bot
@@ -32,7 +33,7 @@ class BroadcastProgress:
     def __init__(
         self,
         session_factory: async_sessionmaker[AsyncSession],
-        bot: Bot,
+        bots: Mapping[str, Bot],
         translator: Translator,
         clock: Clock,
         default_timezone: str,
@@ -40,7 +41,7 @@ class BroadcastProgress:
         min_interval: timedelta = MIN_INTERVAL,
     ) -> None:
         self.session_factory = session_factory
-        self.bot = bot
+        self.bots = bots  # by messenger: the progress message is where its author wrote
         self.translator = translator
         self.clock = clock
         self.default_timezone = default_timezone
@@ -75,10 +76,14 @@ class BroadcastProgress:
             tr = self.translator.for_reader(language, timezone or self.default_timezone)
             audience = audience_text(tr, broadcasts.stored_audience(broadcast), org)
             chat_id, message_id = broadcast.progress_chat_id, broadcast.progress_message_id
+            bot = self.bots.get(broadcast.progress_messenger)
             await session.commit()
         assert chat_id is not None and message_id is not None
+        if bot is None:  # that messenger is not served any more
+            await self._give_up(broadcast_id, now)
+            return 0
         try:
-            await self.bot.edit_message_text(
+            await bot.edit_message_text(
                 text=progress_text(tr, audience, counts), chat_id=chat_id, message_id=message_id
             )
         except TelegramRetryAfter:

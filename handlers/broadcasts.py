@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from handlers.menu import Menu
 from handlers.ui import button, keyboard, show, typed_text
 from models import Organisation
-from models.enums import Role
+from models.enums import Messenger, Role
 from services import broadcasts
 from services.broadcasts import Audience, Progress
 from services.clock import Clock
@@ -252,6 +252,7 @@ async def on_send(
     actor: Actor,
     clock: Clock,
     state: FSMContext,
+    messenger: Messenger,
 ) -> None:
     """Send: the outbox takes it at bulk priority; this message shows the progress."""
     data = await _current_draft(session, state, callback_data.token)
@@ -266,6 +267,7 @@ async def on_send(
         now=clock.now(),
         chat_id=message.chat.id if message else None,
         message_id=message.message_id if message else None,
+        messenger=messenger.value,
     )
     await state.clear()
     org = await session.get(Organisation, audience.org_id) if audience.org_id else None

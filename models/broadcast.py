@@ -30,6 +30,10 @@ class Broadcast(Base):
     text: Mapped[str] = mapped_column(Text)
     recipients: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime]
+    # Where the author watches it: the messenger, chat and message of the progress message.
+    progress_messenger: Mapped[str] = mapped_column(
+        String(16), default="telegram", server_default="telegram"
+    )
     progress_chat_id: Mapped[int | None] = mapped_column(BigInteger)
     progress_message_id: Mapped[int | None] = mapped_column(BigInteger)
     # The counts the progress message shows now, and when it was last edited.

@@ -241,6 +241,7 @@ async def send(
     now: datetime,
     chat_id: int | None = None,
     message_id: int | None = None,
+    messenger: str = "telegram",
 ) -> Broadcast:
     """Queue the broadcast for its audience at bulk priority; a draft is sent once only."""
     check_audience(actor, audience)
@@ -258,6 +259,7 @@ async def send(
         audience=audience.stored(),
         text=body,
         created_at=now,
+        progress_messenger=messenger,
         progress_chat_id=chat_id,
         progress_message_id=message_id,
         # What the handler shows at once; the progress job edits from here.

@@ -68,7 +68,7 @@ async def drain(deliverer, session_factory, rounds: int = 30) -> None:
 
 
 def progress_updater(session_factory, bot, translator, clock) -> BroadcastProgress:
-    return BroadcastProgress(session_factory, bot, translator, clock, "Europe/Moscow")
+    return BroadcastProgress(session_factory, {"telegram": bot}, translator, clock, "Europe/Moscow")
 
 
 async def _write(client, button: str, text: str) -> None:

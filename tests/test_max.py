@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
 from aiogram import Bot, Dispatcher
@@ -13,6 +14,7 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.broadcast_progress import BroadcastProgress
 from bot.delivery import Deliverer, Limits
 from bot.max import create_max_bot
 from bot.max.session import TEXT_LIMIT, fit_text, keyboard
@@ -224,6 +226,46 @@ async def test_a_coordinator_on_max_gets_the_template_and_imports_it(
     async with session_factory() as s:
         group = await s.scalar(select(Group).where(Group.code == "ART-01-A"))
         assert group is not None and group.place == "каб. 12"
+
+
+async def test_a_broadcast_from_max_shows_its_progress_there(
+    session: AsyncSession,
+    session_factory: async_sessionmaker[AsyncSession],
+    hub: MaxHub,
+    client_factory: type,
+    both: Deliverer,
+    bot: Bot,
+    max_bot: Bot,
+    translator: Translator,
+    clock: ManualClock,
+) -> None:
+    """A coordinator on MAX writes to the school's families (on Telegram): the progress
+    message is edited on MAX, where the coordinator watches it."""
+    await factories.network(session)
+    net_coordinator = await session.scalar(
+        select(Person).where(Person.full_name == "Петрова Марина")
+    )
+    assert net_coordinator is not None
+    coordinator = await move_to_max(session, net_coordinator, hub, 5103)
+    await session.commit()
+    student: BotClient = client_factory(101)
+
+    await coordinator.send("/broadcast")
+    await coordinator.click("Ученикам и родителям")
+    await coordinator.send("Завтра собрание в 18:00")
+    await coordinator.click("Отправить")
+    progress = coordinator.bot_messages()[-1]
+    assert "Доставлено 0 из 2" in (progress.raw_text or "")
+
+    await both.deliver_due()
+    assert any("Завтра собрание в 18:00" in text for text in student.texts())
+    clock.advance(timedelta(seconds=3))
+    updater = BroadcastProgress(
+        session_factory, {"telegram": bot, "max": max_bot}, translator, clock, "Europe/Moscow"
+    )
+    assert await updater.tick() == 1
+    assert coordinator.bot_messages()[-1].mid == progress.mid, "edited in place"
+    assert "Рассылка завершена" in (coordinator.bot_messages()[-1].raw_text or "")
 
 
 # --- a family across messengers ------------------------------------------------------------------
