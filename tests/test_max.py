@@ -368,6 +368,13 @@ def test_long_rows_wrap_and_long_texts_are_cut_to_what_max_takes() -> None:
     [attachment] = keyboard(InlineKeyboardMarkup(inline_keyboard=[row]))
     rows = attachment.payload.buttons  # type: ignore[union-attr]
     assert [len(r) for r in rows] == [7, 4]
+    roster = [
+        [InlineKeyboardButton(text=f"Ученик {n}", callback_data=f"s{n}")] for n in range(40)
+    ] + [[InlineKeyboardButton(text="Сохранить", callback_data="save")]]
+    [attachment] = keyboard(InlineKeyboardMarkup(inline_keyboard=roster))
+    rows = attachment.payload.buttons  # type: ignore[union-attr]
+    assert len(rows) <= 30 and all(len(r) <= 7 for r in rows)
+    assert [b.payload for r in rows for b in r] == [f"s{n}" for n in range(40)] + ["save"]
     text = "строка\n" * 1000
     assert len(fit_text(text)) <= TEXT_LIMIT < 4000 and fit_text(text).endswith("…")
     assert fit_text("коротко") == "коротко"

@@ -75,6 +75,7 @@ logger = logging.getLogger(__name__)
 # library refuses 4000 itself, so 3999.
 TEXT_LIMIT = 3999
 BUTTONS_PER_ROW = 7
+LINK_BUTTONS_PER_ROW = 3  # a row with a link button holds three
 ROWS_LIMIT = 30
 BUTTONS_LIMIT = 210
 # Files users send are fetched from the address MAX gives; the "file path" is that address.
@@ -233,11 +234,23 @@ def keyboard(markup: Any) -> list[Attachment]:
                 buttons.append(CallbackButton(text=button.text, payload=button.callback_data))
             elif button.url is not None:
                 buttons.append(LinkButton(text=button.text, url=button.url))
-        rows += [buttons[i : i + BUTTONS_PER_ROW] for i in range(0, len(buttons), BUTTONS_PER_ROW)]
+        per_row = (
+            LINK_BUTTONS_PER_ROW
+            if any(isinstance(b, LinkButton) for b in buttons)
+            else BUTTONS_PER_ROW
+        )
+        rows += [buttons[i : i + per_row] for i in range(0, len(buttons), per_row)]
     if not rows:
         return []
-    if len(rows) > ROWS_LIMIT or sum(map(len, rows)) > BUTTONS_LIMIT:
+    total = sum(map(len, rows))
+    if total > BUTTONS_LIMIT:  # Telegram allows 100 buttons, so no screen comes near
         raise ValueError("the keyboard is larger than MAX allows")
+    if len(rows) > ROWS_LIMIT:
+        # A long list (a roster of 40) has more rows than MAX shows: the same buttons, in
+        # order, a few to a row.
+        flat = [button for row in rows for button in row]
+        width = -(-total // ROWS_LIMIT)
+        rows = [flat[i : i + width] for i in range(0, total, width)]
     return [ButtonsPayload(buttons=rows).pack()]
 
 
