@@ -68,8 +68,9 @@ async def create_bots(
         )
     if settings.max_bot_token is not None:
         # Imported only where MAX is served: its library costs a Telegram-only process memory.
-        from bot.max import create_max_bot
+        from bot.max import create_max_bot, request_window
 
+        window = request_window()
         for target in (bots, senders):
             target[Messenger.MAX] = await create_max_bot(
                 settings.max_bot_token.get_secret_value(),
@@ -77,6 +78,7 @@ async def create_bots(
                 clock,
                 api_url=settings.max_api_base_url,
                 commands_language=settings.default_language,
+                limiter=window,
             )
         bots[Messenger.MAX].session.middleware(RetryAfterMiddleware())
     return bots, senders

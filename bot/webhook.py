@@ -77,7 +77,7 @@ def _add_max(
     clock: Clock,
 ) -> None:
     assert settings.max_bot_token is not None
-    from bot.max import create_max_bot, handle_webhook  # only where MAX is served
+    from bot.max import create_max_bot, handle_webhook, request_window  # only if MAX is served
 
     token = settings.max_bot_token.get_secret_value()
     secret = settings.max_webhook_secret.get_secret_value() if settings.max_webhook_secret else None
@@ -91,6 +91,7 @@ def _add_max(
                 clock,
                 api_url=settings.max_api_base_url,
                 commands_language=settings.default_language,
+                limiter=request_window(),
             )
         )
         bots[0].session.middleware(RetryAfterMiddleware())

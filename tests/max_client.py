@@ -39,6 +39,8 @@ class MaxHub:
         assert isinstance(self.bot.session, MaxSession)
         client = self.bot.session.client
         while True:
+            if self.bot.session.limiter is not None:  # polling counts against MAX's limit too
+                await self.bot.session.limiter.acquire()
             reply: dict[str, Any] = await client.get_updates(marker=self.marker, timeout=0)
             self.marker = reply.get("marker", self.marker)
             updates = reply.get("updates") or []

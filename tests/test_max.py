@@ -3,6 +3,7 @@ API, a family split across MAX and Telegram, and both messengers' rate limits at
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.broadcast_progress import BroadcastProgress
 from bot.delivery import Deliverer, Limits
-from bot.max import create_max_bot
+from bot.max import create_max_bot, request_window
 from bot.max.session import TEXT_LIMIT, fit_text, keyboard
 from bot.retry import RetryAfterMiddleware
 from bot.sandbox.max_state import MaxMessenger
@@ -466,3 +467,74 @@ async def test_both_messengers_keep_their_rate_limits_at_once(
 def _busiest_second(times: list[float]) -> int:
     times = sorted(times)
     return max(sum(1 for t in times[i:] if t - start < 1.0) for i, start in enumerate(times))
+
+
+async def test_replies_and_notifications_on_max_share_its_limit(
+    session: AsyncSession,
+    session_factory: async_sessionmaker[AsyncSession],
+    translator: Translator,
+    clock: ManualClock,
+    dp: Dispatcher,
+) -> None:
+    """MAX counts every request of the bot: while 50 notifications go out, 20 people press
+    /help; the handlers' bot and the sender share one window, and MAX refuses nothing."""
+    state = MaxMessenger(MAX_TOKEN, clock=clock)  # MAX's real 30 requests a second
+    runner, url = await serve_max(state)
+    window = request_window()
+    handlers_bot = await create_max_bot(
+        MAX_TOKEN, session_factory, clock, api_url=url, limiter=window
+    )
+    sender_bot = await create_max_bot(
+        MAX_TOKEN, session_factory, clock, api_url=url, limiter=window
+    )
+    try:
+        home = await factories.org(session)
+        for n in range(50):
+            user_id = 830_000 + n
+            state.add_user(user_id, "Ученик")
+            state.dialog_of(user_id).started = True
+            person = Person(full_name="", language="ru", home_org_id=home.id)
+            session.add(person)
+            await session.flush()
+            session.add(
+                Account(
+                    person_id=person.id, messenger=Messenger.MAX, user_id=user_id, chat_id=user_id
+                )
+            )
+            await outbox.notify(
+                session,
+                person_id=person.id,
+                kind="notify-consent-reminder",
+                params={"student": "Ученик", "course": "Курс", "group": "G-1"},
+                dedupe_key=f"share-{user_id}",
+                now=clock.now(),
+            )
+        await session.commit()
+        deliverer = Deliverer(
+            session_factory,
+            translator,
+            {"max": BotSender(sender_bot, TEXT_LIMIT)},
+            clock,
+            "Europe/Moscow",
+            limits=Limits(batch=50),
+        )
+        hub = MaxHub(state, dp, handlers_bot)
+        people = [hub.client(840_000 + n) for n in range(20)]
+
+        async def press_help() -> None:
+            for person_chat in people:
+                state.send_text(person_chat.user_id, "/help")
+                await hub.pump()
+
+        delivered, _ = await asyncio.gather(deliverer.deliver_due(), press_help())
+
+        assert delivered == 50
+        assert all(person_chat.texts() for person_chat in people), "everyone got an answer"
+        assert [r.path for r in state.requests if r.status == 429] == []
+        api = sorted(r.at for r in state.requests if not r.path.startswith(("/upload", "/files")))
+        assert _busiest_second(api) <= 30
+    finally:
+        await handlers_bot.session.close()
+        await sender_bot.session.close()
+        await state.close()
+        await runner.cleanup()

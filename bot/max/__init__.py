@@ -17,8 +17,9 @@ from maxapi.exceptions.max import InvalidToken
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.max.client import MaxClient
-from bot.max.session import MaxSession
+from bot.max.session import REQUESTS_PER_SECOND, MaxSession
 from bot.max.updates import to_aiogram
+from bot.rate_limit import SlidingWindow
 from services.clock import Clock
 
 logger = logging.getLogger(__name__)
@@ -49,12 +50,18 @@ async def create_max_bot(
     *,
     api_url: str | None = None,
     commands_language: str = "ru",
+    limiter: SlidingWindow | None = None,
 ) -> Bot:
     """An aiogram Bot on MAX. Its id is the MAX bot's own user id (asked from MAX once), so
-    conversation state and update marks never mix with the Telegram bot's."""
+    conversation state and update marks never mix with the Telegram bot's. Bots of one process
+    should share one `limiter` (see `request_window`)."""
     client = max_client(token, api_url)
-    session = MaxSession(client, session_factory, clock, commands_language=commands_language)
+    session = MaxSession(
+        client, session_factory, clock, commands_language=commands_language, limiter=limiter
+    )
     try:
+        if limiter is not None:
+            await limiter.acquire()
         me = await client.get_me()
     except Exception:
         await client.close_session()
@@ -64,6 +71,13 @@ async def create_max_bot(
         session=session,
         default=DefaultBotProperties(parse_mode=ParseMode.HTML, link_preview_is_disabled=True),
     )
+
+
+def request_window() -> SlidingWindow:
+    """MAX's limit on all of a bot's requests, for the sessions of one process to share
+    (measured at our end, requests bunch up on the wire: a slightly longer window keeps MAX's
+    own count within the limit)."""
+    return SlidingWindow(REQUESTS_PER_SECOND, 1.05)
 
 
 def is_max(bot: Bot) -> bool:
@@ -94,6 +108,8 @@ async def poll(dp: Dispatcher, bot: Bot, stop: asyncio.Event | None = None) -> N
     logger.info("polling MAX")
     while stop is None or not stop.is_set():
         try:
+            if bot.session.limiter is not None:
+                await bot.session.limiter.acquire()
             reply = await client.get_updates(marker=marker, timeout=POLL_SECONDS, limit=100)
         except asyncio.CancelledError:
             raise

@@ -65,13 +65,16 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import update_session
 from bot.max.client import MaxClient
+from bot.rate_limit import SlidingWindow
 from models.enums import Messenger
 from services import message_refs
 from services.clock import Clock
 
 logger = logging.getLogger(__name__)
 
-# MAX's limits for one message (MAX Bot API 0.0.32): MAX takes 4000 characters, the
+# MAX allows 30 requests a second per bot (MAX Bot API 0.0.32).
+REQUESTS_PER_SECOND = 30
+# MAX's limits for one message: MAX takes 4000 characters, the
 # library refuses 4000 itself, so 3999.
 TEXT_LIMIT = 3999
 BUTTONS_PER_ROW = 7
@@ -107,6 +110,7 @@ class MaxSession(BaseSession):
         clock: Clock,
         *,
         commands_language: str = "ru",
+        limiter: SlidingWindow | None = None,
     ) -> None:
         super().__init__()
         self.api = FILES
@@ -114,6 +118,9 @@ class MaxSession(BaseSession):
         self.session_factory = session_factory
         self.clock = clock
         self.commands_language = commands_language
+        # MAX counts every request of the bot against one limit: sessions of one process
+        # (the handlers' and the sender's) share a window, so their sum keeps within it.
+        self.limiter = limiter
         self._downloads: aiohttp.ClientSession | None = None
 
     async def close(self) -> None:
@@ -127,6 +134,8 @@ class MaxSession(BaseSession):
         handler = HANDLERS.get(type(method))
         if handler is None:
             raise TelegramBadRequest(method, f"{method.__api_method__} is not available on MAX")
+        if self.limiter is not None:
+            await self.limiter.acquire()
         try:
             return await handler(self, bot, method)
         except MaxApiError as exc:
