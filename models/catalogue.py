@@ -98,7 +98,8 @@ class Lesson(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"), index=True)
     starts_at: Mapped[datetime] = mapped_column(index=True)
-    ends_at: Mapped[datetime]
+    # Indexed for the attendance reminders, which look for lessons that ended a while ago.
+    ends_at: Mapped[datetime] = mapped_column(index=True)
     place: Mapped[str] = mapped_column(String(200), default="")
     status: Mapped[LessonStatus] = mapped_column(
         str_enum(LessonStatus), default=LessonStatus.SCHEDULED
