@@ -14,8 +14,10 @@ import pytest
 from aiohttp import web
 from sqlalchemy import func, select
 
+from bot.sandbox.max_state import MaxMessenger
 from models import Invite, Organisation
 from models.db import create_engine, create_session_factory
+from tests.max_client import MAX_TOKEN, serve_max
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -24,7 +26,7 @@ def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
     env = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"BOT_TOKEN", "DATABASE_URL", "ADMIN_IDS", "BOT_API_BASE_URL"}
+        if k not in {"BOT_TOKEN", "MAX_BOT_TOKEN", "DATABASE_URL", "ADMIN_IDS", "BOT_API_BASE_URL"}
     }
     env["DATABASE_URL"] = f"sqlite+aiosqlite:///{tmp_path / 'cli.sqlite3'}"
     env.update(extra)
@@ -55,7 +57,7 @@ async def test_run_without_token_says_so_in_one_line(tmp_path: Path) -> None:
     code, _, err = await _cli(tmp_path, "run")
     assert code == 2
     assert err.strip().count("\n") == 0
-    assert "BOT_TOKEN" in err and "Traceback" not in err
+    assert "BOT_TOKEN" in err and "MAX_BOT_TOKEN" in err and "Traceback" not in err
 
 
 @pytest.mark.parametrize(
@@ -179,3 +181,34 @@ async def test_run_long_polls_a_bot_api_server(tmp_path: Path) -> None:
     markup = json.loads(api.sent[0]["reply_markup"])
     assert [b["text"] for b in markup["inline_keyboard"][0]] == ["Русский", "English"]
     assert "Traceback" not in err.decode()
+
+
+async def test_run_with_only_a_max_token_serves_max(tmp_path: Path) -> None:
+    """`run` with MAX_BOT_TOKEN alone polls MAX (a local fake MAX API here) and answers there;
+    SIGINT stops it cleanly."""
+    state = MaxMessenger(MAX_TOKEN)
+    state.add_user(5001, "Ира")
+    state.start(5001)  # the person opens the bot: MAX's bot_started update
+    runner, url = await serve_max(state)
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        cwd=tmp_path,
+        env=_env(tmp_path, MAX_BOT_TOKEN=MAX_TOKEN, MAX_API_BASE_URL=url),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        answered = await state.wait_until(lambda: any(m.outgoing for m in state.messages(5001)), 30)
+    finally:
+        proc.send_signal(signal.SIGINT)
+        _, err = await asyncio.wait_for(proc.communicate(), 30)
+        await state.close()
+        await runner.cleanup()
+    assert answered, err.decode()[-2000:]
+    [greeting] = [m for m in state.messages(5001) if m.outgoing]
+    assert "Выберите язык" in (greeting.raw_text or "")
+    assert [b["text"] for b in greeting.buttons[0]] == ["Русский", "English"]
+    assert proc.returncode == 0 and "Traceback" not in err.decode()
