@@ -170,7 +170,7 @@ async def on_file(
         await _edit(status, tr("import-progress-saving"))
     outcome = await imports.apply(session, actor, checked, clock.now())
     if isinstance(outcome, list):
-        await _refuse(status, tr, outcome, bot, message.chat.id)
+        await _refuse(status, tr, outcome, tables, bot, message.chat.id)
         return
     await _edit(status, _summary(tr, outcome))
 
@@ -181,9 +181,15 @@ async def on_text_instead_of_file(message: Message, tr: Text) -> None:
 
 
 async def _refuse(
-    status: Message, tr: Text, problems: list[imports.Problem], bot: Bot, chat_id: int
+    status: Message,
+    tr: Text,
+    problems: list[imports.Problem],
+    tables: list[sheets.Sheet],
+    bot: Bot,
+    chat_id: int,
 ) -> None:
-    """Every problem at once: the first ones in the message, all of them in a file."""
+    """Every problem at once: the first ones in the message, all of them in the person's own
+    file sent back with the errors marked."""
     lines = [tr("import-refused", count=len(problems)), ""]
     size = sum(len(line) + 1 for line in lines)
     shown = 0
@@ -198,7 +204,7 @@ async def _refuse(
         lines += ["", tr("import-problems-more", count=len(problems) - shown)]
     await _edit(status, "\n".join(lines)[:TEXT_LIMIT])
     if shown < len(problems):
-        data = await asyncio.to_thread(import_files.problems_file, tr, problems)
+        data = await asyncio.to_thread(import_files.problems_file, tr, problems, tables)
         await bot.send_document(
             chat_id,
             BufferedInputFile(data, filename="import-problems.xlsx"),

@@ -17,6 +17,7 @@ from models.enums import CourseFormat, Direction
 from services.i18n import Text
 from services.import_columns import KIND_KEYS, KIND_ORDER, KINDS
 from services.imports import JoinCode, Problem, example_dates
+from services.sheets import Sheet
 
 HELP_SHEET = "help"
 
@@ -116,9 +117,13 @@ def template(tr: Text, org_code: str, today: date) -> bytes:
     return _save(workbook)
 
 
-def problems_file(tr: Text, problems: Sequence[Problem]) -> bytes:
-    """Every problem of a refused file, one a row: sheet, row, column, value, what is wrong."""
+def problems_file(tr: Text, problems: Sequence[Problem], tables: Sequence[Sheet] = ()) -> bytes:
+    """The refused file returned with its errors marked: first every problem, one a row (sheet,
+    row, column, value, what is wrong); then each of the person's own sheets as it was read,
+    with a last column saying what is wrong with each row (those rows filled red)."""
     import openpyxl
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import PatternFill
 
     workbook = openpyxl.Workbook(write_only=True)
     sheet = workbook.create_sheet(plain(tr("import-problems-sheet"))[:31])
@@ -133,6 +138,35 @@ def problems_file(tr: Text, problems: Sequence[Problem]) -> bytes:
     )
     for p in problems:
         sheet.append([p.sheet, p.row, p.column, p.value, plain(tr(p.key, **p.params))])
+    by_row: dict[tuple[str, int], list[str]] = {}
+    for p in problems:
+        if p.row is not None:
+            text = (
+                f"{p.column}: {plain(tr(p.key, **p.params))}"
+                if p.column
+                else plain(tr(p.key, **p.params))
+            )
+            by_row.setdefault((p.sheet, p.row), []).append(text)
+    red = PatternFill("solid", fgColor="FFC7CE")
+    taken = {sheet.title}
+    for table in tables:
+        title = (
+            table.name[:31] if table.name[:31] not in taken else f"{table.name[:28]}_{len(taken)}"
+        )
+        taken.add(title)
+        marked = workbook.create_sheet(title)
+        marked.append([*table.header, plain(tr("import-problems-col-problem"))])
+        for number, cells in table.rows:
+            found = by_row.get((table.name, number))
+            if not found:
+                marked.append(list(cells))
+                continue
+            row = []
+            for value in [*cells, "; ".join(found)]:
+                cell = WriteOnlyCell(marked, value=value)
+                cell.fill = red
+                row.append(cell)
+            marked.append(row)
     return _save(workbook)
 
 

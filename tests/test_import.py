@@ -398,6 +398,18 @@ async def test_many_problems_come_back_as_a_file(net, session_factory, client_fa
     found = list(sheet.iter_rows(min_row=2, values_only=True))
     assert len(found) == 40
     assert found[0] == ("students", 2, "grade", "x", "нужно целое число")
+    # Then the person's own sheets, each bad row marked in red with what is wrong.
+    book = openpyxl.load_workbook(io.BytesIO(report.document[1]))
+    students = book["students"]
+    header = [c.value for c in students[1]]
+    assert header[:4] == ["org", "code", "full_name", "grade"] and len(header) == 5
+    marked = [c.value for c in students[2]]
+    assert marked[:4] == ["sosh5", "S-0", "Зайцев Глеб", "x"]
+    assert "grade" in marked[4] and "нужно целое число" in marked[4]
+    assert students[2][0].fill.fgColor.rgb.endswith("FFC7CE")
+    courses = book["courses"]
+    assert courses[2][0].fill.fgColor.rgb in (None, "00000000"), "a good row is not marked"
+    assert courses.max_column == len(COURSES) + 1
 
 
 async def test_csv_from_russian_excel_semicolons_and_windows_1251(

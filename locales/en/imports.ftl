@@ -32,7 +32,7 @@ import-refused = ❌ <b>The file was not imported</b>, nothing changed: { $count
        *[other] problems
     } found. Fix them and send the file again.
 import-problems-more = …and { $count } more. Every problem is in the file below.
-import-problems-caption = Every problem of the file: sheet, row, column, value, what is wrong.
+import-problems-caption = Your file with the errors marked: first a list of every problem, then your sheets — rows with problems are red, what is wrong is in the last column.
 import-template-caption = Import template: a sheet for each kind of record, each with an example row (replace it with your data). The help sheet explains the columns.
 import-codes-caption = Join codes: { $count } { $count ->
         [one] person
