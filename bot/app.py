@@ -17,9 +17,10 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import broadcast_progress
-from bot.delivery import Deliverer
+from bot.delivery import Deliverer, Limits
 from bot.factory import create_bot, create_dispatcher
 from bot.leader import leadership
+from bot.rate_limit import SharedSendWindow, SlidingWindow
 from bot.retry import RetryAfterMiddleware
 from bot.scheduler import Jobs, create_scheduler
 from bot.senders import BotSender
@@ -66,6 +67,9 @@ async def create_bots(
         senders[Messenger.TELEGRAM] = Bot(
             telegram.token, session=_fresh_session(telegram), default=telegram.default
         )
+        shared = SharedSendWindow(SlidingWindow(settings.send_rate, Limits().window))
+        for b in (bots[Messenger.TELEGRAM], senders[Messenger.TELEGRAM]):
+            b.session.middleware(shared)
     if settings.max_bot_token is not None:
         # Imported only where MAX is served: its library costs a Telegram-only process memory.
         from bot.max import create_max_bot, request_window

@@ -7,6 +7,25 @@ import asyncio
 import time
 from collections import deque
 from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from aiogram.client.session.middlewares.base import (
+    BaseRequestMiddleware,
+    NextRequestMiddlewareType,
+)
+from aiogram.methods import (
+    CopyMessage,
+    ForwardMessage,
+    Response,
+    SendDocument,
+    SendMessage,
+    SendPhoto,
+    TelegramMethod,
+)
+from aiogram.methods.base import TelegramType
+
+if TYPE_CHECKING:
+    from aiogram import Bot
 
 
 class SlidingWindow:
@@ -63,3 +82,23 @@ class PerChat:
         self.last[chat] = now
         if len(self.last) > 10_000:  # forget chats that are long ready again
             self.last = {c: t for c, t in self.last.items() if now - t < self.interval}
+
+
+class SharedSendWindow(BaseRequestMiddleware):
+    """Telegram's 30 messages a second count every message of the bot: the handlers' replies
+    and the delivery loop's notifications of one process take turns in one window."""
+
+    SENDING = (SendMessage, SendDocument, SendPhoto, CopyMessage, ForwardMessage)
+
+    def __init__(self, window: SlidingWindow) -> None:
+        self.window = window
+
+    async def __call__(
+        self,
+        make_request: NextRequestMiddlewareType[TelegramType],
+        bot: Bot,
+        method: TelegramMethod[TelegramType],
+    ) -> Response[TelegramType]:
+        if isinstance(method, self.SENDING):
+            await self.window.acquire()
+        return await make_request(bot, method)

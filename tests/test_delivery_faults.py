@@ -3,13 +3,17 @@ should be — wait, give up, mark unreachable, or retry."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 import pytest
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
+from aiogram.types import Update
+from pydantic import SecretStr
 from sqlalchemy import select
 
+from bot.app import create_bots
 from bot.delivery import Deliverer, Limits
 from bot.factory import create_bot
 from bot.senders import BotSender
@@ -119,3 +123,68 @@ async def test_400_is_recorded_and_not_retried(
     clock.advance(timedelta(days=1))
     assert await http_deliverer.deliver_due() == 0
     assert api.delivered == []
+
+
+async def test_replies_and_notifications_take_turns_in_telegrams_limit(
+    session, session_factory, translator, clock, settings, dp
+):
+    """While 45 notifications go out, 25 new people send /start: the handlers' bot and the
+    sender of one process share one window, so Telegram sees at most 30 messages a second and
+    refuses none."""
+    api = HttpBotApi(per_second=30)
+    base = await api.start()
+    served = settings.model_copy(
+        update={"bot_token": SecretStr("42:SHARED"), "bot_api_base_url": base}
+    )
+    bots, senders = await create_bots(served, session_factory, clock)
+    try:
+        for n in range(45):
+            person = await factories.person(
+                session, f"Родитель {n}", Role.PARENT, telegram_id=900 + n
+            )
+            await outbox.notify(
+                session,
+                person_id=person.id,
+                kind="notify-group-confirmed",
+                dedupe_key=f"shared-{n}",
+                now=clock.now(),
+                params={"course": "Хоровое пение", "group": "CHOIR-1"},
+            )
+        await session.commit()
+        deliverer = Deliverer(
+            session_factory,
+            translator,
+            {"telegram": BotSender(senders["telegram"])},
+            clock,
+            "Europe/Moscow",
+            limits=Limits(quiet_start=Limits().quiet_end, batch=45),
+        )
+
+        async def newcomers() -> None:
+            for n in range(25):
+                update = Update.model_validate(
+                    {
+                        "update_id": n + 1,
+                        "message": {
+                            "message_id": n + 1,
+                            "date": 1_700_000_000,
+                            "chat": {"id": 2000 + n, "type": "private"},
+                            "from": {"id": 2000 + n, "is_bot": False, "first_name": "Новенький"},
+                            "text": "/start",
+                            "entities": [{"type": "bot_command", "offset": 0, "length": 6}],
+                        },
+                    },
+                    context={"bot": bots["telegram"]},
+                )
+                await dp.feed_update(bots["telegram"], update)
+
+        delivered, _ = await asyncio.gather(deliverer.deliver_due(), newcomers())
+
+        assert delivered == 45
+        assert len(api.delivered) == 70
+        assert api.refused_429 == 0
+        assert api.worst_second() <= 30
+    finally:
+        for b in (*bots.values(), *senders.values()):
+            await b.session.close()
+        await api.stop()
