@@ -15,6 +15,8 @@ def configure(level: str) -> None:
     )
     keep_personal_data_out()
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    # The scheduler would log two lines for every run of every job (progress runs every 3 s).
+    logging.getLogger("apscheduler.executors").setLevel(logging.WARNING)
 
 
 def keep_personal_data_out() -> None:
