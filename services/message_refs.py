@@ -17,21 +17,21 @@ REMEMBER = timedelta(days=60)
 
 
 async def number_for(session: AsyncSession, messenger: str, external_id: str, now: datetime) -> int:
-    """The number of a message, given one the first time it is seen."""
+    """The number of a message, given one the first time it is seen (one statement: a message
+    seen again keeps its number, the no-op update only makes the row come back)."""
     dialect = session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    await session.execute(
-        insert(MessageRef)
-        .values(messenger=messenger, external_id=external_id, created_at=now)
-        .on_conflict_do_nothing(index_elements=["messenger", "external_id"])
+    statement = insert(MessageRef).values(
+        messenger=messenger, external_id=external_id, created_at=now
     )
     number = await session.scalar(
-        select(MessageRef.id).where(
-            MessageRef.messenger == messenger, MessageRef.external_id == external_id
-        )
+        statement.on_conflict_do_update(
+            index_elements=["messenger", "external_id"],
+            set_={"external_id": statement.excluded.external_id},
+        ).returning(MessageRef.id)
     )
     assert number is not None
-    return number
+    return int(number)
 
 
 async def external_id_of(session: AsyncSession, messenger: str, number: int) -> str | None:

@@ -80,10 +80,6 @@ def request_window() -> SlidingWindow:
     return SlidingWindow(REQUESTS_PER_SECOND, 1.05)
 
 
-def is_max(bot: Bot) -> bool:
-    return isinstance(bot.session, MaxSession)
-
-
 async def feed(dp: Dispatcher, bot: Bot, raw: dict[str, Any]) -> None:
     assert isinstance(bot.session, MaxSession)
     update = await to_aiogram(raw, bot, bot.session)

@@ -9,8 +9,9 @@ module knows how MAX sends, edits and answers one, and MAX's limits.
 
 from __future__ import annotations
 
+import contextlib
 import logging
-from collections.abc import AsyncGenerator, Awaitable, Callable
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any, cast
 
@@ -163,29 +164,29 @@ class MaxSession(BaseSession):
 
     # Message numbers: MAX names messages with strings, aiogram numbers them.
 
-    async def number(self, mid: str) -> int:
+    @contextlib.asynccontextmanager
+    async def _database(self) -> AsyncIterator[AsyncSession]:
+        """Inside a handler, the update's own session (see bot/update_session.py); elsewhere
+        (the sender, polling) a short one of our own."""
         ambient = update_session.current.get()
-        if ambient is not None:  # inside a handler: in its transaction (see update_session)
-            return await message_refs.number_for(
-                ambient, self.messenger.value, mid, self.clock.now()
-            )
+        if ambient is not None:
+            yield ambient
+            return
         async with self.session_factory() as session:
-            number = await message_refs.number_for(
+            yield session
+            await session.commit()
+
+    async def number(self, mid: str) -> int:
+        async with self._database() as session:
+            return await message_refs.number_for(
                 session, self.messenger.value, mid, self.clock.now()
             )
-            await session.commit()
-        return number
 
     async def mid(self, method: TelegramMethod[Any], number: int | None) -> str:
         mid = None
         if number is not None:
-            ambient = update_session.current.get()
-            if ambient is not None:
-                mid = await message_refs.external_id_of(ambient, self.messenger.value, number)
-            else:
-                async with self.session_factory() as session:
-                    mid = await message_refs.external_id_of(session, self.messenger.value, number)
-                    await session.commit()
+            async with self._database() as session:
+                mid = await message_refs.external_id_of(session, self.messenger.value, number)
         if mid is None:
             raise TelegramBadRequest(method, "message to edit not found")
         return mid
