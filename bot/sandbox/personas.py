@@ -8,7 +8,7 @@ New personas are fresh users who register through /start like anyone else.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -26,8 +26,6 @@ DEMO_BASE = 100_000
 MAX_DEMO_BASE = 300_000
 NEW_BASE = 500_000
 SANDBOX_MESSENGERS = (Messenger.TELEGRAM, Messenger.MAX)
-# (MAX user id, full name) → the chat id of their dialog with the bot (made if missing).
-MaxChatOf = Callable[[int, str], int]
 DEMO_PEOPLE = (
     demo.DEMO_STUDENT_NAME,
     demo.DEMO_PARENT_NAME,
@@ -81,13 +79,11 @@ def telegram_names(full_name: str) -> tuple[str, str]:
     return parts[1], parts[0]
 
 
-async def ensure_demo_accounts(
-    session: AsyncSession, on_max: Collection[str] = (), max_chat: MaxChatOf | None = None
-) -> int:
+async def ensure_demo_accounts(session: AsyncSession, on_max: Collection[str] = ()) -> int:
     """Give every demo persona an account on their messenger: MAX for the names in `on_max`,
     else Telegram (idempotent; a persona moved to the other messenger keeps one account, moved).
-    Every sandbox MAX account's dialog is opened by `max_chat`, which returns the id the bot
-    addresses it by. Returns how many accounts were added or moved."""
+    A chat is addressed by the person's id on both messengers (MAX allows it for dialogs).
+    Returns how many accounts were added or moved."""
     people = (
         await session.execute(
             select(Person.id, Person.full_name).where(Person.full_name.in_(DEMO_PEOPLE))
@@ -113,33 +109,24 @@ async def ensure_demo_accounts(
         if account is None:
             account = Account(person_id=person_id, messenger=messenger)
             session.add(account)
-        account.messenger, account.user_id, account.chat_id = messenger, base + person_id, 0
+        account.messenger, account.user_id = messenger, base + person_id
+        account.chat_id = account.user_id
         account.unreachable_since = None
-        if messenger is Messenger.TELEGRAM:
-            account.chat_id = account.user_id
         changed += 1
     await session.flush()
-    if max_chat is not None:
-        await sync_max_chats(session, max_chat)
-    elif any(name in on_max for _, name in people):
-        raise ValueError("demo personas on MAX need max_chat for their dialogs")
     return changed
 
 
-async def sync_max_chats(session: AsyncSession, max_chat: MaxChatOf) -> None:
-    """Every sandbox MAX account's dialog is opened anew (the fake MAX lives in memory, so its
-    dialogs are made anew on each start) and its chat id is the one `max_chat` gives."""
+async def max_personas(session: AsyncSession) -> list[tuple[int, str]]:
+    """The sandbox's MAX personas (user id, full name): the fake MAX lives in memory, so their
+    dialogs are opened anew on each start."""
     rows = await session.execute(
-        select(Account, Person.full_name)
+        select(Account.user_id, Person.full_name)
         .join(Person, Person.id == Account.person_id)
         .where(Account.messenger == Messenger.MAX, Account.user_id >= DEMO_BASE)
         .order_by(Account.user_id)
     )
-    for account, full_name in rows:
-        chat_id = max_chat(account.user_id, full_name or "")
-        if account.chat_id != chat_id:
-            account.chat_id = chat_id
-    await session.flush()
+    return [(user_id, full_name or "") for user_id, full_name in rows]
 
 
 async def load_personas(session: AsyncSession) -> list[Persona]:

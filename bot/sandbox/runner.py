@@ -27,7 +27,7 @@ from bot.sandbox.chats import MAX, Chats
 from bot.sandbox.flood import FloodControl, FloodLimits
 from bot.sandbox.max_api import MaxApi
 from bot.sandbox.max_state import MaxMessenger
-from bot.sandbox.personas import ensure_demo_accounts, telegram_names
+from bot.sandbox.personas import ensure_demo_accounts, max_personas, telegram_names
 from bot.sandbox.spec import Spec
 from bot.sandbox.state import Telegram
 from bot.sandbox.timetravel import TimeMachine
@@ -158,14 +158,11 @@ class Sandbox:
         """The demo personas' accounts on their messengers, and every MAX persona's dialog
         (started: MAX lets the bot write only to people who opened it); returns how many
         accounts were added or moved."""
-        return await ensure_demo_accounts(session, self.config.on_max, self._max_chat)
-
-    def _max_chat(self, user_id: int, full_name: str) -> int:
-        """The persona's dialog, opened; the bot addresses it by the person's id (as MAX
-        allows, and as Telegram names private chats)."""
-        first, last = telegram_names(full_name)
-        self.chats.add(user_id, MAX, first, last, started=True)
-        return user_id
+        changed = await ensure_demo_accounts(session, self.config.on_max)
+        for user_id, full_name in await max_personas(session):
+            first, last = telegram_names(full_name)
+            self.chats.add(user_id, MAX, first, last, started=True)
+        return changed
 
     async def wait(self, stopping: asyncio.Event) -> None:
         """Run until `stopping` is set or the bot ends (it ends only if it crashes)."""
