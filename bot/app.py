@@ -21,6 +21,7 @@ from bot.delivery import Deliverer, Limits
 from bot.factory import create_bot, create_dispatcher
 from bot.leader import leadership
 from bot.rate_limit import SharedSendWindow, SlidingWindow
+from bot.response_models import KeepResponseModels
 from bot.retry import RetryAfterMiddleware
 from bot.scheduler import Jobs, create_scheduler
 from bot.senders import BotSender
@@ -155,6 +156,7 @@ async def _tick_when_woken(wake: asyncio.Event, jobs: Jobs) -> None:
 def _fresh_session(bot: Bot) -> AiohttpSession:
     session = AiohttpSession(timeout=bot.session.timeout)
     session.api = bot.session.api
+    session.middleware(KeepResponseModels())
     return session
 
 
