@@ -8,6 +8,10 @@ the urgent message's latency. Targets: >= 28.5 msg/s, zero 429s, urgent < 1 s.
 
 from __future__ import annotations
 
+# aiogram is imported the way the bot imports it, its types built on first use
+from bot import lazy_types  # noqa: F401
+
+# isort: split
 import asyncio
 import logging
 import tempfile

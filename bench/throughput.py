@@ -10,6 +10,10 @@ Targets: ratio >= 0.8; tick < 50 ms; peak RSS < 200 MB.
 
 from __future__ import annotations
 
+# aiogram is imported the way the bot imports it, its types built on first use
+from bot import lazy_types  # noqa: F401
+
+# isort: split
 import asyncio
 import json
 import logging

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+# aiogram is imported the way the bot imports it, its types built on first use
+from bot import lazy_types  # noqa: F401
+
+# isort: split
 import asyncio
 import logging
 import os
