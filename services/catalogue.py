@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
+from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import BindParameter, ColumnElement, Select, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -71,7 +73,7 @@ class CourseCard:
     open_to_grade: bool
 
 
-def open_groups(today: date) -> Select[int]:
+def open_groups(today: date | BindParameter[date]) -> Select[int]:
     """Groups still taking students: not cancelled and not finished."""
     return select(Group.id).where(Group.cancelled_at.is_(None), Group.end_date >= today)
 
@@ -92,44 +94,79 @@ async def list_courses(
     page_size: int = PAGE_SIZE,
 ) -> Page:
     """Courses with an open group, open to `grade`, matching the filter; one page of them."""
-    groups = open_groups(today).where(Group.course_id == Course.id)
-    if flt.weekday is not None:
-        groups = groups.where(
-            select(WeeklySlot.id)
-            .where(WeeklySlot.group_id == Group.id, WeeklySlot.weekday == flt.weekday)
-            .exists()
-        )
-    conditions: list[ColumnElement[bool]] = [groups.exists(), *_grade_clause(grade)]
-    if flt.direction is not None:
-        conditions.append(Course.direction == flt.direction)
-    if flt.provider_id is not None:
-        conditions.append(Course.provider_org_id == flt.provider_id)
-    if flt.format is not None:
-        conditions.append(Course.format == flt.format)
-
+    page_query, count_query = _list_queries(
+        grade is not None,
+        flt.direction is not None,
+        flt.provider_id is not None,
+        flt.weekday is not None,
+        flt.format is not None,
+    )
+    params = {
+        "today": today,
+        "grade": grade,
+        "direction": flt.direction,
+        "provider": flt.provider_id,
+        "weekday": flt.weekday,
+        "format": flt.format,
+    }
     # One round trip: the page, with the total count alongside each row.
     rows = (
         await session.execute(
-            select(Course, Organisation.short_name, func.count().over().label("total"))
-            .join(Organisation, Organisation.id == Course.provider_org_id)
-            .where(*conditions)
-            .order_by(Course.title, Course.id)
-            .offset(max(page, 0) * page_size)
-            .limit(page_size)
+            page_query, {**params, "offset": max(page, 0) * page_size, "limit": page_size}
         )
     ).all()
-    if rows:
-        total = int(rows[0][2])
-    else:
-        total = await session.scalar(select(func.count(Course.id)).where(*conditions)) or 0
+    total = int(rows[0].total) if rows else await session.scalar(count_query, params) or 0
     pages = max((total + page_size - 1) // page_size, 1)
     if not rows and total and page >= pages:  # a page past the end: show the last one
         return await list_courses(
             session, grade=grade, flt=flt, today=today, page=pages - 1, page_size=page_size
         )
     page = min(max(page, 0), pages - 1)
-    items = [CourseLine(c.id, c.title, provider, c.direction, c.hours) for c, provider, _ in rows]
+    items = [CourseLine(r.id, r.title, r.short_name, r.direction, r.hours) for r in rows]
     return Page(items=items, page=page, pages=pages, total=total)
+
+
+@cache
+def _list_queries(
+    grade: bool, direction: bool, provider: bool, weekday: bool, format: bool
+) -> tuple[Select[*tuple[Any, ...]], Select[int]]:
+    """The catalogue page and its count for one combination of filters, built once (building
+    a statement costs more than running it); the values come as parameters."""
+    groups = open_groups(bindparam("today")).where(Group.course_id == Course.id)
+    if weekday:
+        groups = groups.where(
+            select(WeeklySlot.id)
+            .where(WeeklySlot.group_id == Group.id, WeeklySlot.weekday == bindparam("weekday"))
+            .exists()
+        )
+    conditions: list[ColumnElement[bool]] = [groups.exists()]
+    if grade:
+        conditions += [
+            Course.grade_min <= bindparam("grade"),
+            Course.grade_max >= bindparam("grade"),
+        ]
+    if direction:
+        conditions.append(Course.direction == bindparam("direction"))
+    if provider:
+        conditions.append(Course.provider_org_id == bindparam("provider"))
+    if format:
+        conditions.append(Course.format == bindparam("format"))
+    page = (
+        select(
+            Course.id,
+            Course.title,
+            Course.direction,
+            Course.hours,
+            Organisation.short_name,
+            func.count().over().label("total"),
+        )
+        .join(Organisation, Organisation.id == Course.provider_org_id)
+        .where(*conditions)
+        .order_by(Course.title, Course.id)
+        .offset(bindparam("offset"))
+        .limit(bindparam("limit"))
+    )
+    return page, select(func.count(Course.id)).where(*conditions)
 
 
 async def available_directions(

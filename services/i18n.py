@@ -44,6 +44,7 @@ class Translator:
         self.bundles: dict[str, FluentBundle] = {}
         self.keys: dict[str, set[str]] = {}
         self.broken: list[str] = []  # entries Fluent could not parse; a test keeps this empty
+        self._plain: dict[tuple[str, str], Html] = {}  # texts without arguments, once formatted
         for lang in LANGUAGES:
             bundle = FluentBundle([lang], use_isolating=False)
             keys: set[str] = set()
@@ -63,6 +64,11 @@ class Translator:
         return lang if lang in self.bundles else self.default_language
 
     def get(self, lang: str | None, key: str, **params: Any) -> Html:
+        if not params:
+            # Buttons and headings: the same text every time, formatted once.
+            plain = self._plain.get((key, lang or ""))
+            if plain is not None:
+                return plain
         bundle = self.bundles[self.language(lang)]
         if not bundle.has_message(key):
             logger.error("missing text %r in %s", key, self.language(lang))
@@ -86,6 +92,8 @@ class Translator:
         text = str(formatted)
         for marker, value in long_values.items():
             text = text.replace(marker, value)
+        if not params and not errors:
+            self._plain[(key, lang or "")] = Html(text)
         return Html(text)
 
     def for_reader(self, lang: str | None, timezone: str) -> Text:

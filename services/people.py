@@ -6,7 +6,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -81,6 +81,16 @@ class Identity:
     timezone: str | None
 
 
+# Built once: this runs for every update, and building a statement costs more than running it.
+_IDENTIFY = (
+    select(Account, Person, Organisation.timezone, RoleGrant.role, RoleGrant.organisation_id)
+    .join(Person, Person.id == Account.person_id)
+    .outerjoin(Organisation, Organisation.id == Person.home_org_id)
+    .outerjoin(RoleGrant, RoleGrant.person_id == Person.id)
+    .where(Account.messenger == bindparam("messenger"), Account.user_id == bindparam("user_id"))
+)
+
+
 async def identify(
     session: AsyncSession,
     messenger: Messenger,
@@ -91,17 +101,7 @@ async def identify(
 ) -> Identity:
     """The person behind a messenger account, created on first contact; one query for a
     person we know (their roles come along as extra rows)."""
-    rows = (
-        await session.execute(
-            select(
-                Account, Person, Organisation.timezone, RoleGrant.role, RoleGrant.organisation_id
-            )
-            .join(Person, Person.id == Account.person_id)
-            .outerjoin(Organisation, Organisation.id == Person.home_org_id)
-            .outerjoin(RoleGrant, RoleGrant.person_id == Person.id)
-            .where(Account.messenger == messenger, Account.user_id == user_id)
-        )
-    ).all()
+    rows = (await session.execute(_IDENTIFY, {"messenger": messenger, "user_id": user_id})).all()
     if not rows:
         person = Person()
         session.add(person)
