@@ -3,7 +3,9 @@ cancelling or moving a lesson, an extra lesson, and writing to a group."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from aiogram import F, Router
 from aiogram.filters import Command
@@ -179,50 +181,112 @@ async def on_lesson(
 # --- attendance ------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Roll:
+    """The roster screen while a teacher marks it. It is kept in the conversation's state with
+    the unsaved marks, so a tap redraws it without reading the lesson again; saving checks
+    the lesson, the teacher and the roster afresh."""
+
+    lesson_id: int
+    course: str
+    group: str
+    starts_at: datetime
+    lines: list[attendance.RosterLine]
+
+    @classmethod
+    def of(cls, roster: attendance.Roster) -> Roll:
+        info = roster.info
+        return cls(
+            info.lesson.id, info.course.title, info.group.code, info.lesson.starts_at, roster.lines
+        )
+
+    def dump(self) -> dict[str, Any]:
+        return {
+            "lesson": self.lesson_id,
+            "course": self.course,
+            "group": self.group,
+            "starts_at": self.starts_at.isoformat(),
+            "lines": [
+                [x.student_id, x.name, x.school, x.status and x.status.value] for x in self.lines
+            ],
+        }
+
+    @classmethod
+    def load(cls, data: dict[str, Any]) -> Roll:
+        return cls(
+            data["lesson"],
+            data["course"],
+            data["group"],
+            datetime.fromisoformat(data["starts_at"]),
+            [
+                attendance.RosterLine(sid, name, school, AttendanceStatus(st) if st else None)
+                for sid, name, school, st in data["lines"]
+            ],
+        )
+
+
 def _roster_markup(
-    tr: Text, lesson_id: int, roster: attendance.Roster, draft: dict[int, AttendanceStatus]
+    tr: Text, roll: Roll, draft: dict[int, AttendanceStatus]
 ) -> InlineKeyboardMarkup:
     rows = []
-    for line in roster.lines[:ROSTER_LIMIT]:
+    for line in roll.lines[:ROSTER_LIMIT]:
         icon = MARK_ICONS[draft.get(line.student_id, line.status)]
         label = f"{icon} {line.name} · {line.school}"
-        rows.append([button(label, Mark(lesson=lesson_id, student=line.student_id))])
+        rows.append([button(label, Mark(lesson=roll.lesson_id, student=line.student_id))])
     rows.append(
         [
-            button(tr("btn-all-present"), LessonAct(id=lesson_id, action="all")),
-            button(tr("btn-save"), LessonAct(id=lesson_id, action="save")),
+            button(tr("btn-all-present"), LessonAct(id=roll.lesson_id, action="all")),
+            button(tr("btn-save"), LessonAct(id=roll.lesson_id, action="save")),
         ]
     )
-    rows.append([button(tr("btn-back"), LessonOpen(id=lesson_id))])
+    rows.append([button(tr("btn-back"), LessonOpen(id=roll.lesson_id))])
     return keyboard(*rows)
 
 
-async def _draft(state: FSMContext, lesson_id: int) -> dict[int, AttendanceStatus]:
-    """Unsaved marks of the lesson being marked, kept in the conversation's state."""
+async def _marking(
+    state: FSMContext,
+    session: AsyncSession,
+    actor: Actor,
+    lesson_id: int,
+    now: datetime,
+) -> tuple[Roll, dict[int, AttendanceStatus]]:
+    """The roster being marked and its unsaved marks: from the conversation's state when this
+    lesson is the one being marked, else read (and checked) afresh."""
     data = await state.get_data()
+    draft = _unsaved(data, lesson_id)
+    if data.get("roll_lesson") == lesson_id and "roll_view" in data:
+        return Roll.load(data["roll_view"]), draft
+    roll = Roll.of(await attendance.roster(session, actor, lesson_id, now))
+    await state.update_data(roll_lesson=lesson_id, roll_view=roll.dump(), roll=_dump(draft))
+    return roll, draft
+
+
+def _unsaved(data: dict[str, Any], lesson_id: int) -> dict[int, AttendanceStatus]:
+    """Marks tapped but not saved yet, if `lesson_id` is the lesson being marked."""
     if data.get("roll_lesson") != lesson_id:
         return {}
     return {int(k): AttendanceStatus(v) for k, v in data.get("roll", {}).items()}
 
 
-async def _keep_draft(
-    state: FSMContext, lesson_id: int, draft: dict[int, AttendanceStatus]
-) -> None:
-    await state.update_data(roll_lesson=lesson_id, roll={str(k): v.value for k, v in draft.items()})
+async def _keep_draft(state: FSMContext, draft: dict[int, AttendanceStatus]) -> None:
+    await state.update_data(roll=_dump(draft))
+
+
+def _dump(draft: dict[int, AttendanceStatus]) -> dict[str, str]:
+    return {str(k): v.value for k, v in draft.items()}
 
 
 async def _show_roster(
-    query: CallbackQuery, tr: Text, roster: attendance.Roster, draft: dict[int, AttendanceStatus]
+    query: CallbackQuery, tr: Text, roll: Roll, draft: dict[int, AttendanceStatus]
 ) -> None:
-    info = roster.info
     text = tr(
         "roll-title",
-        course=info.course.title,
-        group=info.group.code,
-        when=tr.datetime(info.lesson.starts_at),
-        count=len(roster.lines),
+        course=roll.course,
+        group=roll.group,
+        when=tr.datetime(roll.starts_at),
+        count=len(roll.lines),
     )
-    await show(query, text, _roster_markup(tr, info.lesson.id, roster, draft))
+    await show(query, text, _roster_markup(tr, roll, draft))
 
 
 @router.callback_query(LessonAct.filter(F.action == "roll"))
@@ -237,8 +301,8 @@ async def on_roll(
 ) -> None:
     """The roster: one button per student; a tap moves to the next mark."""
     await state.clear()
-    roster = await attendance.roster(session, actor, callback_data.id, clock.now())
-    await _show_roster(query, tr, roster, {})
+    roll, draft = await _marking(state, session, actor, callback_data.id, clock.now())
+    await _show_roster(query, tr, roll, draft)
 
 
 @router.callback_query(Mark.filter())
@@ -251,15 +315,14 @@ async def on_mark(
     clock: Clock,
     state: FSMContext,
 ) -> None:
-    roster = await attendance.roster(session, actor, callback_data.lesson, clock.now())
-    saved = {line.student_id: line.status for line in roster.lines}
+    roll, draft = await _marking(state, session, actor, callback_data.lesson, clock.now())
+    saved = {line.student_id: line.status for line in roll.lines}
     if callback_data.student not in saved:
         raise Conflict("error-not-in-roster")
-    draft = await _draft(state, callback_data.lesson)
     current = draft.get(callback_data.student, saved[callback_data.student])
     draft[callback_data.student] = attendance.next_status(current)
-    await _keep_draft(state, callback_data.lesson, draft)
-    await _show_roster(query, tr, roster, draft)
+    await _keep_draft(state, draft)
+    await _show_roster(query, tr, roll, draft)
 
 
 @router.callback_query(LessonAct.filter(F.action == "all"))
@@ -272,10 +335,10 @@ async def on_all_present(
     clock: Clock,
     state: FSMContext,
 ) -> None:
-    roster = await attendance.roster(session, actor, callback_data.id, clock.now())
-    draft = {line.student_id: AttendanceStatus.PRESENT for line in roster.lines}
-    await _keep_draft(state, callback_data.id, draft)
-    await _show_roster(query, tr, roster, draft)
+    roll, _ = await _marking(state, session, actor, callback_data.id, clock.now())
+    draft = {line.student_id: AttendanceStatus.PRESENT for line in roll.lines}
+    await _keep_draft(state, draft)
+    await _show_roster(query, tr, roll, draft)
 
 
 @router.callback_query(LessonAct.filter(F.action == "save"))
@@ -289,7 +352,7 @@ async def on_save(
     state: FSMContext,
 ) -> None:
     """Save the marks; parents of absent students are told."""
-    draft = await _draft(state, callback_data.id)
+    draft = _unsaved(await state.get_data(), callback_data.id)
     told = await attendance.save_attendance(session, actor, callback_data.id, draft, clock.now())
     await state.clear()
     notice = tr("roll-saved", count=len(draft), told=told)

@@ -1655,3 +1655,33 @@ async def test_providers_coordinator_can_reach_the_organisations_lessons(
     await coordinator.press(LessonOpen(id=lesson.id).pack())
     assert f"<b>{COURSE}</b>, группа {net.group.code} (МБУ ДО ДШИ)" in coordinator.screen()
     assert "❌ Отменить занятие" in labels(coordinator)
+
+
+async def test_marks_of_one_lesson_never_carry_over_to_another(
+    session_factory, session, client_factory, clock
+):
+    """The roster being marked is kept between taps; a tap on an older roster of another
+    lesson starts that lesson's own marks."""
+    net = await network_with_lessons(session)
+    await session.commit()
+    first = await lesson_at(session_factory, net.group.id, msk(TUE, 15))
+    second_id = await add_lesson_row(session_factory, net.group.id, msk(TUE, 12), msk(TUE, 13))
+    clock.set(msk(TUE, 15, 5))
+    teacher = everyone(client_factory)[301]
+
+    await open_today_lesson(teacher)
+    await teacher.click("Посещаемость")
+    await teacher.click("Соколов Артём")
+    assert "✅ Соколов Артём · МБОУ СОШ № 5" in roster_labels(teacher)
+
+    await teacher.press(Mark(lesson=second_id, student=net.student.id).pack())
+    assert "24 ноября, 12:00" in teacher.screen()
+    assert roster_labels(teacher) == [
+        "▫️ Морозова Полина · МАОУ «СОШ №4»",
+        "✅ Соколов Артём · МБОУ СОШ № 5",
+    ]
+    await teacher.click("Сохранить")
+    assert await marks_of(session_factory, second_id) == {
+        net.student.id: (A.PRESENT, net.teacher.id)
+    }
+    assert await marks_of(session_factory, first.id) == {}
