@@ -27,6 +27,7 @@ from collections.abc import AsyncGenerator
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as dtime
 from pathlib import Path
+from statistics import median
 from typing import Any
 
 from aiogram import Bot, Dispatcher, Router
@@ -65,7 +66,7 @@ STUDENTS = 10_000
 GROUPS = 500
 TEACHERS = 250
 UPDATES = 1500
-ROUNDS = 3
+TURN = 100  # updates of each flow in one turn
 FUTURE_LESSONS = 100_000
 NOW = datetime(2026, 11, 23, 6, 0, tzinfo=UTC)
 TERM = (date(2026, 11, 16), date(2027, 3, 7))
@@ -300,12 +301,10 @@ def callback_update(n: int, user: int, data: str, message_id: int, bot: Bot) -> 
 
 
 async def rate(dp: Dispatcher, bot: Bot, updates: list[Update]) -> float:
-    for update in updates[:50]:  # warm up
-        await dp.feed_update(bot, update)
     started = time.perf_counter()
-    for update in updates[50:]:
+    for update in updates:
         await dp.feed_update(bot, update)
-    return (len(updates) - 50) / (time.perf_counter() - started)
+    return len(updates) / (time.perf_counter() - started)
 
 
 class QuietTelegram(BaseSession):
@@ -374,23 +373,31 @@ async def measure(url: str, label: str) -> None:
         for lesson, teacher, student in today
     ]
     toggles = (toggles * (UPDATES // max(len(toggles), 1) + 1))[:UPDATES]
-    # The three in turns, best of ROUNDS each: the machine's speed drifts between runs, and a
-    # ratio taken from one moment is fairer than one taken across minutes.
+    for flow, updates in ((bare, messages), (dp, pages), (dp, toggles)):  # warm up
+        await rate(flow, bot, updates[:50])
+    # The three in short turns, and each ratio taken within one turn: the machine's speed
+    # drifts from minute to minute, and a ratio of two moments would measure the drift.
     rates: dict[str, list[float]] = {"bare": [], "catalogue": [], "toggle": []}
-    for _ in range(ROUNDS):
-        rates["bare"].append(await rate(bare, bot, messages))
-        rates["catalogue"].append(await rate(dp, bot, pages))
-        rates["toggle"].append(await rate(dp, bot, toggles))
-    baseline, catalogue, attendance = (max(rates[k]) for k in ("bare", "catalogue", "toggle"))
+    ratios: dict[str, list[float]] = {"catalogue": [], "toggle": []}
+    for turn in range(0, UPDATES, TURN):
+        bare_rate = await rate(bare, bot, messages[turn : turn + TURN])
+        rates["bare"].append(bare_rate)
+        for name, flow, updates in (("catalogue", dp, pages), ("toggle", dp, toggles)):
+            flow_rate = await rate(flow, bot, updates[turn : turn + TURN])
+            rates[name].append(flow_rate)
+            ratios[name].append(flow_rate / bare_rate)
+    baseline, catalogue, attendance = (median(rates[k]) for k in ("bare", "catalogue", "toggle"))
     await engine.dispose()
     print(f"[{label}] bare SELECT+INSERT handler: {baseline:7.0f} updates/s")
     print(
         f"[{label}] catalogue page:             {catalogue:7.0f} updates/s  "
-        f"(ratio {catalogue / baseline:.2f})"
+        f"(ratio {median(ratios['catalogue']):.2f}, {min(ratios['catalogue']):.2f}–"
+        f"{max(ratios['catalogue']):.2f} over {len(ratios['catalogue'])} turns)"
     )
     print(
         f"[{label}] attendance toggle:          {attendance:7.0f} updates/s  "
-        f"(ratio {attendance / baseline:.2f})"
+        f"(ratio {median(ratios['toggle']):.2f}, {min(ratios['toggle']):.2f}–"
+        f"{max(ratios['toggle']):.2f} over {len(ratios['toggle'])} turns)"
     )
 
 

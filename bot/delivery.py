@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.rate_limit import PerChat, SlidingWindow
 from bot.senders import Buttons, Sender, SendFailed
+from bot.settings import MAX_SEND_RATE
 from bot.text_split import split_html
 from models.enums import Priority
 from services import outbox
@@ -37,9 +38,8 @@ class Limits:
     """How fast and when: per messenger rate, per chat pace, default quiet hours."""
 
     rate: int = 30
-    # A messenger's own rate where it differs from `rate`. MAX allows 30 requests a second
-    # and counts every request (polls and replies too), so its sender leaves it some room.
-    rates: Mapping[str, int] = field(default_factory=lambda: {"max": 25})
+    # A messenger's own rate where it differs from `rate`.
+    rates: Mapping[str, int] = field(default_factory=lambda: {"max": MAX_SEND_RATE})
     # Measured at our end, sends bunch up on the wire; a slightly longer window keeps the
     # messenger's own one-second count at or under `rate`.
     window: float = 1.05

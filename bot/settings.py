@@ -17,6 +17,9 @@ if TYPE_CHECKING:
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = f"sqlite+aiosqlite:///{PROJECT_DIR / 'data' / 'bot.sqlite3'}"
 SUPPORTED_LANGUAGES = ("ru", "en")
+# MAX counts every request against its 30 a second (polls and replies too): notifications
+# leave the rest room.
+MAX_SEND_RATE = 25
 
 
 class Settings(BaseSettings):
@@ -59,8 +62,7 @@ class Settings(BaseSettings):
     max_bot_token: SecretStr | None = None
     max_admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
     max_api_base_url: str | None = None
-    # MAX counts every request against its 30 a second; notifications leave the rest room.
-    max_send_rate: int = Field(default=25, ge=1, le=1000)
+    max_send_rate: int = Field(default=MAX_SEND_RATE, ge=1, le=1000)
     max_webhook_path: str = "/max/webhook"
     max_webhook_secret: SecretStr | None = None
 
