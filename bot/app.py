@@ -76,6 +76,7 @@ async def create_bots(
         from bot.max import create_max_bot, request_window
 
         window = request_window()
+        bot_id = None  # asked from MAX for the first bot; the sender is the same bot
         for target in (bots, senders):
             target[Messenger.MAX] = await create_max_bot(
                 settings.max_bot_token.get_secret_value(),
@@ -84,7 +85,9 @@ async def create_bots(
                 api_url=settings.max_api_base_url,
                 commands_language=settings.default_language,
                 limiter=window,
+                bot_id=bot_id,
             )
+            bot_id = target[Messenger.MAX].id
         bots[Messenger.MAX].session.middleware(RetryAfterMiddleware())
     return bots, senders
 

@@ -12,9 +12,11 @@ from datetime import timedelta
 import pytest
 from aiogram import Bot, Dispatcher
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from pydantic import SecretStr
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.app import create_bots
 from bot.broadcast_progress import BroadcastProgress
 from bot.delivery import Deliverer, Limits
 from bot.max import create_max_bot, request_window
@@ -536,5 +538,25 @@ async def test_replies_and_notifications_on_max_share_its_limit(
     finally:
         await handlers_bot.session.close()
         await sender_bot.session.close()
+        await state.close()
+        await runner.cleanup()
+
+
+async def test_the_handlers_bot_and_the_sender_are_one_max_bot_asked_for_once(
+    settings, session_factory, clock
+):
+    state = MaxMessenger(MAX_TOKEN, clock=clock)
+    runner, url = await serve_max(state)
+    on_max = settings.model_copy(
+        update={"max_bot_token": SecretStr(MAX_TOKEN), "max_api_base_url": url}
+    )
+    bots, senders = await create_bots(on_max, session_factory, clock)
+    try:
+        assert bots[Messenger.MAX].id == senders[Messenger.MAX].id
+        assert bots[Messenger.MAX] is not senders[Messenger.MAX]
+        assert [r.path for r in state.requests] == ["/me"], "MAX is asked who the bot is once"
+    finally:
+        for b in (*bots.values(), *senders.values()):
+            await b.session.close()
         await state.close()
         await runner.cleanup()

@@ -51,23 +51,25 @@ async def create_max_bot(
     api_url: str | None = None,
     commands_language: str = "ru",
     limiter: SlidingWindow | None = None,
+    bot_id: int | None = None,
 ) -> Bot:
-    """An aiogram Bot on MAX. Its id is the MAX bot's own user id (asked from MAX once), so
-    conversation state and update marks never mix with the Telegram bot's. Bots of one process
-    should share one `limiter` (see `request_window`)."""
+    """An aiogram Bot on MAX. Its id is the MAX bot's own user id (asked from MAX unless
+    `bot_id` says it), so conversation state and update marks never mix with the Telegram
+    bot's. Bots of one process should share one `limiter` (see `request_window`)."""
     client = max_client(token, api_url)
     session = MaxSession(
         client, session_factory, clock, commands_language=commands_language, limiter=limiter
     )
-    try:
-        if limiter is not None:
-            await limiter.acquire()
-        me = await client.get_me()
-    except Exception:
-        await client.close_session()
-        raise
+    if bot_id is None:
+        try:
+            if limiter is not None:
+                await limiter.acquire()
+            bot_id = (await client.get_me()).user_id
+        except Exception:
+            await client.close_session()
+            raise
     return Bot(
-        token=f"{me.user_id}:max",
+        token=f"{bot_id}:max",
         session=session,
         default=DefaultBotProperties(parse_mode=ParseMode.HTML, link_preview_is_disabled=True),
     )
