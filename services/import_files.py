@@ -120,7 +120,8 @@ def template(tr: Text, org_code: str, today: date) -> bytes:
 def problems_file(tr: Text, problems: Sequence[Problem], tables: Sequence[Sheet] = ()) -> bytes:
     """The refused file returned with its errors marked: first every problem, one a row (sheet,
     row, column, value, what is wrong); then each of the person's own sheets as it was read,
-    with a last column saying what is wrong with each row (those rows filled red)."""
+    with a last column saying what is wrong with each row, the header included (those rows
+    filled red)."""
     import openpyxl
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import PatternFill
@@ -155,14 +156,20 @@ def problems_file(tr: Text, problems: Sequence[Problem], tables: Sequence[Sheet]
         )
         taken.add(title)
         marked = workbook.create_sheet(title)
-        marked.append([*table.header, plain(tr("import-problems-col-problem"))])
-        for number, cells in table.rows:
-            found = by_row.get((table.name, number))
+        label = plain(tr("import-problems-col-problem"))
+        # The header is row 1: a missing, unknown or repeated column marks it like a bad row.
+        header_problems = by_row.get((table.name, 1))
+        for number, cells, found in (
+            (1, [*table.header, label], header_problems),
+            *((n, list(c), by_row.get((table.name, n))) for n, c in table.rows),
+        ):
             if not found:
-                marked.append(list(cells))
+                marked.append(cells)
                 continue
+            text = "; ".join(found)
+            values = [*cells[:-1], f"{label}: {text}"] if number == 1 else [*cells, text]
             row = []
-            for value in [*cells, "; ".join(found)]:
+            for value in values:
                 cell = WriteOnlyCell(marked, value=value)
                 cell.fill = red
                 row.append(cell)

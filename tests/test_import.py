@@ -412,6 +412,26 @@ async def test_many_problems_come_back_as_a_file(net, session_factory, client_fa
     assert courses.max_column == len(COURSES) + 1
 
 
+async def test_a_bad_header_is_marked_in_the_returned_file_too(
+    net, session_factory, client_factory
+):
+    sheets = catalogue()
+    sheets["courses"][0] = [*COURSES, "price"]
+    sheets["courses"][1].append(1000)
+    sheets["students"] += [["sosh5", f"S-{i}", "Зайцев Глеб", "x"] for i in range(20)]
+    coordinator = client_factory(103)
+    text = await importing(coordinator, "catalogue.xlsx", xlsx(sheets))
+    assert "courses, строка 1, price: неизвестный столбец" in text
+    report = coordinator.telegram.last(103)
+    assert report.document is not None and report.document[0] == "import-problems.xlsx"
+    courses = openpyxl.load_workbook(io.BytesIO(report.document[1]))["courses"]
+    header = [c.value for c in courses[1]]
+    assert header[:9] == [*COURSES, "price"]
+    assert header[9].startswith("Что не так: price: неизвестный столбец"), header[9]
+    assert courses[1][0].fill.fgColor.rgb.endswith("FFC7CE")
+    assert courses[2][0].fill.fgColor.rgb in (None, "00000000"), "its rows are fine"
+
+
 async def test_csv_from_russian_excel_semicolons_and_windows_1251(
     net, session_factory, client_factory
 ):
