@@ -212,9 +212,11 @@ KINDS: dict[str, tuple[Column, ...]] = {
         Column("teacher", read_code, "import-help-group-teacher", False, None, "T-001"),
         Column("place", read_text(200), "import-help-place", False, "", "каб. 12"),
         Column("capacity", ints(1, 1000), "import-help-capacity", example=15),
-        Column("min_size", ints(1, 1000), "import-help-min-size", False, 10, 10),
-        Column("start_date", read_date, "import-help-start-date", example="{start}"),
-        Column("end_date", read_date, "import-help-end-date", example="{end}"),
+        # Left empty: the network's minimum, and for a new group the academic year's dates
+        # (an existing group keeps its own).
+        Column("min_size", ints(1, 1000), "import-help-min-size", False, None, 10),
+        Column("start_date", read_date, "import-help-start-date", False, None, "{start}"),
+        Column("end_date", read_date, "import-help-end-date", False, None, "{end}"),
     ),
     "slots": (
         Column("group", read_code, "import-help-slot-group", example="ART-01-A"),

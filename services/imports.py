@@ -38,7 +38,7 @@ from models import (
     WeeklySlot,
 )
 from models.enums import ApplicationState, CourseFormat, Direction, LessonStatus, Priority, Role
-from services.admin import group_defaults
+from services.admin import GroupDefaults, group_defaults
 from services.audit import record
 from services.errors import Forbidden
 from services.import_columns import HELP_SHEETS, KIND_ORDER, KINDS, CellError, kind_of
@@ -222,9 +222,10 @@ def _row_rules(kind: str, sheet: str, number: int, values: dict[str, Any]) -> li
         return [Problem(sheet, number, "grade_max", "import-problem-grades")]
     if kind == "groups":
         problems = []
-        if values["end_date"] < values["start_date"]:
+        start, end = values["start_date"], values["end_date"]
+        if start is not None and end is not None and end < start:
             problems.append(Problem(sheet, number, "end_date", "import-problem-end-before-start"))
-        if values.get("min_size", 1) > values["capacity"]:
+        if (values.get("min_size") or 1) > values["capacity"]:
             problems.append(Problem(sheet, number, "min_size", "import-problem-min-size"))
         return problems
     if kind == "slots" and values["end"] <= values["start"]:
@@ -271,6 +272,7 @@ class _Known:
     people: dict[str, Person]
     roles: dict[int, set[tuple[Role, int | None]]]
     enrolled: dict[int, int]
+    defaults: GroupDefaults
 
 
 async def _load(session: AsyncSession, checked: Checked) -> _Known:
@@ -322,7 +324,7 @@ async def _load(session: AsyncSession, checked: Checked) -> _Known:
                 )
             ).all()
         )
-    return _Known(orgs, courses, groups, people, roles, enrolled)
+    return _Known(orgs, courses, groups, people, roles, enrolled, await group_defaults(session))
 
 
 def _cross_check(checked: Checked, known: _Known, allowed: set[int] | None) -> list[Problem]:
@@ -417,6 +419,21 @@ def _cross_check(checked: Checked, known: _Known, allowed: set[int] | None) -> l
             )
             if file_teachers.get(teacher) != org.id and not in_db:
                 add("groups", row, "teacher", "import-problem-teacher-unknown")
+        # An empty date is filled in here, for the import to write: the group's own, or for
+        # a new group the academic year's.
+        filled = False
+        for column, own, default in (
+            ("start_date", existing.start_date if existing else None, known.defaults.start),
+            ("end_date", existing.end_date if existing else None, known.defaults.end),
+        ):
+            if v[column] is None:
+                filled = True
+                v[column] = own or default
+                if v[column] is None:
+                    add("groups", row, column, "import-problem-date-no-year")
+        start, end = v["start_date"], v["end_date"]
+        if filled and start is not None and end is not None and end < start:
+            add("groups", row, "end_date", "import-problem-end-before-start")
         if existing is not None and v["capacity"] < known.enrolled.get(existing.id, 0):
             add(
                 "groups",
@@ -613,7 +630,7 @@ class _Writer:
                 fields["teacher_id"] = self.known.people[teacher_code].id if teacher_code else None
             if "place" in v:
                 fields["place"] = v["place"]
-            if "min_size" in v:
+            if v.get("min_size") is not None:
                 fields["min_size"] = v["min_size"]
             group = self.known.groups.get(v["code"])
             if group is None:

@@ -198,6 +198,57 @@ async def test_a_new_group_without_a_minimum_takes_the_networks_default(
         assert await s.scalar(select(Group.min_size).where(Group.code == "ROBO-A")) == 6
 
 
+async def test_a_group_without_dates_takes_the_academic_year_or_keeps_its_own(
+    net, session_factory, client_factory
+):
+    coordinator = client_factory(103)
+    undated = ["sosh5", "ROBO-A", "ROBO", "T-7", "каб. 5", 15, None, None]
+
+    async def dates() -> tuple[date, date]:
+        async with session_factory() as s:
+            group = await s.scalar(select(Group).where(Group.code == "ROBO-A"))
+            return group.start_date, group.end_date
+
+    before = await counts(session_factory)
+    text = await importing(coordinator, "catalogue.xlsx", xlsx(catalogue(group=undated)))
+    assert "groups, строка 2, start_date: дата не указана, а учебный год не задан" in text
+    assert "groups, строка 2, end_date: дата не указана, а учебный год не задан" in text
+    assert await counts(session_factory) == before
+
+    async with session_factory() as s:
+        s.add(NetworkSettings(id=1, year_start=date(2026, 9, 1), year_end=date(2027, 5, 31)))
+        await s.commit()
+    late = ["sosh5", "ROBO-A", "ROBO", "T-7", "каб. 5", 15, date(2027, 6, 10), None]
+    text = await importing(coordinator, "catalogue.xlsx", xlsx(catalogue(group=late)))
+    assert "groups, строка 2, end_date: конец раньше начала" in text
+    assert await counts(session_factory) == before
+
+    text = await importing(coordinator, "catalogue.xlsx", xlsx(catalogue(group=undated)))
+    assert "Таблица загружена" in text, text
+    assert await dates() == (date(2026, 9, 1), date(2027, 5, 31))
+
+    # An existing group's empty dates are its own, not the year's.
+    dated = ["sosh5", "ROBO-A", "ROBO", "T-7", "каб. 5", 15, date(2026, 12, 1), date(2027, 4, 30)]
+    await importing(coordinator, "catalogue.xlsx", xlsx(catalogue(group=dated)))
+    assert await dates() == (date(2026, 12, 1), date(2027, 4, 30))
+    await importing(coordinator, "catalogue.xlsx", xlsx(catalogue(group=undated)))
+    assert await dates() == (date(2026, 12, 1), date(2027, 4, 30))
+
+
+async def test_an_empty_minimum_cell_is_the_networks_default_too(
+    net, session_factory, client_factory
+):
+    async with session_factory() as s:
+        s.add(NetworkSettings(id=1, min_group_size=6))
+        await s.commit()
+    sheets = catalogue()
+    sheets["groups"][0] = [*GROUPS, "min_size"]
+    sheets["groups"][1].append(None)
+    await importing(client_factory(103), "catalogue.xlsx", xlsx(sheets))
+    async with session_factory() as s:
+        assert await s.scalar(select(Group.min_size).where(Group.code == "ROBO-A")) == 6
+
+
 async def test_english_reader_gets_english_texts(net, session, session_factory, client_factory):
     net.coordinator.language = "en"
     session.add(net.coordinator)
