@@ -75,7 +75,7 @@ async def create_bots(
         # Imported only where MAX is served: its library costs a Telegram-only process memory.
         from bot.max import create_max_bot, request_window
 
-        window = request_window()
+        window = request_window(settings.redis_url, settings.redis_prefix)
         bot_id = None  # asked from MAX for the first bot; the sender is the same bot
         for target in (bots, senders):
             target[Messenger.MAX] = await create_max_bot(

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import time
+import uuid
 from collections import deque
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from aiogram.client.session.middlewares.base import (
     BaseRequestMiddleware,
@@ -26,6 +27,8 @@ from aiogram.methods.base import TelegramType
 
 if TYPE_CHECKING:
     from aiogram import Bot
+    from redis.asyncio import Redis
+    from redis.commands.core import AsyncScript
 
 
 class SlidingWindow:
@@ -63,6 +66,67 @@ class SlidingWindow:
         while (delay := self.wait_time()) > 0:
             await self.sleep(delay)  # type: ignore[misc]
         self.starts.append(self.clock())
+
+    async def close(self) -> None:
+        return None
+
+
+class RequestWindow(Protocol):
+    """Something that lets a request start when the messenger's limit allows."""
+
+    async def acquire(self) -> None: ...
+
+    async def close(self) -> None: ...
+
+
+class RedisWindow:
+    """At most `limit` starts in any `window` seconds, counted in Redis for every process that
+    uses `key`: MAX counts all of a bot's requests, whichever process makes them. Redis's own
+    clock times them, so hosts whose clocks differ still agree."""
+
+    # Drop starts older than the window; take a place if there is one, else say how long until
+    # the oldest start leaves the window.
+    SCRIPT = """
+    local t = redis.call('TIME')
+    local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
+    local window = tonumber(ARGV[1])
+    redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
+    if redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[2]) then
+        redis.call('ZADD', KEYS[1], now, ARGV[3])
+        redis.call('PEXPIRE', KEYS[1], math.ceil(window * 1000))
+        return '0'
+    end
+    local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+    return tostring(tonumber(oldest[2]) + window - now)
+    """
+
+    def __init__(self, url: str, key: str, limit: int, window: float) -> None:
+        self.url = url
+        self.key = key
+        self.limit = limit
+        self.window = window
+        self._redis: Redis | None = None
+        self._script: AsyncScript | None = None
+
+    async def acquire(self) -> None:
+        if self._redis is None or self._script is None:
+            from redis.asyncio import Redis
+
+            self._redis = Redis.from_url(self.url)
+            self._script = self._redis.register_script(self.SCRIPT)
+        while True:
+            member = uuid.uuid4().hex  # one entry a start, even two in the same microsecond
+            wait = float(
+                await self._script(keys=[self.key], args=[self.window, self.limit, member])
+            )
+            if wait <= 0:
+                return
+            await asyncio.sleep(wait)
+
+    async def close(self) -> None:
+        if self._redis is not None:
+            redis, self._redis, self._script = self._redis, None, None
+            await redis.aclose()
 
 
 class PerChat:

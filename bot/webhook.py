@@ -91,7 +91,7 @@ def _add_max(
                 clock,
                 api_url=settings.max_api_base_url,
                 commands_language=settings.default_language,
-                limiter=request_window(),
+                limiter=request_window(settings.redis_url, settings.redis_prefix),
             )
         )
         bots[0].session.middleware(RetryAfterMiddleware())

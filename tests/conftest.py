@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from aiogram import Bot, Dispatcher
+from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.delivery import Deliverer
@@ -235,3 +236,23 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if _collector.leaks:
         print("\nPersonal data in log lines:\n" + "\n".join(sorted(set(_collector.leaks))[:20]))
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+DEFAULT_TEST_REDIS = "redis://127.0.0.1:6379/15"
+
+
+@pytest.fixture
+async def redis_url():
+    url = os.environ.get("TEST_REDIS_URL", DEFAULT_TEST_REDIS)
+    client = Redis.from_url(url, socket_connect_timeout=2)
+    try:
+        await client.ping()
+    except Exception as exc:
+        await client.aclose()
+        pytest.skip(f"Redis variant skipped: no server at {url} ({type(exc).__name__})")
+    prefix = f"test-{os.getpid()}"
+    yield url, prefix
+    keys = [key async for key in client.scan_iter(f"{prefix}:*")]
+    if keys:
+        await client.delete(*keys)
+    await client.aclose()

@@ -560,3 +560,51 @@ async def test_the_handlers_bot_and_the_sender_are_one_max_bot_asked_for_once(
             await b.session.close()
         await state.close()
         await runner.cleanup()
+
+
+async def test_every_process_of_a_max_bot_counts_in_one_window_in_redis(
+    redis_url, session_factory, clock
+):
+    """Two processes (here two bots, each with its own window object) sending at once stay
+    within MAX's 30 requests a second together: the window is counted in Redis."""
+    url, prefix = redis_url
+    state = MaxMessenger(MAX_TOKEN, clock=clock)  # MAX's real 30 requests a second
+    runner, api = await serve_max(state)
+    first, second = [
+        await create_max_bot(
+            MAX_TOKEN,
+            session_factory,
+            clock,
+            api_url=api,
+            limiter=request_window(url, prefix),
+            bot_id=1,
+        )
+        for _ in range(2)
+    ]
+    try:
+        for n in range(42):
+            state.add_user(850_000 + n, "Ученик")
+            state.dialog_of(850_000 + n).started = True
+
+        async def send_all(max_bot: Bot, users: range) -> None:
+            for user_id in users:
+                await max_bot.send_message(chat_id=user_id, text="Занятие перенесено")
+
+        # Each process has its connection to MAX open, as it has after its first request (a
+        # first request's connecting happens after its place in the window was taken).
+        await send_all(first, range(850_040, 850_041))
+        await send_all(second, range(850_041, 850_042))
+        await asyncio.sleep(1.1)
+        started = time.monotonic()
+        await asyncio.gather(
+            send_all(first, range(850_000, 850_020)), send_all(second, range(850_020, 850_040))
+        )
+        elapsed = time.monotonic() - started
+        assert [r for r in state.requests if r.status == 429] == []
+        assert sum(len(state.dialog_of(850_000 + n).messages) for n in range(40)) == 40
+        assert elapsed >= 1.0, "the 31st request waited for the first to leave the window"
+    finally:
+        for max_bot in (first, second):
+            await max_bot.session.close()
+        await state.close()
+        await runner.cleanup()

@@ -4,9 +4,7 @@ no seat given twice, no notification sent twice — on SQLite and on PostgreSQL.
 from __future__ import annotations
 
 import asyncio
-import os
 
-import pytest
 from aiogram.types import Update
 from redis.asyncio import Redis
 from sqlalchemy import func, select
@@ -21,25 +19,6 @@ from models.enums import ApplicationState, NotificationState, Role
 from services import enrollment, outbox
 from tests import factories
 from tests.bot_client import BotClient
-
-DEFAULT_TEST_REDIS = "redis://127.0.0.1:6379/15"
-
-
-@pytest.fixture
-async def redis_url():
-    url = os.environ.get("TEST_REDIS_URL", DEFAULT_TEST_REDIS)
-    client = Redis.from_url(url, socket_connect_timeout=2)
-    try:
-        await client.ping()
-    except Exception as exc:
-        await client.aclose()
-        pytest.skip(f"Redis variant skipped: no server at {url} ({type(exc).__name__})")
-    prefix = f"test-{os.getpid()}"
-    yield url, prefix
-    keys = [key async for key in client.scan_iter(f"{prefix}:*")]
-    if keys:
-        await client.delete(*keys)
-    await client.aclose()
 
 
 async def test_conversation_state_is_shared_through_redis(

@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.max.client import MaxClient
 from bot.max.session import REQUESTS_PER_SECOND, MaxSession
 from bot.max.updates import to_aiogram
-from bot.rate_limit import SlidingWindow
+from bot.rate_limit import RedisWindow, RequestWindow, SlidingWindow
 from services.clock import Clock
 
 logger = logging.getLogger(__name__)
@@ -50,7 +50,7 @@ async def create_max_bot(
     *,
     api_url: str | None = None,
     commands_language: str = "ru",
-    limiter: SlidingWindow | None = None,
+    limiter: RequestWindow | None = None,
     bot_id: int | None = None,
 ) -> Bot:
     """An aiogram Bot on MAX. Its id is the MAX bot's own user id (asked from MAX unless
@@ -75,10 +75,12 @@ async def create_max_bot(
     )
 
 
-def request_window() -> SlidingWindow:
-    """MAX's limit on all of a bot's requests, for the sessions of one process to share
-    (measured at our end, requests bunch up on the wire: a slightly longer window keeps MAX's
-    own count within the limit)."""
+def request_window(redis_url: str | None = None, prefix: str = "") -> RequestWindow:
+    """MAX's limit on all of a bot's requests. With Redis, every process of the bot counts in
+    one window there; else the sessions of this process share one. Measured at our end,
+    requests bunch up on the wire: a slightly longer window keeps MAX's own count within it."""
+    if redis_url:
+        return RedisWindow(redis_url, f"{prefix}:max-requests", REQUESTS_PER_SECOND, 1.05)
     return SlidingWindow(REQUESTS_PER_SECOND, 1.05)
 
 

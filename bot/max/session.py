@@ -66,7 +66,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import update_session
 from bot.max.client import MaxClient
-from bot.rate_limit import SlidingWindow
+from bot.rate_limit import RequestWindow
 from models.enums import Messenger
 from services import message_refs
 from services.clock import Clock
@@ -111,7 +111,7 @@ class MaxSession(BaseSession):
         clock: Clock,
         *,
         commands_language: str = "ru",
-        limiter: SlidingWindow | None = None,
+        limiter: RequestWindow | None = None,
     ) -> None:
         super().__init__()
         self.api = FILES
@@ -128,6 +128,8 @@ class MaxSession(BaseSession):
         await self.client.close_session()
         if self._downloads is not None:
             await self._downloads.close()
+        if self.limiter is not None:
+            await self.limiter.close()
 
     async def make_request(
         self, bot: Bot, method: TelegramMethod[Any], timeout: int | None = None
