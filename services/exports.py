@@ -322,7 +322,7 @@ class XlsxWriter:
         self._kinds = table.kinds
         self._date, self._datetime = DATE_FORMATS.get(lang, DATE_FORMATS["en"])
         self._book = Workbook(write_only=True)
-        self._sheet = self._book.create_sheet(_sheet_title(table.title))
+        self._sheet = self._book.create_sheet(sheet_title(table.title))
         self._sheet.freeze_panes = "A2"
         for i, width in enumerate(column_widths(table), start=1):
             self._sheet.column_dimensions[get_column_letter(i)].width = width
@@ -352,7 +352,7 @@ class XlsxWriter:
         return buffer.getvalue()
 
 
-def _sheet_title(title: str) -> str:
+def sheet_title(title: str) -> str:
     for bad in "[]:*?/\\":
         title = title.replace(bad, " ")
     return title[:SHEET_TITLE_MAX] or "Sheet"

@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any
 
 from models.enums import CourseFormat, Direction
+from services.exports import sheet_title
 from services.i18n import Text
 from services.import_columns import KIND_KEYS, KIND_ORDER, KINDS
 from services.imports import JoinCode, Problem, example_dates
@@ -127,7 +128,7 @@ def problems_file(tr: Text, problems: Sequence[Problem], tables: Sequence[Sheet]
     from openpyxl.styles import PatternFill
 
     workbook = openpyxl.Workbook(write_only=True)
-    sheet = workbook.create_sheet(plain(tr("import-problems-sheet"))[:31])
+    sheet = workbook.create_sheet(sheet_title(plain(tr("import-problems-sheet"))))
     sheet.append(
         [
             plain(tr("import-template-col-sheet")),
@@ -151,9 +152,9 @@ def problems_file(tr: Text, problems: Sequence[Problem], tables: Sequence[Sheet]
     red = PatternFill("solid", fgColor="FFC7CE")
     taken = {sheet.title}
     for table in tables:
-        title = (
-            table.name[:31] if table.name[:31] not in taken else f"{table.name[:28]}_{len(taken)}"
-        )
+        title = sheet_title(table.name)
+        if title in taken:
+            title = f"{title[:28]}_{len(taken)}"
         taken.add(title)
         marked = workbook.create_sheet(title)
         label = plain(tr("import-problems-col-problem"))
@@ -182,7 +183,7 @@ def join_codes_file(tr: Text, codes: Sequence[JoinCode], links: Sequence[tuple[s
     import openpyxl
 
     workbook = openpyxl.Workbook(write_only=True)
-    sheet = workbook.create_sheet(plain(tr("import-codes-sheet"))[:31])
+    sheet = workbook.create_sheet(sheet_title(plain(tr("import-codes-sheet"))))
     sheet.append(
         [
             plain(tr("import-codes-col-org")),

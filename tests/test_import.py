@@ -483,6 +483,20 @@ async def test_a_bad_header_is_marked_in_the_returned_file_too(
     assert courses[2][0].fill.fgColor.rgb in (None, "00000000"), "its rows are fine"
 
 
+async def test_a_file_name_excel_cannot_take_as_a_sheet_title_still_gets_its_problems_file(
+    net, session_factory, client_factory
+):
+    rows = [["sosh5", f"S-{i}", "Зайцев Глеб", "x"] for i in range(20)]
+    coordinator = client_factory(103)
+    text = await importing(coordinator, "students[1].csv", csv_file([STUDENTS, *rows]))
+    assert "найдено 20 ошибок" in text
+    report = coordinator.telegram.last(103)
+    assert report.document is not None and report.document[0] == "import-problems.xlsx"
+    book = openpyxl.load_workbook(io.BytesIO(report.document[1]))
+    assert book.sheetnames[1] == "students 1 "
+    assert book.worksheets[1][2][0].fill.fgColor.rgb.endswith("FFC7CE")
+
+
 async def test_csv_from_russian_excel_semicolons_and_windows_1251(
     net, session_factory, client_factory
 ):
