@@ -3,7 +3,6 @@ where notifications go."""
 
 from __future__ import annotations
 
-import secrets
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, exists, or_, select
@@ -20,10 +19,10 @@ from models import (
 )
 from models.enums import Messenger
 from services.errors import Conflict, Invalid
+from services.people import new_code
 
 CODE_LIFETIME = timedelta(minutes=15)
 # No 0/O or 1/I: the code is read on one screen and typed on another.
-CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 CODE_LENGTH = 8
 
 
@@ -45,7 +44,7 @@ async def create_link_code(session: AsyncSession, person_id: int, now: datetime)
         )
     )
     code = AccountLinkCode(
-        code="".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH)),
+        code=new_code(CODE_LENGTH),
         person_id=person_id,
         expires_at=now + CODE_LIFETIME,
     )

@@ -13,7 +13,6 @@ importing the same file twice changes nothing; rows missing from a file delete n
 from __future__ import annotations
 
 import asyncio
-import secrets
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -44,7 +43,7 @@ from services.errors import Forbidden
 from services.import_columns import HELP_SHEETS, KIND_ORDER, KINDS, CellError, kind_of
 from services.lessons import change_priority, follow_timetable
 from services.outbox import notify_many
-from services.people import CODE_ALPHABET, Actor
+from services.people import Actor, new_code
 from services.sheets import Cell, Sheet
 
 CHUNK_ROWS = 1000
@@ -635,7 +634,7 @@ class _Writer:
             group = self.known.groups.get(v["code"])
             if group is None:
                 # A new group without its own minimum takes the network's default.
-                fields.setdefault("min_size", (await group_defaults(self.session)).min_size)
+                fields.setdefault("min_size", self.known.defaults.min_size)
                 group = Group(code=v["code"], **fields)
                 self.session.add(group)
                 await self.session.flush()
@@ -763,10 +762,6 @@ class JoinCode:
     expires_at: datetime
 
 
-def _new_invite_code() -> str:
-    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(16))
-
-
 async def join_codes(session: AsyncSession, actor: Actor, now: datetime) -> list[JoinCode]:
     """One-time codes for the imported teachers and students of one's organisations who have
     not joined yet; a valid code is handed out again, so the sheet can be downloaded twice."""
@@ -805,7 +800,7 @@ async def join_codes(session: AsyncSession, actor: Actor, now: datetime) -> list
             invite = found
         else:
             invite = Invite(
-                code=_new_invite_code(),
+                code=new_code(16),
                 role=role,
                 organisation_id=org_id,
                 person_id=person.id,

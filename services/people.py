@@ -205,7 +205,7 @@ def switch_role(person: Person, actor: Actor, role: Role) -> None:
 # --- invites -------------------------------------------------------------------------------
 
 
-def _new_code(length: int) -> str:
+def new_code(length: int) -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))
 
 
@@ -220,7 +220,7 @@ async def create_invite(
     if org_id is not None and await session.get(Organisation, org_id) is None:
         raise NotFound("error-not-found")
     invite = Invite(
-        code=_new_code(16), role=role, organisation_id=org_id, expires_at=now + INVITE_TTL
+        code=new_code(16), role=role, organisation_id=org_id, expires_at=now + INVITE_TTL
     )
     session.add(invite)
     await session.flush()
@@ -302,7 +302,7 @@ async def create_parent_code(session: AsyncSession, actor: Actor, now: datetime)
         )
     )
     code = ParentLinkCode(
-        code=_new_code(8), child_id=actor.person_id, expires_at=now + PARENT_CODE_TTL
+        code=new_code(8), child_id=actor.person_id, expires_at=now + PARENT_CODE_TTL
     )
     session.add(code)
     await session.flush()

@@ -297,10 +297,25 @@ class GroupLine:
 async def visible_groups(session: AsyncSession, scope: Scope, period: Period) -> list[GroupLine]:
     """Groups in scope that run in the period (not cancelled), with the whole group's counts:
     totals are not personal data, and a group's size is what its minimum is measured against."""
+    shown = (
+        groups_seen(scope),
+        Group.cancelled_at.is_(None),
+        Group.start_date <= period.end,
+        Group.end_date >= period.start,
+    )
+    in_scope = (
+        select(Group.id)
+        .join(Course, Course.id == Group.course_id)
+        .join(Organisation, Organisation.id == Course.provider_org_id)
+        .where(*shown)
+    )
     counts: dict[int, Counter[ApplicationState]] = defaultdict(Counter)
     rows = await session.execute(
         select(Application.group_id, Application.state, func.count(Application.id))
-        .where(Application.state.in_((ApplicationState.ENROLLED, ApplicationState.WAITLISTED)))
+        .where(
+            Application.group_id.in_(in_scope),
+            Application.state.in_((ApplicationState.ENROLLED, ApplicationState.WAITLISTED)),
+        )
         .group_by(Application.group_id, Application.state)
     )
     for group_id, state, count in rows.all():
@@ -309,12 +324,7 @@ async def visible_groups(session: AsyncSession, scope: Scope, period: Period) ->
         select(Group, Course, Organisation.short_name)
         .join(Course, Course.id == Group.course_id)
         .join(Organisation, Organisation.id == Course.provider_org_id)
-        .where(
-            groups_seen(scope),
-            Group.cancelled_at.is_(None),
-            Group.start_date <= period.end,
-            Group.end_date >= period.start,
-        )
+        .where(*shown)
         .order_by(Course.title, Group.code)
     )
     return [
