@@ -128,8 +128,9 @@ async def runtime(
     scheduler = create_scheduler(jobs, settings.default_timezone)
     broadcast_progress.schedule(
         scheduler,
+        # The sender bots: a "retry after" leaves the edit to the next tick, not waited out.
         broadcast_progress.BroadcastProgress(
-            session_factory, bots, translator, clock, settings.default_timezone
+            session_factory, sender_bots, translator, clock, settings.default_timezone
         ),
     )
     delivery = asyncio.create_task(deliverer.run_forever(settings.delivery_interval_seconds))

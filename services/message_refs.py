@@ -17,8 +17,16 @@ REMEMBER = timedelta(days=60)
 
 
 async def number_for(session: AsyncSession, messenger: str, external_id: str, now: datetime) -> int:
-    """The number of a message, given one the first time it is seen (one statement: a message
-    seen again keeps its number, the no-op update only makes the row come back)."""
+    """The number of a message, given one the first time it is seen. A pressed button's
+    message was numbered when the bot sent it, so a read finds it; else one statement inserts
+    it (or, if another process just did, its no-op update makes the row come back)."""
+    known = await session.scalar(
+        select(MessageRef.id).where(
+            MessageRef.messenger == messenger, MessageRef.external_id == external_id
+        )
+    )
+    if known is not None:
+        return int(known)
     dialect = session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
     statement = insert(MessageRef).values(
