@@ -397,6 +397,13 @@ def _kind(data: Exp) -> ExportKind:
         raise Invalid("error-bad-choice") from None
 
 
+def _subject(data: Exp) -> Subject:
+    try:
+        return Subject(SubjectKind(data.s), data.i)
+    except ValueError:
+        raise Invalid("error-bad-choice") from None
+
+
 @router.message(Command("export"))
 @router.callback_query(Menu.filter(F.action == "export"))
 @router.callback_query(Exp.filter(F.k == ""))
@@ -536,7 +543,7 @@ async def on_export_subject(
     """Which period: the ready ranges, or one typed."""
     await state.clear()
     kind = _kind(callback_data)
-    subject = Subject(SubjectKind(callback_data.s), callback_data.i)
+    subject = _subject(callback_data)
     name = await reports.check_subject(session, _scope(actor, person), subject)
     base = {"k": kind.value, "s": subject.kind.value, "i": subject.id}
     presets = [button(tr(key), Exp(**base, p=p.value)) for p, key in PRESET_BUTTONS.items()]
@@ -564,7 +571,7 @@ async def on_export_custom(
     state: FSMContext,
 ) -> None:
     kind = _kind(callback_data)
-    subject = Subject(SubjectKind(callback_data.s), callback_data.i)
+    subject = _subject(callback_data)
     await reports.check_subject(session, _scope(actor, person), subject)
     await state.set_state(ExportInput.period)
     await state.update_data(kind=kind.value, subject=subject.kind.value, id=subject.id)
@@ -607,7 +614,7 @@ async def on_export_run(
     callback_answer: CallbackAnswer,
 ) -> None:
     kind = _kind(callback_data)
-    subject = Subject(SubjectKind(callback_data.s), callback_data.i)
+    subject = _subject(callback_data)
     period = reports.preset_period(callback_data.p, _today(tr, clock))
     if not isinstance(query.message, Message):
         return

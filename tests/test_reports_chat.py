@@ -118,6 +118,22 @@ async def test_teacher_gets_own_groups_reports_only(session, client_factory):
     assert alert == "Этот отчёт — для координаторов и администратора сети."
 
 
+async def test_forged_export_buttons_are_refused_clearly(session, client_factory):
+    await known_network(session)
+    admin = client_factory(501)
+    await admin.send("/export")
+    screen = admin.screen()
+    for data in (
+        Exp(k="attendance", s="nobody", p="term"),  # a subject kind that does not exist
+        Exp(k="attendance", s="nobody", p="custom"),
+        Exp(k="nothing", s="all", p="term"),
+    ):
+        alert = await admin.press(data.pack())
+        assert alert == "Такой вариант недоступен. Пожалуйста, пользуйтесь кнопками.", data
+    assert admin.screen() == screen
+    assert not any(m.document for m in admin.telegram.messages(501))
+
+
 async def test_students_and_parents_are_refused(session, client_factory):
     await known_network(session)
     for user_id in (101, 102):
