@@ -17,9 +17,8 @@ from handlers.ui import button, keyboard, show, start_link, typed_text
 from models.enums import Role
 from services import audit, network, people, staff
 from services.clock import Clock
-from services.errors import Forbidden
 from services.i18n import Html, Text
-from services.people import Actor
+from services.people import Actor, require_admin
 
 router = Router(name="staff")
 
@@ -94,16 +93,11 @@ async def on_network(
     )
 
 
-def _require_admin(actor: Actor) -> None:
-    if not actor.has(Role.ADMIN):
-        raise Forbidden("error-admins-only")
-
-
 @router.message(Command("invite"))
 @router.callback_query(Menu.filter(F.action == "invite"))
 async def on_invite(event: Message | CallbackQuery, tr: Text, actor: Actor) -> None:
     """Invite staff: choose the role first."""
-    _require_admin(actor)
+    require_admin(actor)
     rows = [[button(tr(f"role-{r.value}"), InviteRole(role=r))] for r in people.STAFF_ROLES]
     rows.append([button(tr("btn-menu"), Menu(action="home"))])
     await show(event, tr("invite-choose-role"), keyboard(*rows))
@@ -119,7 +113,7 @@ async def on_invite_role(
     clock: Clock,
     bot: Bot,
 ) -> None:
-    _require_admin(actor)
+    require_admin(actor)
     if callback_data.role == Role.ADMIN:
         await _issue(query, callback_data.role, None, session, tr, clock, bot)
         return
@@ -139,7 +133,7 @@ async def on_invite_org(
     clock: Clock,
     bot: Bot,
 ) -> None:
-    _require_admin(actor)
+    require_admin(actor)
     await _issue(query, callback_data.role, callback_data.org_id, session, tr, clock, bot)
 
 
@@ -176,7 +170,7 @@ async def on_profile_day(
     event: Message | CallbackQuery, session: AsyncSession, tr: Text, actor: Actor
 ) -> None:
     """The network's common profile day, which the catalogue can filter by."""
-    _require_admin(actor)
+    require_admin(actor)
     current = await network.profile_weekday(session)
     value = tr.weekday(current) if current is not None else tr("profile-day-none")
     days = [button(tr.weekday(d, short=True), ProfileDay(weekday=d)) for d in range(7)]
@@ -221,7 +215,7 @@ async def on_holidays(
     state: FSMContext,
 ) -> None:
     """Days without lessons across the network; adding one cancels that day's lessons."""
-    _require_admin(actor)
+    require_admin(actor)
     coming = await network.upcoming_holidays(session, clock.now().astimezone(tr.tz).date())
     lines = [f"• {tr.date(h.day)} — {h.name}" for h in coming[:40]]
     await state.set_state(HolidayPrompt.text)

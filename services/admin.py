@@ -16,9 +16,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models import NetworkSettings, Organisation, Person, RoleGrant
 from models.enums import OrgKind, Role
 from services.audit import record
-from services.errors import Conflict, Forbidden, Invalid, NotFound
+from services.errors import Conflict, Invalid, NotFound
 from services.network import network_settings
-from services.people import Actor
+from services.people import Actor, require_admin
 
 ORG_CODE = re.compile(r"^[a-z0-9][a-z0-9_-]{1,31}$")
 ORG_NAME_MAX = 200
@@ -28,11 +28,6 @@ YEAR_DAYS_MAX = 400
 _TIME = re.compile(r"^(\d{1,2})[:.](\d{2})$")
 _RANGE_DASHES = ("–", "—")  # an en or em dash typed instead of a hyphen
 CLEAR = {"-", "—", "–"}
-
-
-def require_admin(actor: Actor) -> None:
-    if not actor.has(Role.ADMIN):
-        raise Forbidden("error-admins-only")
 
 
 # --- parsing typed values ---------------------------------------------------------------------

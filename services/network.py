@@ -8,11 +8,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Holiday, NetworkSettings
-from models.enums import Role
 from services.audit import record
-from services.errors import Conflict, Forbidden, Invalid
+from services.errors import Conflict, Invalid
 from services.lessons import cancel_for_holiday
-from services.people import Actor
+from services.people import Actor, require_admin
 
 
 async def network_settings(session: AsyncSession) -> NetworkSettings:
@@ -34,8 +33,7 @@ async def set_profile_weekday(
 ) -> None:
     """The admin sets (or clears) the network's common profile day (audited when `now` is
     given, as the chat does)."""
-    if not actor.has(Role.ADMIN):
-        raise Forbidden("error-admins-only")
+    require_admin(actor)
     if weekday is not None and not 0 <= weekday <= 6:
         raise Invalid("error-bad-choice")
     (await network_settings(session)).profile_weekday = weekday
@@ -78,8 +76,7 @@ async def add_holiday(
 ) -> tuple[Holiday, int]:
     """The admin adds a day without lessons; that day's lessons are cancelled and everyone
     concerned is told. Returns the holiday and how many lessons were cancelled."""
-    if not actor.has(Role.ADMIN):
-        raise Forbidden("error-admins-only")
+    require_admin(actor)
     day, name = parse_holiday(text)
     if day < now.date():
         raise Invalid("error-holiday-past")

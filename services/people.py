@@ -56,6 +56,12 @@ class Actor:
         return {r for r, _ in self.roles}
 
 
+def require_admin(actor: Actor) -> None:
+    """The network admin's actions: everyone else is refused."""
+    if not actor.has(Role.ADMIN):
+        raise Forbidden("error-admins-only")
+
+
 def actor_of(person: Person, grants: list[RoleGrant]) -> Actor:
     return Actor(
         person_id=person.id,

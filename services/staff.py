@@ -12,7 +12,7 @@ from models import Course, Group, Organisation, RoleGrant
 from models.enums import Role
 from services.catalogue import GroupInfo, group_infos
 from services.errors import Forbidden
-from services.people import Actor
+from services.people import Actor, require_admin
 
 
 @dataclass(frozen=True)
@@ -55,8 +55,7 @@ async def _holders_per_org(session: AsyncSession, role: Role) -> dict[int | None
 
 async def network_overview(session: AsyncSession, actor: Actor) -> list[OrgOverview]:
     """Every organisation with its courses, students and coordinators (admin only)."""
-    if not actor.has(Role.ADMIN):
-        raise Forbidden("error-admins-only")
+    require_admin(actor)
     rows = await session.execute(
         select(Course.provider_org_id, func.count(Course.id)).group_by(Course.provider_org_id)
     )
