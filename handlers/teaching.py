@@ -249,16 +249,16 @@ async def _marking(
     actor: Actor,
     lesson_id: int,
     now: datetime,
-) -> tuple[Roll, dict[int, AttendanceStatus]]:
-    """The roster being marked and its unsaved marks: from the conversation's state when this
-    lesson is the one being marked, else read (and checked) afresh."""
+) -> tuple[Roll, dict[int, AttendanceStatus], dict[str, Any]]:
+    """The roster being marked, its unsaved marks and the state they came from: from the
+    conversation's state when this lesson is the one being marked, else read (and checked)
+    afresh."""
     data = await state.get_data()
     draft = _unsaved(data, lesson_id)
     if data.get("roll_lesson") == lesson_id and "roll_view" in data:
-        return Roll.load(data["roll_view"]), draft
+        return Roll.load(data["roll_view"]), draft, data
     roll = Roll.of(await attendance.roster(session, actor, lesson_id, now))
-    await state.update_data(roll_lesson=lesson_id, roll_view=roll.dump(), roll=_dump(draft))
-    return roll, draft
+    return roll, draft, data
 
 
 def _unsaved(data: dict[str, Any], lesson_id: int) -> dict[int, AttendanceStatus]:
@@ -268,8 +268,14 @@ def _unsaved(data: dict[str, Any], lesson_id: int) -> dict[int, AttendanceStatus
     return {int(k): AttendanceStatus(v) for k, v in data.get("roll", {}).items()}
 
 
-async def _keep_draft(state: FSMContext, draft: dict[int, AttendanceStatus]) -> None:
-    await state.update_data(roll=_dump(draft))
+async def _keep(
+    state: FSMContext, data: dict[str, Any], roll: Roll, draft: dict[int, AttendanceStatus]
+) -> None:
+    """The roster and its unsaved marks written back in one go (one trip to Redis)."""
+    view = data["roll_view"] if data.get("roll_lesson") == roll.lesson_id else roll.dump()
+    await state.set_data(
+        {**data, "roll_lesson": roll.lesson_id, "roll_view": view, "roll": _dump(draft)}
+    )
 
 
 def _dump(draft: dict[int, AttendanceStatus]) -> dict[str, str]:
@@ -301,8 +307,9 @@ async def on_roll(
 ) -> None:
     """The roster: one button per student; a tap moves to the next mark."""
     await state.clear()
-    roll, draft = await _marking(state, session, actor, callback_data.id, clock.now())
-    await _show_roster(query, tr, roll, draft)
+    roll = Roll.of(await attendance.roster(session, actor, callback_data.id, clock.now()))
+    await _keep(state, {}, roll, {})
+    await _show_roster(query, tr, roll, {})
 
 
 @router.callback_query(Mark.filter())
@@ -315,13 +322,13 @@ async def on_mark(
     clock: Clock,
     state: FSMContext,
 ) -> None:
-    roll, draft = await _marking(state, session, actor, callback_data.lesson, clock.now())
+    roll, draft, data = await _marking(state, session, actor, callback_data.lesson, clock.now())
     saved = {line.student_id: line.status for line in roll.lines}
     if callback_data.student not in saved:
         raise Conflict("error-not-in-roster")
     current = draft.get(callback_data.student, saved[callback_data.student])
     draft[callback_data.student] = attendance.next_status(current)
-    await _keep_draft(state, draft)
+    await _keep(state, data, roll, draft)
     await _show_roster(query, tr, roll, draft)
 
 
@@ -335,9 +342,9 @@ async def on_all_present(
     clock: Clock,
     state: FSMContext,
 ) -> None:
-    roll, _ = await _marking(state, session, actor, callback_data.id, clock.now())
+    roll, _, data = await _marking(state, session, actor, callback_data.id, clock.now())
     draft = {line.student_id: AttendanceStatus.PRESENT for line in roll.lines}
-    await _keep_draft(state, draft)
+    await _keep(state, data, roll, draft)
     await _show_roster(query, tr, roll, draft)
 
 
