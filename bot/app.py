@@ -114,7 +114,11 @@ async def runtime(
     session_factory = create_session_factory(engine)
     translator = Translator(default_language=settings.default_language)
     clock = clock or SystemClock()
-    bots, sender_bots = await create_bots(settings, session_factory, clock, bot)
+    try:
+        bots, sender_bots = await create_bots(settings, session_factory, clock, bot)
+    except BaseException:  # MAX could not be asked who the bot is: nothing else was started
+        await engine.dispose()
+        raise
     deliverer = Deliverer(
         session_factory,
         translator,

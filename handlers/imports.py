@@ -113,7 +113,8 @@ async def on_join_codes(
 
 
 def _chat_id(event: Message | CallbackQuery) -> int:
-    """The chat to answer in: on MAX a dialog's id is not the person's user id."""
+    """The chat the press or message came from (a private chat: on MAX too, its id is the
+    person's user id)."""
     message = event if isinstance(event, Message) else event.message
     return message.chat.id if message is not None else event.from_user.id
 
