@@ -209,9 +209,12 @@ async def _start_links(settings: Settings) -> list[str]:
             raise CommandError(f"Cannot reach the Bot API to learn the bot's name: {exc}") from None
         finally:
             await bot.session.close()
-        links.append(f"https://t.me/{me.username}?start={{payload}}")
+        from handlers.ui import TELEGRAM_START_LINK
+
+        links.append(TELEGRAM_START_LINK.format(username=me.username, payload="{payload}"))
     if settings.max_bot_token is not None:
         from bot.max import max_client
+        from bot.max.session import MaxSession
 
         client = max_client(settings.max_bot_token.get_secret_value(), settings.max_api_base_url)
         try:
@@ -220,7 +223,8 @@ async def _start_links(settings: Settings) -> list[str]:
             raise CommandError(f"Cannot reach MAX to learn the bot's name: {exc}") from None
         finally:
             await client.close_session()
-        links.append(f"https://max.ru/{max_me.username}?start={{payload}}")
+        pattern = MaxSession.start_link_pattern
+        links.append(pattern.format(username=max_me.username, payload="{payload}"))
     return links
 
 
