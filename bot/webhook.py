@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.factory import create_bot, create_dispatcher
 from bot.retry import RetryAfterMiddleware
 from bot.settings import Settings
+from handlers import menu
 from models.db import create_engine, create_session_factory
 from services.clock import Clock, SystemClock
 from services.i18n import Translator
@@ -95,6 +96,7 @@ def _add_max(
             )
         )
         bots[0].session.middleware(RetryAfterMiddleware())
+        await menu.on_startup(bots[0], dp["translator"])  # MAX's command list, as polling sets it
 
     async def stop(_: web.Application) -> None:
         for max_bot in bots:

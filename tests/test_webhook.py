@@ -113,6 +113,7 @@ async def test_max_webhook_checks_its_secret_and_handles_each_update_once(
             replies = [m for m in state.messages(5001) if m.outgoing]
             assert len(replies) == 1, "a redelivered update is not handled twice"
             assert "Выберите язык" in (replies[0].raw_text or "")
+            assert state.bot["commands"], "the command list is set at startup, as when polling"
 
             broken = await client.post(
                 settings.max_webhook_path, data=b"not json", headers={SECRET_HEADER: MAX_SECRET}
