@@ -7,6 +7,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base
 
+# A group runs with at least this many students unless it says otherwise (regulation 8.1).
+MIN_GROUP_SIZE = 10
+
 
 class Holiday(Base):
     """A day without lessons across the network."""
@@ -39,7 +42,9 @@ class NetworkSettings(Base):
     quiet_start: Mapped[time | None]
     quiet_end: Mapped[time | None]
     # The minimum size of a group created without one of its own (regulation 8.1: ten).
-    min_group_size: Mapped[int] = mapped_column(default=10, server_default="10")
+    min_group_size: Mapped[int] = mapped_column(
+        default=MIN_GROUP_SIZE, server_default=str(MIN_GROUP_SIZE)
+    )
 
 
 class ProcessedUpdate(Base):

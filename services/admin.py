@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import NetworkSettings, Organisation, Person, RoleGrant
 from models.enums import OrgKind, Role
+from models.network import MIN_GROUP_SIZE
 from services.audit import record
 from services.errors import Conflict, Invalid, NotFound
 from services.network import network_settings
@@ -295,7 +296,7 @@ class GroupDefaults:
 async def group_defaults(session: AsyncSession) -> GroupDefaults:
     settings = await session.get(NetworkSettings, 1)
     if settings is None:
-        return GroupDefaults(10, None, None)
+        return GroupDefaults(MIN_GROUP_SIZE, None, None)
     return GroupDefaults(settings.min_group_size, settings.year_start, settings.year_end)
 
 

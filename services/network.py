@@ -29,24 +29,22 @@ async def profile_weekday(session: AsyncSession) -> int | None:
 
 
 async def set_profile_weekday(
-    session: AsyncSession, actor: Actor, weekday: int | None, now: datetime | None = None
+    session: AsyncSession, actor: Actor, weekday: int | None, now: datetime
 ) -> None:
-    """The admin sets (or clears) the network's common profile day (audited when `now` is
-    given, as the chat does)."""
+    """The admin sets (or clears) the network's common profile day; audited."""
     require_admin(actor)
     if weekday is not None and not 0 <= weekday <= 6:
         raise Invalid("error-bad-choice")
     (await network_settings(session)).profile_weekday = weekday
-    if now is not None:
-        await record(
-            session,
-            actor_id=actor.person_id,
-            action="network.profile_day",
-            object_type="network",
-            object_id=None,
-            now=now,
-            details={"weekday": weekday},
-        )
+    await record(
+        session,
+        actor_id=actor.person_id,
+        action="network.profile_day",
+        object_type="network",
+        object_id=None,
+        now=now,
+        details={"weekday": weekday},
+    )
 
 
 HOLIDAY_NAME_MAX = 120
