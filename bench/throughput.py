@@ -38,10 +38,10 @@ from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.factory import create_bot, create_dispatcher
-from bot.middlewares import DbSessionMiddleware
+from bot.middlewares import UpdateMiddleware
 from bot.settings import Settings
 from handlers.catalogue import View
-from handlers.teaching import Mark
+from handlers.roster import Mark
 from models import (
     Account,
     Application,
@@ -246,7 +246,7 @@ async def load(url: str) -> dict[str, int]:
 def bare_dispatcher(session_factory: Any) -> Dispatcher:
     """The baseline: the same session middleware, one SELECT by key, one INSERT."""
     dp = Dispatcher()
-    dp.update.outer_middleware(DbSessionMiddleware(session_factory))
+    dp.update.outer_middleware(UpdateMiddleware(session_factory))
     router = Router()
 
     @router.message()

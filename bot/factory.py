@@ -10,15 +10,9 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
 from aiogram.fsm.storage.memory import MemoryStorage, SimpleEventIsolation
-from aiogram.utils.callback_answer import CallbackAnswerMiddleware
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.middlewares import (
-    ContextMiddleware,
-    DbSessionMiddleware,
-    DomainErrorMiddleware,
-    OnceMiddleware,
-)
+from bot.middlewares import ContextMiddleware, DomainErrorMiddleware, UpdateMiddleware
 from bot.response_models import KeepResponseModels
 from bot.retry import RetryAfterMiddleware
 from bot.settings import Settings
@@ -83,14 +77,11 @@ def create_dispatcher(
         storage, isolation = create_fsm(settings)
     dp = Dispatcher(storage=storage, events_isolation=isolation or SimpleEventIsolation())
     dp["translator"] = translator  # for startup handlers (the command menus)
-    dp.update.outer_middleware(DbSessionMiddleware(session_factory))
-    if once:
-        dp.update.outer_middleware(OnceMiddleware(clock))
-    dp.update.outer_middleware(ContextMiddleware(translator, settings, clock))
-    # Inner middlewares run around the chosen handler: answer every button press, and turn
-    # a refusal from the domain into a clear reply (after undoing the update's changes).
-    dp.callback_query.middleware(CallbackAnswerMiddleware())
+    # The session and the reply around everything; then, around the chosen handler (inner
+    # middlewares know it, and its flags), who is writing and a refusal turned into a reply.
+    dp.update.outer_middleware(UpdateMiddleware(session_factory))
     for observer in (dp.message, dp.callback_query):
+        observer.middleware(ContextMiddleware(translator, settings, clock, once=once))
         observer.middleware(DomainErrorMiddleware())
     dp.include_router(build_router())
     return dp

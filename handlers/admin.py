@@ -5,6 +5,7 @@ broadcasts and the audit log. Typed values are checked in services/admin.py."""
 from __future__ import annotations
 
 from datetime import time
+from enum import StrEnum
 from typing import Protocol
 
 from aiogram import F, Router
@@ -15,23 +16,38 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers.menu import Menu
-from handlers.staff import InviteOrg
-from handlers.ui import button, keyboard, show, typed_text
+from handlers.invites import InviteOrg
+from handlers.menu import home_button
+from handlers.nav import Menu, Screen
+from handlers.reply import Reply
+from handlers.ui import READ_ONLY, button, keyboard, only_buttons_of, typed_text
 from models import Organisation
 from models.enums import OrgKind, Role
 from services import admin, network, people
 from services.clock import Clock
 from services.errors import Conflict
-from services.i18n import Html, Text
+from services.i18n import Html, Label, Text
 from services.people import Actor
 
-router = Router(name="admin")
 ORG_LIMIT = 40
 
 
+class AdmAction(StrEnum):
+    HOME = "home"
+    ORGS = "orgs"
+    ORG = "org"
+    SETTINGS = "settings"
+    # values typed after a prompt
+    ORG_ADD = "org_add"
+    ORG_NAME = "org_name"
+    ORG_QUIET = "org_quiet"
+    YEAR = "year"
+    QUIET = "quiet"
+    MIN_SIZE = "minsize"
+
+
 class Adm(CallbackData, prefix="adm"):
-    action: str  # orgs | org | org_add | org_name | org_quiet | settings | year | quiet | minsize
+    action: AdmAction
     org: int = 0
 
 
@@ -51,12 +67,12 @@ class AdminPrompt(StatesGroup):
 
 
 PROMPTS = {
-    "org_add": "adm-ask-org",
-    "org_name": "adm-ask-org-name",
-    "org_quiet": "adm-ask-org-quiet",
-    "year": "adm-ask-year",
-    "quiet": "adm-ask-quiet",
-    "minsize": "adm-ask-min-size",
+    AdmAction.ORG_ADD: "adm-ask-org",
+    AdmAction.ORG_NAME: "adm-ask-org-name",
+    AdmAction.ORG_QUIET: "adm-ask-org-quiet",
+    AdmAction.YEAR: "adm-ask-year",
+    AdmAction.QUIET: "adm-ask-quiet",
+    AdmAction.MIN_SIZE: "adm-ask-min-size",
 }
 
 
@@ -66,36 +82,32 @@ def _hours(tr: Text, start: time | None, end: time | None) -> str | None:
     return f"{tr.time(start)}–{tr.time(end)}"
 
 
-@router.message(Command("admin"))
-@router.callback_query(Menu.filter(F.action == "admin"))
-@router.callback_query(Adm.filter(F.action == "home"))
 async def on_admin(
-    event: Message | CallbackQuery, tr: Text, actor: Actor, state: FSMContext
+    _: Message | CallbackQuery, tr: Text, actor: Actor, state: FSMContext, reply: Reply
 ) -> None:
     """Everything the network admin runs, in one menu."""
     admin.require_admin(actor)
     await state.clear()
-    await show(
-        event,
+    reply.show(
         tr("adm-title"),
         keyboard(
             [
-                button(tr("btn-adm-orgs"), Adm(action="orgs")),
-                button(tr("btn-adm-settings"), Adm(action="settings")),
+                button(tr.label("btn-adm-orgs"), Adm(action=AdmAction.ORGS)),
+                button(tr.label("btn-adm-settings"), Adm(action=AdmAction.SETTINGS)),
             ],
             [
-                button(tr("btn-invite"), Menu(action="invite")),
-                button(tr("btn-broadcast"), Menu(action="broadcast")),
+                button(tr.label("btn-invite"), Menu(action=Screen.INVITE)),
+                button(tr.label("btn-broadcast"), Menu(action=Screen.BROADCAST)),
             ],
             [
-                button(tr("btn-profile-day"), Menu(action="profileday")),
-                button(tr("btn-holidays"), Menu(action="holidays")),
+                button(tr.label("btn-profile-day"), Menu(action=Screen.PROFILE_DAY)),
+                button(tr.label("btn-holidays"), Menu(action=Screen.HOLIDAYS)),
             ],
             [
-                button(tr("btn-network"), Menu(action="network")),
-                button(tr("btn-audit"), Menu(action="audit")),
+                button(tr.label("btn-network"), Menu(action=Screen.NETWORK)),
+                button(tr.label("btn-audit"), Menu(action=Screen.AUDIT)),
             ],
-            [button(tr("btn-menu"), Menu(action="home"))],
+            [home_button(tr)],
         ),
     )
 
@@ -103,14 +115,13 @@ async def on_admin(
 # --- organisations ----------------------------------------------------------------------------
 
 
-@router.message(Command("orgs"))
-@router.callback_query(Adm.filter(F.action == "orgs"))
 async def on_orgs(
-    event: Message | CallbackQuery,
+    _: Message | CallbackQuery,
     session: AsyncSession,
     tr: Text,
     actor: Actor,
     state: FSMContext,
+    reply: Reply,
 ) -> None:
     """The network's organisations; one opens to be edited."""
     admin.require_admin(actor)
@@ -126,16 +137,16 @@ async def on_orgs(
         )
         for o in orgs[:ORG_LIMIT]
     ]
-    rows = [[button(o.short_name, Adm(action="org", org=o.id))] for o in orgs[:ORG_LIMIT]]
-    rows.append([button(tr("btn-adm-org-add"), Adm(action="org_add"))])
-    rows.append([button(tr("btn-back"), Adm(action="home"))])
-    await show(
-        event, Html("\n".join([tr("adm-orgs-title", count=len(orgs)), *lines])), keyboard(*rows)
-    )
+    rows = [
+        [button(Label(o.short_name), Adm(action=AdmAction.ORG, org=o.id))] for o in orgs[:ORG_LIMIT]
+    ]
+    rows.append([button(tr.label("btn-adm-org-add"), Adm(action=AdmAction.ORG_ADD))])
+    rows.append([button(tr.label("btn-back"), Adm(action=AdmAction.HOME))])
+    reply.show(Html("\n".join([tr("adm-orgs-title", count=len(orgs)), *lines])), keyboard(*rows))
 
 
 async def _org_card(
-    event: Message | CallbackQuery,
+    reply: Reply,
     session: AsyncSession,
     tr: Text,
     actor: Actor,
@@ -158,69 +169,70 @@ async def _org_card(
         quiet=own or tr("adm-quiet-as-network", hours=network_hours or "—"),
         coordinators=", ".join(coordinators) if coordinators else "—",
     )
-    await show(
-        event,
+    reply.show(
         text,
         keyboard(
             [
-                button(tr("btn-adm-org-name"), Adm(action="org_name", org=org.id)),
-                button(tr("btn-adm-quiet"), Adm(action="org_quiet", org=org.id)),
+                button(tr.label("btn-adm-org-name"), Adm(action=AdmAction.ORG_NAME, org=org.id)),
+                button(tr.label("btn-adm-quiet"), Adm(action=AdmAction.ORG_QUIET, org=org.id)),
             ],
             [
                 button(
-                    tr("btn-adm-invite-coordinator"),
+                    tr.label("btn-adm-invite-coordinator"),
                     InviteOrg(role=Role.COORDINATOR, org_id=org.id),
                 )
             ],
-            [button(tr("btn-adm-orgs"), Adm(action="orgs"))],
+            [button(tr.label("btn-adm-orgs"), Adm(action=AdmAction.ORGS))],
         ),
     )
 
 
-@router.callback_query(Adm.filter(F.action == "org"))
 async def on_org(
-    query: CallbackQuery,
+    _: CallbackQuery,
     callback_data: Adm,
     session: AsyncSession,
     tr: Text,
     actor: Actor,
     settings: QuietDefaults,
     state: FSMContext,
+    reply: Reply,
 ) -> None:
     await state.clear()
     org = await admin.organisation(session, actor, callback_data.org)
-    await _org_card(query, session, tr, actor, org, settings)
+    await _org_card(reply, session, tr, actor, org, settings)
 
 
-@router.callback_query(Adm.filter(F.action.in_(PROMPTS.keys())))
 async def on_ask(
-    query: CallbackQuery,
+    _: CallbackQuery,
     callback_data: Adm,
     session: AsyncSession,
     tr: Text,
     actor: Actor,
     state: FSMContext,
+    reply: Reply,
 ) -> None:
     """A value to type: ask for it with an example."""
     admin.require_admin(actor)
     name = ""
-    if callback_data.action in ("org_name", "org_quiet"):
+    if callback_data.action in (AdmAction.ORG_NAME, AdmAction.ORG_QUIET):
         name = (await admin.organisation(session, actor, callback_data.org)).short_name
     await state.set_state(AdminPrompt.value)
-    await state.set_data({"field": callback_data.action, "org": callback_data.org})
+    await state.set_data({"field": callback_data.action.value, "org": callback_data.org})
     back = (
-        Adm(action="org", org=callback_data.org)
+        Adm(action=AdmAction.ORG, org=callback_data.org)
         if callback_data.org
-        else Adm(action="orgs" if callback_data.action == "org_add" else "settings")
+        else Adm(
+            action=AdmAction.ORGS
+            if callback_data.action == AdmAction.ORG_ADD
+            else AdmAction.SETTINGS
+        )
     )
-    await show(
-        query,
+    reply.show(
         tr(PROMPTS[callback_data.action], org=name, max=admin.MIN_GROUP_SIZE_MAX),
-        keyboard([button(tr("btn-cancel"), back)]),
+        keyboard([button(tr.label("btn-cancel"), back)]),
     )
 
 
-@router.message(AdminPrompt.value, typed_text)
 async def on_value(
     message: Message,
     session: AsyncSession,
@@ -229,6 +241,7 @@ async def on_value(
     clock: Clock,
     settings: QuietDefaults,
     state: FSMContext,
+    reply: Reply,
 ) -> None:
     """A typed value: stored if it is right, else a clear refusal and the question stands."""
     data = await state.get_data()
@@ -238,40 +251,37 @@ async def on_value(
         message.text or "",
         clock.now(),
     )
-    if field == "org_add":
+    if field == AdmAction.ORG_ADD:
         new = await admin.check_new_org(session, actor, text)
         await state.update_data(new_org=new.as_dict())
-        rows = [[button(tr(f"org-kind-{k.value}"), AdmKind(kind=k))] for k in OrgKind]
-        rows.append([button(tr("btn-cancel"), Adm(action="orgs"))])
-        await message.answer(
-            tr("adm-ask-org-kind", name=new.short_name), reply_markup=keyboard(*rows)
-        )
+        rows = [[button(tr.label(f"org-kind-{k.value}"), AdmKind(kind=k))] for k in OrgKind]
+        rows.append([button(tr.label("btn-cancel"), Adm(action=AdmAction.ORGS))])
+        reply.send(tr("adm-ask-org-kind", name=new.short_name), keyboard(*rows))
         return
-    if field == "org_name":
+    if field == AdmAction.ORG_NAME:
         org = await admin.rename_organisation(session, actor, org_id, text, now)
-    elif field == "org_quiet":
+    elif field == AdmAction.ORG_QUIET:
         org = await admin.set_org_quiet_hours(session, actor, org_id, text, now)
-    elif field in ("year", "quiet", "minsize"):
+    elif field in (AdmAction.YEAR, AdmAction.QUIET, AdmAction.MIN_SIZE):
         setter = {
-            "year": admin.set_year,
-            "quiet": admin.set_quiet_hours,
-            "minsize": admin.set_min_group_size,
+            AdmAction.YEAR: admin.set_year,
+            AdmAction.QUIET: admin.set_quiet_hours,
+            AdmAction.MIN_SIZE: admin.set_min_group_size,
         }[field]
         await setter(session, actor, text, now)
         await state.clear()
-        await message.answer(tr("adm-saved"))
-        await _settings_screen(message, session, tr, actor, settings)
+        reply.send(tr("adm-saved"))
+        await _settings_screen(reply, session, tr, actor, settings)
         return
     else:
         raise Conflict("error-stale-button")
     await state.clear()
-    await message.answer(tr("adm-saved"))
-    await _org_card(message, session, tr, actor, org, settings)
+    reply.send(tr("adm-saved"))
+    await _org_card(reply, session, tr, actor, org, settings)
 
 
-@router.callback_query(AdmKind.filter())
 async def on_org_kind(
-    query: CallbackQuery,
+    _: CallbackQuery,
     callback_data: AdmKind,
     session: AsyncSession,
     tr: Text,
@@ -279,24 +289,25 @@ async def on_org_kind(
     clock: Clock,
     settings: QuietDefaults,
     state: FSMContext,
+    reply: Reply,
 ) -> None:
     """The kind is the last thing asked: the organisation is added."""
     data = await state.get_data()
-    if data.get("field") != "org_add" or not isinstance(data.get("new_org"), dict):
+    if data.get("field") != AdmAction.ORG_ADD or not isinstance(data.get("new_org"), dict):
         admin.require_admin(actor)
         raise Conflict("error-stale-button")
     org = await admin.add_organisation(
         session, actor, data["new_org"], callback_data.kind, clock.now()
     )
     await state.clear()
-    await _org_card(query, session, tr, actor, org, settings)
+    await _org_card(reply, session, tr, actor, org, settings)
 
 
 # --- the network's settings -------------------------------------------------------------------
 
 
 async def _settings_screen(
-    event: Message | CallbackQuery,
+    reply: Reply,
     session: AsyncSession,
     tr: Text,
     actor: Actor,
@@ -312,8 +323,7 @@ async def _settings_screen(
         "adm-quiet-default", hours=_hours(tr, settings.quiet_start, settings.quiet_end) or "—"
     )
     weekday = await network.profile_weekday(session)
-    await show(
-        event,
+    reply.show(
         tr(
             "adm-settings",
             year=year,
@@ -323,30 +333,48 @@ async def _settings_screen(
         ),
         keyboard(
             [
-                button(tr("btn-adm-year"), Adm(action="year")),
-                button(tr("btn-adm-quiet"), Adm(action="quiet")),
+                button(tr.label("btn-adm-year"), Adm(action=AdmAction.YEAR)),
+                button(tr.label("btn-adm-quiet"), Adm(action=AdmAction.QUIET)),
             ],
-            [button(tr("btn-adm-min-size"), Adm(action="minsize"))],
+            [button(tr.label("btn-adm-min-size"), Adm(action=AdmAction.MIN_SIZE))],
             [
-                button(tr("btn-profile-day"), Menu(action="profileday")),
-                button(tr("btn-holidays"), Menu(action="holidays")),
+                button(tr.label("btn-profile-day"), Menu(action=Screen.PROFILE_DAY)),
+                button(tr.label("btn-holidays"), Menu(action=Screen.HOLIDAYS)),
             ],
-            [button(tr("btn-back"), Adm(action="home"))],
+            [button(tr.label("btn-back"), Adm(action=AdmAction.HOME))],
         ),
     )
 
 
-@router.message(Command("settings"))
-@router.callback_query(Adm.filter(F.action == "settings"))
 async def on_settings(
-    event: Message | CallbackQuery,
+    _: Message | CallbackQuery,
     session: AsyncSession,
     tr: Text,
     actor: Actor,
     settings: QuietDefaults,
     state: FSMContext,
+    reply: Reply,
 ) -> None:
     """The network's settings with what each is now."""
     admin.require_admin(actor)
     await state.clear()
-    await _settings_screen(event, session, tr, actor, settings)
+    await _settings_screen(reply, session, tr, actor, settings)
+
+
+def setup() -> Router:
+    router = Router(name="admin")
+    router.callback_query.filter(only_buttons_of(Menu, Adm, AdmKind))
+    cb, msg = router.callback_query.register, router.message.register
+    adm = Adm.filter
+    msg(on_admin, Command("admin"), flags=READ_ONLY)
+    cb(on_admin, Menu.filter(F.action == Screen.ADMIN), flags=READ_ONLY)
+    cb(on_admin, adm(F.action == AdmAction.HOME), flags=READ_ONLY)
+    msg(on_orgs, Command("orgs"), flags=READ_ONLY)
+    cb(on_orgs, adm(F.action == AdmAction.ORGS), flags=READ_ONLY)
+    cb(on_org, adm(F.action == AdmAction.ORG), flags=READ_ONLY)
+    cb(on_ask, adm(F.action.in_(PROMPTS.keys())), flags=READ_ONLY)
+    msg(on_value, AdminPrompt.value, typed_text)
+    cb(on_org_kind, AdmKind.filter())
+    msg(on_settings, Command("settings"), flags=READ_ONLY)
+    cb(on_settings, adm(F.action == AdmAction.SETTINGS), flags=READ_ONLY)
+    return router

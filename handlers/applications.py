@@ -1,4 +1,5 @@
-"""Applications as their people see them: the list, the card with history, withdrawal."""
+"""Deciding on applications: the student's list, a card opened, withdrawing, the parent's
+confirmation or refusal, the home school's approval or rejection."""
 
 from __future__ import annotations
 
@@ -6,228 +7,271 @@ from aiogram import F, Router
 from aiogram.filters import Command
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, InlineKeyboardButton, Message
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers.menu import Menu
-from handlers.ui import button, keyboard, show
-from models import ApplicationEvent, Person
-from models.enums import ApplicationState, Role
-from services import consent, enrollment
+from handlers.application_card import AppAct, AppAction, AppOpen, line_button, show_application
+from handlers.menu import home_button
+from handlers.nav import Menu, Screen
+from handlers.reply import Reply
+from handlers.ui import READ_ONLY, button, keyboard, only_buttons_of, typed_text
+from models import Person
+from models.enums import Role
+from services import enrollment
 from services.clock import Clock
-from services.enrollment import ApplicationLine
 from services.errors import Forbidden
-from services.i18n import Html, Text
+from services.i18n import Text
 from services.people import Actor
 
-router = Router(name="applications")
-
-STATE_ICONS = {
-    ApplicationState.SUBMITTED: "📨",
-    ApplicationState.AWAITING_PARENT: "👪",
-    ApplicationState.AWAITING_SCHOOL: "🏫",
-    ApplicationState.ENROLLED: "✅",
-    ApplicationState.WAITLISTED: "⏳",
-    ApplicationState.DECLINED_BY_PARENT: "🚫",
-    ApplicationState.REJECTED: "❌",
-    ApplicationState.WITHDRAWN: "↩️",
-    ApplicationState.EXPIRED: "⌛",
-    ApplicationState.GROUP_CANCELLED: "🚫",
-}
 LIST_LIMIT = 30  # buttons on one screen; older applications stay visible in their history
 
 
-class AppOpen(CallbackData, prefix="app"):
+class Reason(StatesGroup):
+    """A reason being typed: a parent's (optional) for declining, a school's for rejecting."""
+
+    decline = State()
+    reject = State()
+
+
+class SkipReason(CallbackData, prefix="skip"):
     id: int
 
 
-class ConsentGive(CallbackData, prefix="cgive"):
-    """A parent consents to data processing for a child (then back to the application)."""
-
-    child: int
-    app: int = 0
-
-
-class AppAct(CallbackData, prefix="act"):
-    id: int
-    action: str  # withdraw_ask | withdraw | confirm | decline | approve | reject
-
-
-def state_label(tr: Text, state: ApplicationState) -> str:
-    return f"{STATE_ICONS[state]} {tr(f'state-{state.value}')}"
-
-
-def line_button(
-    tr: Text, line: ApplicationLine, *, with_student: bool = False
-) -> InlineKeyboardButton:
-    app = line.application
-    who = f"{line.student_name} · " if with_student else ""
-    return button(
-        f"{STATE_ICONS[app.state]} {who}{line.course_title} ({line.group_code})", AppOpen(id=app.id)
-    )
-
-
-def application_text(tr: Text, line: ApplicationLine, events: list[ApplicationEvent]) -> Html:
-    app = line.application
-    history = []
-    for e in events:
-        history.append(
-            tr(
-                "app-history-line",
-                when=tr.datetime(e.created_at),
-                state=tr(f"state-{e.to_state.value}"),
-                who=tr(f"role-{e.actor_role.value}") if e.actor_role else tr("app-by-system"),
-            )
-        )
-        if e.reason:
-            history.append("    " + tr("app-history-reason", reason=e.reason))
-    return Html(
-        tr(
-            "app-card",
-            student=line.student_name,
-            course=line.course_title,
-            group=line.group_code,
-            provider=line.provider,
-            state=state_label(tr, app.state),
-        )
-        + "\n\n"
-        + tr("app-history")
-        + "\n"
-        + "\n".join(history)
-    )
-
-
-def _back_for(person: Person) -> CallbackData:
-    return {
-        Role.PARENT: Menu(action="children"),
-        Role.COORDINATOR: Menu(action="review"),
-    }.get(person.active_role, Menu(action="applications"))  # type: ignore[arg-type]
-
-
-async def show_application(
-    event: Message | CallbackQuery,
-    session: AsyncSession,
-    tr: Text,
-    person: Person,
-    actor: Actor,
-    application_id: int,
-    notice: str = "",
-) -> None:
-    """The card, with the buttons this person may use on it now."""
-    line, events = await enrollment.application_detail(session, actor, application_id)
-    app = line.application
-    allowed = await enrollment.allowed_actions(session, actor, app)
-    Act = enrollment.Action
-    rows = []
-    needs_data_consent = Act.CONFIRM in allowed and not await consent.active(
-        session, actor.person_id, app.student_id
-    )
-    if needs_data_consent:  # a separate step, before the child's data is used
-        rows.append([button(tr("btn-consent-give"), ConsentGive(child=app.student_id, app=app.id))])
-        rows.append([button(tr("btn-decline"), AppAct(id=app.id, action=Act.DECLINE))])
-    elif Act.CONFIRM in allowed:
-        rows.append(
-            [
-                button(tr("btn-confirm"), AppAct(id=app.id, action=Act.CONFIRM)),
-                button(tr("btn-decline"), AppAct(id=app.id, action=Act.DECLINE)),
-            ]
-        )
-    if Act.APPROVE in allowed:
-        rows.append(
-            [
-                button(tr("btn-approve"), AppAct(id=app.id, action=Act.APPROVE)),
-                button(tr("btn-reject"), AppAct(id=app.id, action=Act.REJECT)),
-            ]
-        )
-    if Act.WITHDRAW in allowed:
-        rows.append([button(tr("btn-withdraw"), AppAct(id=app.id, action="withdraw_ask"))])
-    rows.append([button(tr("btn-back"), _back_for(person))])
-    text = application_text(tr, line, events)
-    if Act.APPROVE in allowed:
-        clashing = await enrollment.clashes(session, app.student_id, app.group_id)
-        if clashing:
-            text = Html(text + "\n\n" + tr("review-clash", courses=", ".join(clashing)))
-    if needs_data_consent:
-        text = Html(
-            text
-            + "\n\n"
-            + tr("consent-data", version=consent.DATA_CONSENT_VERSION, child=line.student_name)
-        )
-    elif Act.CONFIRM in allowed:
-        text = Html(text + "\n\n" + tr("consent-application", version=enrollment.CONSENT_VERSION))
-    if notice:
-        text = Html(notice + "\n\n" + text)
-    await show(event, text, keyboard(*rows))
-
-
-@router.message(Command("applications"))
-@router.callback_query(Menu.filter(F.action == "applications"))
 async def on_my_applications(
-    event: Message | CallbackQuery, session: AsyncSession, tr: Text, actor: Actor
+    _: Message | CallbackQuery, session: AsyncSession, tr: Text, actor: Actor, reply: Reply
 ) -> None:
     """A student's own applications, newest first."""
     if not actor.has(Role.STUDENT):
         raise Forbidden("error-students-only")
     lines = await enrollment.student_applications(session, actor.person_id)
-    rows = [[line_button(tr, line)] for line in lines[:LIST_LIMIT]]
-    rows.append(
-        [
-            button(tr("btn-catalogue"), Menu(action="catalogue")),
-            button(tr("btn-menu"), Menu(action="home")),
-        ]
-    )
+    rows = [[line_button(line)] for line in lines[:LIST_LIMIT]]
+    rows.append([button(tr.label("btn-catalogue"), Menu(action=Screen.CATALOGUE)), home_button(tr)])
     text = tr("apps-title", count=len(lines)) if lines else tr("apps-empty")
-    await show(event, text, keyboard(*rows))
+    reply.show(text, keyboard(*rows))
 
 
-@router.callback_query(AppOpen.filter())
 async def on_open(
-    query: CallbackQuery,
+    _: CallbackQuery,
     callback_data: AppOpen,
     session: AsyncSession,
     tr: Text,
     person: Person,
     actor: Actor,
     state: FSMContext,
+    reply: Reply,
 ) -> None:
     """An application's card; leaves any half-typed reason behind."""
     await state.clear()
-    await show_application(query, session, tr, person, actor, callback_data.id)
+    await show_application(reply, session, tr, person, actor, callback_data.id)
 
 
-@router.callback_query(AppAct.filter(F.action == "withdraw_ask"))
 async def on_withdraw_ask(
-    query: CallbackQuery,
+    _: CallbackQuery,
     callback_data: AppAct,
     session: AsyncSession,
     tr: Text,
     actor: Actor,
+    reply: Reply,
 ) -> None:
     """Withdrawing cannot be undone: ask once more."""
     await enrollment.require_action(session, actor, callback_data.id, enrollment.Action.WITHDRAW)
-    await show(
-        query,
+    reply.show(
         tr("withdraw-ask"),
         keyboard(
             [
-                button(tr("btn-withdraw-yes"), AppAct(id=callback_data.id, action="withdraw")),
-                button(tr("btn-cancel"), AppOpen(id=callback_data.id)),
+                button(
+                    tr.label("btn-withdraw-yes"),
+                    AppAct(id=callback_data.id, action=AppAction.WITHDRAW),
+                ),
+                button(tr.label("btn-cancel"), AppOpen(id=callback_data.id)),
             ]
         ),
     )
 
 
-@router.callback_query(AppAct.filter(F.action == "withdraw"))
 async def on_withdraw(
-    query: CallbackQuery,
+    _: CallbackQuery,
     callback_data: AppAct,
     session: AsyncSession,
     tr: Text,
     person: Person,
     actor: Actor,
     clock: Clock,
+    reply: Reply,
 ) -> None:
     await enrollment.withdraw(session, actor, callback_data.id, clock.now())
     await show_application(
-        query, session, tr, person, actor, callback_data.id, notice=tr("withdraw-done")
+        reply, session, tr, person, actor, callback_data.id, notice=tr("withdraw-done")
     )
+
+
+# --- the parent ------------------------------------------------------------------------------
+
+
+async def on_confirm(
+    _: CallbackQuery,
+    callback_data: AppAct,
+    session: AsyncSession,
+    tr: Text,
+    person: Person,
+    actor: Actor,
+    clock: Clock,
+    reply: Reply,
+) -> None:
+    """The parent consents; the school reviews next."""
+    await enrollment.parent_confirm(session, actor, callback_data.id, clock.now())
+    await show_application(
+        reply, session, tr, person, actor, callback_data.id, notice=tr("confirm-done")
+    )
+
+
+async def on_decline_ask(
+    _: CallbackQuery,
+    callback_data: AppAct,
+    session: AsyncSession,
+    tr: Text,
+    actor: Actor,
+    state: FSMContext,
+    reply: Reply,
+) -> None:
+    """Ask for an optional reason before declining."""
+    await enrollment.require_action(session, actor, callback_data.id, enrollment.Action.DECLINE)
+    await state.set_state(Reason.decline)
+    await state.update_data(application_id=callback_data.id)
+    reply.show(
+        tr("decline-ask-reason"),
+        keyboard(
+            [button(tr.label("btn-skip"), SkipReason(id=callback_data.id))],
+            [button(tr.label("btn-cancel"), AppOpen(id=callback_data.id))],
+        ),
+    )
+
+
+async def _decline(
+    application_id: int,
+    reason: str,
+    session: AsyncSession,
+    tr: Text,
+    person: Person,
+    actor: Actor,
+    state: FSMContext,
+    clock: Clock,
+    reply: Reply,
+) -> None:
+    await enrollment.parent_decline(session, actor, application_id, clock.now(), reason)
+    await state.clear()
+    await show_application(
+        reply, session, tr, person, actor, application_id, notice=tr("decline-done")
+    )
+
+
+async def on_decline_skip(
+    _: CallbackQuery,
+    callback_data: SkipReason,
+    session: AsyncSession,
+    tr: Text,
+    person: Person,
+    actor: Actor,
+    state: FSMContext,
+    clock: Clock,
+    reply: Reply,
+) -> None:
+    await _decline(callback_data.id, "", session, tr, person, actor, state, clock, reply)
+
+
+async def on_decline_reason(
+    message: Message,
+    session: AsyncSession,
+    tr: Text,
+    person: Person,
+    actor: Actor,
+    state: FSMContext,
+    clock: Clock,
+    reply: Reply,
+) -> None:
+    application_id = (await state.get_data())["application_id"]
+    await _decline(
+        application_id, message.text or "", session, tr, person, actor, state, clock, reply
+    )
+
+
+# --- the home school -------------------------------------------------------------------------
+
+
+async def on_approve(
+    _: CallbackQuery,
+    callback_data: AppAct,
+    session: AsyncSession,
+    tr: Text,
+    person: Person,
+    actor: Actor,
+    clock: Clock,
+    reply: Reply,
+) -> None:
+    """Approve: enrolled while seats remain, otherwise waitlisted."""
+    app = await enrollment.school_approve(session, actor, callback_data.id, clock.now())
+    await show_application(
+        reply, session, tr, person, actor, app.id, notice=tr(f"approve-done-{app.state.value}")
+    )
+
+
+async def on_reject_ask(
+    _: CallbackQuery,
+    callback_data: AppAct,
+    session: AsyncSession,
+    tr: Text,
+    actor: Actor,
+    state: FSMContext,
+    reply: Reply,
+) -> None:
+    """A rejection needs a reason the family will read."""
+    await enrollment.require_action(session, actor, callback_data.id, enrollment.Action.REJECT)
+    await state.set_state(Reason.reject)
+    await state.update_data(application_id=callback_data.id)
+    reply.show(
+        tr("reject-ask-reason"),
+        keyboard([button(tr.label("btn-cancel"), AppOpen(id=callback_data.id))]),
+    )
+
+
+async def on_reject_reason(
+    message: Message,
+    session: AsyncSession,
+    tr: Text,
+    person: Person,
+    actor: Actor,
+    state: FSMContext,
+    clock: Clock,
+    reply: Reply,
+) -> None:
+    application_id = (await state.get_data())["application_id"]
+    await enrollment.school_reject(session, actor, application_id, clock.now(), message.text or "")
+    await state.clear()
+    await show_application(
+        reply, session, tr, person, actor, application_id, notice=tr("reject-done")
+    )
+
+
+def _act(action: AppAction) -> object:
+    return AppAct.filter(F.action == action)
+
+
+def setup() -> Router:
+    router = Router(name="applications")
+    router.callback_query.filter(only_buttons_of(Menu, AppOpen, AppAct, SkipReason))
+    router.message.register(on_my_applications, Command("applications"), flags=READ_ONLY)
+    router.callback_query.register(
+        on_my_applications, Menu.filter(F.action == Screen.APPLICATIONS), flags=READ_ONLY
+    )
+    router.callback_query.register(on_open, AppOpen.filter(), flags=READ_ONLY)
+    router.callback_query.register(on_withdraw_ask, _act(AppAction.WITHDRAW_ASK), flags=READ_ONLY)
+    router.callback_query.register(on_withdraw, _act(AppAction.WITHDRAW))
+    router.callback_query.register(on_confirm, _act(AppAction.CONFIRM))
+    router.callback_query.register(on_decline_ask, _act(AppAction.DECLINE), flags=READ_ONLY)
+    router.callback_query.register(on_decline_skip, Reason.decline, SkipReason.filter())
+    router.message.register(on_decline_reason, Reason.decline, typed_text)
+    router.callback_query.register(on_approve, _act(AppAction.APPROVE))
+    router.callback_query.register(on_reject_ask, _act(AppAction.REJECT), flags=READ_ONLY)
+    router.message.register(on_reject_reason, Reason.reject, typed_text)
+    return router

@@ -3,6 +3,8 @@ edit or cancel. The preview message becomes the progress message the worker keep
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from aiogram import F, Router
 from aiogram.filters import Command
 from aiogram.filters.callback_data import CallbackData
@@ -11,18 +13,19 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers.menu import Menu
-from handlers.ui import button, keyboard, show, typed_text
+from handlers.menu import home_button
+from handlers.nav import Menu, Screen
+from handlers.reply import Reply
+from handlers.ui import READ_ONLY, button, keyboard, only_buttons_of, typed_text
 from models import Organisation
 from models.enums import Messenger, Role
 from services import broadcasts
 from services.broadcasts import Audience, Progress
 from services.clock import Clock
 from services.errors import Conflict, Forbidden
-from services.i18n import Html, Text
+from services.i18n import Html, Label, Text
 from services.people import Actor
 
-router = Router(name="broadcasts")
 ORG_LIMIT = 60
 
 ROLE_NAMES = {
@@ -42,9 +45,15 @@ class BcWho(CallbackData, prefix="bcw"):
     who: str  # letters of the roles: "sp" is students and parents
 
 
+class DraftAction(StrEnum):
+    SEND = "send"
+    EDIT = "edit"
+    CANCEL = "cancel"
+
+
 class BcAct(CallbackData, prefix="bca"):
     token: str
-    action: str  # send | edit | cancel
+    action: DraftAction
 
 
 class BroadcastPrompt(StatesGroup):
@@ -70,17 +79,16 @@ def progress_text(tr: Text, audience: Html, progress: Progress) -> Html:
 
 
 def _who_button(tr: Text, key: str, org: int, who: str) -> InlineKeyboardButton:
-    return button(tr(key), BcWho(org=org, who=who))
+    return button(tr.label(key), BcWho(org=org, who=who))
 
 
-@router.message(Command("broadcast"))
-@router.callback_query(Menu.filter(F.action == "broadcast"))
 async def on_broadcast(
-    event: Message | CallbackQuery,
+    _: Message | CallbackQuery,
     session: AsyncSession,
     tr: Text,
     actor: Actor,
     state: FSMContext,
+    reply: Reply,
 ) -> None:
     """Start a broadcast: the admin picks the network or one organisation, a coordinator
     goes straight to their own organisation."""
@@ -90,12 +98,11 @@ async def on_broadcast(
     if not actor.has(Role.ADMIN):
         orgs = await broadcasts.organisation_choices(session, actor)
         if len(orgs) == 1:
-            await _choose_who(event, tr, actor, orgs[0])
+            _choose_who(reply, tr, actor, orgs[0])
         else:
-            await _choose_org(event, tr, orgs)
+            _choose_org(reply, tr, orgs)
         return
-    await show(
-        event,
+    reply.show(
         tr("bc-choose-scope"),
         keyboard(
             [
@@ -106,21 +113,19 @@ async def on_broadcast(
                 _who_button(tr, "btn-bc-teachers", 0, "t"),
                 _who_button(tr, "btn-bc-coordinators", 0, "c"),
             ],
-            [button(tr("btn-bc-one-org"), BcOrg(org=0))],
-            [button(tr("btn-menu"), Menu(action="home"))],
+            [button(tr.label("btn-bc-one-org"), BcOrg(org=0))],
+            [home_button(tr)],
         ),
     )
 
 
-async def _choose_org(event: Message | CallbackQuery, tr: Text, orgs: list[Organisation]) -> None:
-    rows = [[button(o.short_name, BcOrg(org=o.id))] for o in orgs[:ORG_LIMIT]]
-    rows.append([button(tr("btn-back"), Menu(action="broadcast"))])
-    await show(event, tr("bc-choose-org"), keyboard(*rows))
+def _choose_org(reply: Reply, tr: Text, orgs: list[Organisation]) -> None:
+    rows = [[button(Label(o.short_name), BcOrg(org=o.id))] for o in orgs[:ORG_LIMIT]]
+    rows.append([button(tr.label("btn-back"), Menu(action=Screen.BROADCAST))])
+    reply.show(tr("bc-choose-org"), keyboard(*rows))
 
 
-async def _choose_who(
-    event: Message | CallbackQuery, tr: Text, actor: Actor, org: Organisation
-) -> None:
+def _choose_who(reply: Reply, tr: Text, actor: Actor, org: Organisation) -> None:
     rows = [
         [
             _who_button(tr, "btn-bc-students", org.id, "s"),
@@ -136,51 +141,52 @@ async def _choose_who(
             ],
             [_who_button(tr, "btn-bc-everyone", org.id, "sptc")],
         ]
-    rows.append([button(tr("btn-back"), Menu(action="broadcast"))])
-    await show(event, tr("bc-choose-who", org=org.short_name), keyboard(*rows))
+    rows.append([button(tr.label("btn-back"), Menu(action=Screen.BROADCAST))])
+    reply.show(tr("bc-choose-who", org=org.short_name), keyboard(*rows))
 
 
-@router.callback_query(BcOrg.filter())
 async def on_org(
-    query: CallbackQuery, callback_data: BcOrg, session: AsyncSession, tr: Text, actor: Actor
+    _: CallbackQuery,
+    callback_data: BcOrg,
+    session: AsyncSession,
+    tr: Text,
+    actor: Actor,
+    reply: Reply,
 ) -> None:
     if not broadcasts.can_broadcast(actor):
         raise Forbidden("error-broadcast-not-allowed")
     orgs = await broadcasts.organisation_choices(session, actor)
     if callback_data.org == 0:
-        await _choose_org(query, tr, orgs)
+        _choose_org(reply, tr, orgs)
         return
     chosen = next((o for o in orgs if o.id == callback_data.org), None)
     if chosen is None:
         raise Forbidden("error-broadcast-own-org")
-    await _choose_who(query, tr, actor, chosen)
+    _choose_who(reply, tr, actor, chosen)
 
 
-@router.callback_query(BcWho.filter())
 async def on_who(
-    query: CallbackQuery,
+    _: CallbackQuery,
     callback_data: BcWho,
     session: AsyncSession,
     tr: Text,
     actor: Actor,
     state: FSMContext,
+    reply: Reply,
 ) -> None:
     """The audience is chosen (and checked): now the text."""
     audience = Audience.parse(callback_data.org, callback_data.who)
     await broadcasts.check(session, actor, audience)
     await state.set_state(BroadcastPrompt.text)
     await state.set_data({"org": audience.org_id or 0, "who": audience.code})
-    await _ask_text(query, session, tr, audience)
+    await _ask_text(reply, session, tr, audience)
 
 
-async def _ask_text(
-    event: Message | CallbackQuery, session: AsyncSession, tr: Text, audience: Audience
-) -> None:
+async def _ask_text(reply: Reply, session: AsyncSession, tr: Text, audience: Audience) -> None:
     org = await session.get(Organisation, audience.org_id) if audience.org_id else None
-    await show(
-        event,
+    reply.show(
         tr("bc-ask-text", audience=audience_text(tr, audience, org), max=broadcasts.TEXT_MAX),
-        keyboard([button(tr("btn-cancel"), Menu(action="home"))]),
+        keyboard([button(tr.label("btn-cancel"), Menu(action=Screen.HOME))]),
     )
 
 
@@ -188,14 +194,13 @@ def _draft(data: dict[str, object]) -> Audience:
     return Audience.parse(int(str(data.get("org", 0))), str(data.get("who", "")))
 
 
-@router.message(BroadcastPrompt.text, typed_text)
-@router.message(BroadcastPrompt.confirm, typed_text)
 async def on_text(
     message: Message,
     session: AsyncSession,
     tr: Text,
     actor: Actor,
     state: FSMContext,
+    reply: Reply,
 ) -> None:
     """The preview: the message exactly as recipients will see it, and how many it reaches.
     Each preview has its own token: buttons of an older preview are stale."""
@@ -206,9 +211,9 @@ async def on_text(
     org = await session.get(Organisation, audience.org_id) if audience.org_id else None
     described = audience_text(tr, audience, org)
     if not found.recipients:
-        await message.answer(
+        reply.send(
             tr("bc-preview-nobody", audience=described),
-            reply_markup=keyboard([button(tr("btn-back"), Menu(action="broadcast"))]),
+            keyboard([button(tr.label("btn-back"), Menu(action=Screen.BROADCAST))]),
         )
         await state.clear()
         return
@@ -216,7 +221,7 @@ async def on_text(
     token = broadcasts.new_token()
     await state.update_data(text=text, token=token)
     await state.set_state(BroadcastPrompt.confirm)
-    await message.answer(
+    reply.send(
         tr(
             "bc-preview",
             audience=described,
@@ -224,11 +229,11 @@ async def on_text(
             unreachable=found.unreachable,
             message=tr.render(broadcasts.KIND, params),
         ),
-        reply_markup=keyboard(
-            [button(tr("btn-bc-send"), BcAct(token=token, action="send"))],
+        keyboard(
+            [button(tr.label("btn-bc-send"), BcAct(token=token, action=DraftAction.SEND))],
             [
-                button(tr("btn-bc-edit"), BcAct(token=token, action="edit")),
-                button(tr("btn-cancel"), BcAct(token=token, action="cancel")),
+                button(tr.label("btn-bc-edit"), BcAct(token=token, action=DraftAction.EDIT)),
+                button(tr.label("btn-cancel"), BcAct(token=token, action=DraftAction.CANCEL)),
             ],
         ),
     )
@@ -243,7 +248,6 @@ async def _current_draft(session: AsyncSession, state: FSMContext, token: str) -
     return data
 
 
-@router.callback_query(BcAct.filter(F.action == "send"))
 async def on_send(
     query: CallbackQuery,
     callback_data: BcAct,
@@ -253,6 +257,7 @@ async def on_send(
     clock: Clock,
     state: FSMContext,
     messenger: Messenger,
+    reply: Reply,
 ) -> None:
     """Send: the outbox takes it at bulk priority; this message shows the progress."""
     data = await _current_draft(session, state, callback_data.token)
@@ -272,32 +277,46 @@ async def on_send(
     await state.clear()
     org = await session.get(Organisation, audience.org_id) if audience.org_id else None
     total = broadcast.recipients
-    await show(
-        query, progress_text(tr, audience_text(tr, audience, org), Progress(total, 0, 0, total))
-    )
+    reply.show(progress_text(tr, audience_text(tr, audience, org), Progress(total, 0, 0, total)))
 
 
-@router.callback_query(BcAct.filter(F.action == "edit"))
 async def on_edit(
-    query: CallbackQuery,
+    _: CallbackQuery,
     callback_data: BcAct,
     session: AsyncSession,
     tr: Text,
     state: FSMContext,
+    reply: Reply,
 ) -> None:
     data = await _current_draft(session, state, callback_data.token)
     await state.set_state(BroadcastPrompt.text)
-    await _ask_text(query, session, tr, _draft(data))
+    await _ask_text(reply, session, tr, _draft(data))
 
 
-@router.callback_query(BcAct.filter(F.action == "cancel"))
 async def on_cancel(
-    query: CallbackQuery,
+    _: CallbackQuery,
     callback_data: BcAct,
     session: AsyncSession,
     tr: Text,
     state: FSMContext,
+    reply: Reply,
 ) -> None:
     await _current_draft(session, state, callback_data.token)
     await state.clear()
-    await show(query, tr("bc-cancelled"), keyboard([button(tr("btn-menu"), Menu(action="home"))]))
+    reply.show(tr("bc-cancelled"), keyboard([home_button(tr)]))
+
+
+def setup() -> Router:
+    router = Router(name="broadcasts")
+    router.callback_query.filter(only_buttons_of(Menu, BcOrg, BcWho, BcAct))
+    cb, msg = router.callback_query.register, router.message.register
+    msg(on_broadcast, Command("broadcast"), flags=READ_ONLY)
+    cb(on_broadcast, Menu.filter(F.action == Screen.BROADCAST), flags=READ_ONLY)
+    cb(on_org, BcOrg.filter(), flags=READ_ONLY)
+    cb(on_who, BcWho.filter(), flags=READ_ONLY)
+    msg(on_text, BroadcastPrompt.text, typed_text, flags=READ_ONLY)
+    msg(on_text, BroadcastPrompt.confirm, typed_text, flags=READ_ONLY)
+    cb(on_send, BcAct.filter(F.action == DraftAction.SEND))
+    cb(on_edit, BcAct.filter(F.action == DraftAction.EDIT), flags=READ_ONLY)
+    cb(on_cancel, BcAct.filter(F.action == DraftAction.CANCEL), flags=READ_ONLY)
+    return router

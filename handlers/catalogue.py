@@ -3,33 +3,45 @@
 from __future__ import annotations
 
 from datetime import date
+from enum import StrEnum
 
 from aiogram import F, Router
 from aiogram.filters import Command
 from aiogram.filters.callback_data import CallbackData
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers.menu import Menu
-from handlers.ui import button, keyboard, shorten, show
+from handlers.menu import home_button
+from handlers.nav import Menu, Screen
+from handlers.reply import Reply
+from handlers.ui import READ_ONLY, button, keyboard, only_buttons_of, shorten
 from models import Organisation
 from models.enums import CourseFormat, Direction, Role
 from services import catalogue, enrollment, network, people
 from services.catalogue import CatalogueFilter, CourseCard, GroupInfo
 from services.clock import Clock
 from services.errors import Forbidden
-from services.i18n import Html, Text
+from services.i18n import Html, Label, Text
 from services.people import Actor
 from services.schedule import slot_for_reader
 
-router = Router(name="catalogue")
 DESCRIPTION_LIMIT = 1200  # a card must leave room for its groups within one message
+
+
+class Pick(StrEnum):
+    """What a catalogue button shows: the list, or the values of one filter."""
+
+    LIST = "list"
+    DIRECTION = "dir"
+    ORG = "org"
+    DAY = "day"
+    FORMAT = "fmt"
 
 
 class View(CallbackData, prefix="cat"):
     """A catalogue list: the filter travels in the button, nothing is kept on the server."""
 
-    to: str = "list"  # list | dir | org | day | fmt
+    to: Pick = Pick.LIST
     d: Direction | None = None
     o: int = 0
     w: int = -1
@@ -69,7 +81,7 @@ def _require_student(actor: Actor) -> None:
         raise Forbidden("error-students-only")
 
 
-def _filter_summary(tr: Text, view: View, provider: str) -> str:
+def _filter_summary(tr: Text, view: View, provider: str) -> Html:
     parts = [
         tr(
             "cat-filter-direction",
@@ -81,34 +93,37 @@ def _filter_summary(tr: Text, view: View, provider: str) -> str:
             "cat-filter-format", value=tr(f"format-{view.f.value}") if view.f else tr("cat-any-fmt")
         ),
     ]
-    return "\n".join(parts)
+    return Html("\n".join(parts))
 
 
-@router.message(Command("catalogue"))
-@router.callback_query(Menu.filter(F.action == "catalogue"))
 async def on_catalogue(
-    event: Message | CallbackQuery, session: AsyncSession, tr: Text, actor: Actor, clock: Clock
+    _: Message | CallbackQuery,
+    session: AsyncSession,
+    tr: Text,
+    actor: Actor,
+    clock: Clock,
+    reply: Reply,
 ) -> None:
     """The catalogue with no filter."""
     _require_student(actor)
-    await _show_list(event, View(), session, tr, actor, clock)
+    await _show_list(reply, View(), session, tr, actor, clock)
 
 
-@router.callback_query(View.filter(F.to == "list"))
 async def on_list(
-    query: CallbackQuery,
+    _: CallbackQuery,
     callback_data: View,
     session: AsyncSession,
     tr: Text,
     actor: Actor,
     clock: Clock,
+    reply: Reply,
 ) -> None:
     _require_student(actor)
-    await _show_list(query, callback_data, session, tr, actor, clock)
+    await _show_list(reply, callback_data, session, tr, actor, clock)
 
 
 async def _show_list(
-    event: Message | CallbackQuery,
+    reply: Reply,
     view: View,
     session: AsyncSession,
     tr: Text,
@@ -127,10 +142,10 @@ async def _show_list(
     if not page.items:
         lines.append(tr("cat-empty"))
     view = view.model_copy(update={"p": page.page})
-    rows = [
+    rows: list[list[InlineKeyboardButton]] = [
         [
             button(
-                f"{item.title} · {item.provider}",
+                Label(f"{item.title} · {item.provider}"),
                 CourseView(id=item.id, d=view.d, o=view.o, w=view.w, f=view.f, p=view.p),
             )
         ]
@@ -139,77 +154,77 @@ async def _show_list(
     if page.pages > 1:
         rows.append(
             [
-                button("◀", view.model_copy(update={"p": (page.page - 1) % page.pages})),
-                button(f"{page.page + 1}/{page.pages}", view),
-                button("▶", view.model_copy(update={"p": (page.page + 1) % page.pages})),
+                button(Label("◀"), view.model_copy(update={"p": (page.page - 1) % page.pages})),
+                button(Label(f"{page.page + 1}/{page.pages}"), view),
+                button(Label("▶"), view.model_copy(update={"p": (page.page + 1) % page.pages})),
             ]
         )
     rows.append(
         [
-            button(tr("cat-btn-direction"), view.model_copy(update={"to": "dir"})),
-            button(tr("cat-btn-org"), view.model_copy(update={"to": "org"})),
+            button(tr.label("cat-btn-direction"), view.model_copy(update={"to": Pick.DIRECTION})),
+            button(tr.label("cat-btn-org"), view.model_copy(update={"to": Pick.ORG})),
         ]
     )
     rows.append(
         [
-            button(tr("cat-btn-day"), view.model_copy(update={"to": "day"})),
-            button(tr("cat-btn-format"), view.model_copy(update={"to": "fmt"})),
+            button(tr.label("cat-btn-day"), view.model_copy(update={"to": Pick.DAY})),
+            button(tr.label("cat-btn-format"), view.model_copy(update={"to": Pick.FORMAT})),
         ]
     )
-    bottom = [button(tr("btn-menu"), Menu(action="home"))]
+    bottom = [home_button(tr)]
     if view.d or view.o or view.f or view.w >= 0:
-        bottom.insert(0, button(tr("cat-btn-reset"), View()))
+        bottom.insert(0, button(tr.label("cat-btn-reset"), View()))
     rows.append(bottom)
-    await show(event, "\n\n".join(lines), keyboard(*rows))
+    reply.show(Html("\n\n".join(lines)), keyboard(*rows))
 
 
-@router.callback_query(View.filter(F.to.in_({"dir", "org", "day", "fmt"})))
 async def on_filter_choice(
-    query: CallbackQuery,
+    _: CallbackQuery,
     callback_data: View,
     session: AsyncSession,
     tr: Text,
     actor: Actor,
     clock: Clock,
+    reply: Reply,
 ) -> None:
     """Offer the values of one filter; picking one goes back to the first page of the list."""
     _require_student(actor)
-    view = callback_data.model_copy(update={"to": "list", "p": 0})
+    view = callback_data.model_copy(update={"to": Pick.LIST, "p": 0})
     today = clock.now().astimezone(tr.tz).date()
-    options: list[tuple[str, View]] = []
-    if callback_data.to == "dir":
+    options: list[tuple[Label, View]] = []
+    if callback_data.to == Pick.DIRECTION:
         directions = await catalogue.available_directions(session, actor.grade, today)
         options = [
-            (tr(f"direction-{d.value}"), view.model_copy(update={"d": d})) for d in directions
+            (tr.label(f"direction-{d.value}"), view.model_copy(update={"d": d})) for d in directions
         ]
         reset = view.model_copy(update={"d": None})
-    elif callback_data.to == "org":
+    elif callback_data.to == Pick.ORG:
         orgs = await catalogue.available_providers(session, actor.grade, today)
-        options = [(o.short_name, view.model_copy(update={"o": o.id})) for o in orgs]
+        options = [(Label(o.short_name), view.model_copy(update={"o": o.id})) for o in orgs]
         reset = view.model_copy(update={"o": 0})
-    elif callback_data.to == "day":
-        options = [(tr.weekday(d), view.model_copy(update={"w": d})) for d in range(7)]
+    elif callback_data.to == Pick.DAY:
+        options = [(Label(tr.weekday(d)), view.model_copy(update={"w": d})) for d in range(7)]
         profile = await network.profile_weekday(session)
         if profile is not None:
-            label = tr("cat-profile-day", day=tr.weekday(profile))
+            label = tr.label("cat-profile-day", day=tr.weekday(profile))
             options.insert(0, (label, view.model_copy(update={"w": profile})))
         reset = view.model_copy(update={"w": -1})
     else:
         options = [
-            (tr(f"format-{f.value}"), view.model_copy(update={"f": f})) for f in CourseFormat
+            (tr.label(f"format-{f.value}"), view.model_copy(update={"f": f})) for f in CourseFormat
         ]
         reset = view.model_copy(update={"f": None})
     rows = [[button(text, data)] for text, data in options]
     rows.append(
         [
-            button(tr(f"cat-any-{callback_data.to}"), reset),
-            button(tr("btn-back"), callback_data.model_copy(update={"to": "list"})),
+            button(tr.label(f"cat-any-{callback_data.to.value}"), reset),
+            button(tr.label("btn-back"), callback_data.model_copy(update={"to": Pick.LIST})),
         ]
     )
-    await show(query, tr(f"cat-choose-{callback_data.to}"), keyboard(*rows))
+    reply.show(tr(f"cat-choose-{callback_data.to.value}"), keyboard(*rows))
 
 
-def group_lines(tr: Text, card: CourseCard, group: GroupInfo, today: date) -> str:
+def group_lines(tr: Text, card: CourseCard, group: GroupInfo, today: date) -> Html:
     slots = ", ".join(
         f"{tr.weekday(s.weekday, short=True)} {tr.time(s.start)}–{tr.time(s.end)}"
         for s in (
@@ -250,14 +265,14 @@ def course_text(tr: Text, card: CourseCard, today: date) -> Html:
     return Html("\n\n".join([body, *groups]))
 
 
-@router.callback_query(CourseView.filter())
 async def on_course(
-    query: CallbackQuery,
+    _: CallbackQuery,
     callback_data: CourseView,
     session: AsyncSession,
     tr: Text,
     actor: Actor,
     clock: Clock,
+    reply: Reply,
 ) -> None:
     """A course card with its groups; a button per group to apply."""
     _require_student(actor)
@@ -267,7 +282,7 @@ async def on_course(
     rows = []
     if card.open_to_grade:
         rows = [
-            [button(tr("cat-btn-apply", code=g.code), ApplyStep(group_id=g.id))]
+            [button(tr.label("cat-btn-apply", code=g.code), ApplyStep(group_id=g.id))]
             for g in card.groups
         ]
     text = course_text(tr, card, today)
@@ -275,25 +290,25 @@ async def on_course(
         text = Html(
             text + "\n\n" + tr("error-grade", min=card.course.grade_min, max=card.course.grade_max)
         )
-    rows.append([button(tr("btn-back"), back)])
-    await show(query, text, keyboard(*rows))
+    rows.append([button(tr.label("btn-back"), back)])
+    reply.show(text, keyboard(*rows))
 
 
 def _apply_keyboard(tr: Text, group_id: int) -> InlineKeyboardMarkup:
     return keyboard(
-        [button(tr("apply-btn-confirm"), ApplyStep(group_id=group_id, confirm=True))],
-        [button(tr("btn-cancel"), View())],
+        [button(tr.label("apply-btn-confirm"), ApplyStep(group_id=group_id, confirm=True))],
+        [button(tr.label("btn-cancel"), View())],
     )
 
 
-@router.callback_query(ApplyStep.filter(~F.confirm))
 async def on_apply_ask(
-    query: CallbackQuery,
+    _: CallbackQuery,
     callback_data: ApplyStep,
     session: AsyncSession,
     tr: Text,
     actor: Actor,
     clock: Clock,
+    reply: Reply,
 ) -> None:
     """Say what applying means before the student confirms."""
     check = await enrollment.check_apply(session, actor, callback_data.group_id, clock.now())
@@ -303,26 +318,43 @@ async def on_apply_ask(
     if check.clashes:
         lines.append(tr("apply-clash", courses=", ".join(check.clashes)))
     lines.append(tr("apply-how"))
-    await show(query, "\n\n".join(lines), _apply_keyboard(tr, check.group.id))
+    reply.show(Html("\n\n".join(lines)), _apply_keyboard(tr, check.group.id))
 
 
-@router.callback_query(ApplyStep.filter(F.confirm))
 async def on_apply_confirm(
-    query: CallbackQuery,
+    _: CallbackQuery,
     callback_data: ApplyStep,
     session: AsyncSession,
     tr: Text,
     actor: Actor,
     clock: Clock,
+    reply: Reply,
 ) -> None:
     """Create the application; it now waits for a parent."""
     await enrollment.apply(session, actor, callback_data.group_id, clock.now())
     parents = await people.parent_ids_of(session, actor.person_id)
-    text = (
+    text = Html(
         tr("apply-done") + "\n\n" + (tr("apply-parent-told") if parents else tr("apply-no-parent"))
     )
-    rows = [[button(tr("btn-my-applications"), Menu(action="applications"))]]
+    rows = [[button(tr.label("btn-my-applications"), Menu(action=Screen.APPLICATIONS))]]
     if not parents:
-        rows.insert(0, [button(tr("btn-link-parent"), Menu(action="parent"))])
-    rows.append([button(tr("btn-catalogue"), View())])
-    await show(query, text, keyboard(*rows))
+        rows.insert(0, [button(tr.label("btn-link-parent"), Menu(action=Screen.PARENT))])
+    rows.append([button(tr.label("btn-catalogue"), View())])
+    reply.show(text, keyboard(*rows))
+
+
+def setup() -> Router:
+    router = Router(name="catalogue")
+    router.callback_query.filter(only_buttons_of(Menu, View, CourseView, ApplyStep))
+    router.message.register(on_catalogue, Command("catalogue"), flags=READ_ONLY)
+    router.callback_query.register(
+        on_catalogue, Menu.filter(F.action == Screen.CATALOGUE), flags=READ_ONLY
+    )
+    router.callback_query.register(on_list, View.filter(F.to == Pick.LIST), flags=READ_ONLY)
+    router.callback_query.register(
+        on_filter_choice, View.filter(F.to != Pick.LIST), flags=READ_ONLY
+    )
+    router.callback_query.register(on_course, CourseView.filter(), flags=READ_ONLY)
+    router.callback_query.register(on_apply_ask, ApplyStep.filter(~F.confirm), flags=READ_ONLY)
+    router.callback_query.register(on_apply_confirm, ApplyStep.filter(F.confirm))
+    return router

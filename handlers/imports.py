@@ -4,27 +4,27 @@ from __future__ import annotations
 
 import asyncio
 import time
+from enum import StrEnum
 
 from aiogram import Bot, F, Router
-from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import BufferedInputFile, CallbackQuery, Message
+from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers.menu import Menu
+from handlers.menu import home_button
+from handlers.nav import Menu, Screen
+from handlers.reply import Reply
 from handlers.start import INVITE_PREFIX
-from handlers.ui import TEXT_LIMIT, button, keyboard, show, start_link, typed_text
+from handlers.ui import READ_ONLY, button, keyboard, only_buttons_of, start_link, typed_text
 from services import import_files, imports, sheets
 from services.clock import Clock
 from services.errors import DomainError, Invalid
-from services.i18n import Text
+from services.i18n import Html, Text
 from services.import_columns import KIND_KEYS
 from services.people import Actor
-
-router = Router(name="imports")
 
 PROGRESS_EVERY = 1.0  # seconds between edits of the progress message (Telegram's pace)
 PROBLEMS_SHOWN = 15  # in the message; all of them go into a file
@@ -37,65 +37,62 @@ class ImportFlow(StatesGroup):
     file = State()
 
 
+class ImportAction(StrEnum):
+    TEMPLATE = "template"
+    CODES = "codes"
+
+
 class ImportAct(CallbackData, prefix="imp"):
-    action: str  # "template" or "codes"
+    action: ImportAction
 
 
-@router.message(Command("import"))
-@router.callback_query(Menu.filter(F.action == "import"))
 async def on_import(
-    event: Message | CallbackQuery, tr: Text, actor: Actor, state: FSMContext
+    _: Message | CallbackQuery, tr: Text, actor: Actor, state: FSMContext, reply: Reply
 ) -> None:
     """What the import takes; the next document sent is the file to import."""
     imports.importable_orgs(actor)
     await state.set_state(ImportFlow.file)
-    await show(
-        event,
+    reply.show(
         tr("import-intro"),
         keyboard(
             [
-                button(tr("btn-import-template"), ImportAct(action="template")),
-                button(tr("btn-import-codes"), ImportAct(action="codes")),
+                button(tr.label("btn-import-template"), ImportAct(action=ImportAction.TEMPLATE)),
+                button(tr.label("btn-import-codes"), ImportAct(action=ImportAction.CODES)),
             ],
-            [button(tr("btn-menu"), Menu(action="home"))],
+            [home_button(tr)],
         ),
     )
 
 
-@router.message(Command("template"))
-@router.callback_query(ImportAct.filter(F.action == "template"))
 async def on_template(
-    event: Message | CallbackQuery,
+    _: Message | CallbackQuery,
     session: AsyncSession,
     tr: Text,
     actor: Actor,
     clock: Clock,
-    bot: Bot,
+    reply: Reply,
 ) -> None:
     """The template: a sheet per kind with an example row, and a help sheet."""
     org_code = await imports.example_org_code(session, actor)
+    await session.commit()  # the database is not held while the workbook is built
     today = clock.now().astimezone(tr.tz).date()
     data = await asyncio.to_thread(import_files.template, tr, org_code, today)
-    await bot.send_document(
-        _chat_id(event),
-        BufferedInputFile(data, filename="import-template.xlsx"),
-        caption=tr("import-template-caption"),
-    )
+    reply.document(data, "import-template.xlsx", caption=tr("import-template-caption"))
 
 
-@router.callback_query(ImportAct.filter(F.action == "codes"))
 async def on_join_codes(
-    query: CallbackQuery,
+    _: CallbackQuery,
     session: AsyncSession,
     tr: Text,
     actor: Actor,
     clock: Clock,
     bot: Bot,
+    reply: Reply,
 ) -> None:
     """One-time codes for imported people who have not joined yet, as a sheet to hand out."""
     codes = await imports.join_codes(session, actor, clock.now())
     if not codes:
-        await bot.send_message(_chat_id(query), tr("import-codes-none"))
+        reply.send(tr("import-codes-none"))
         return
     links = [
         (
@@ -104,33 +101,16 @@ async def on_join_codes(
         )
         for c in codes
     ]
+    await session.commit()  # the database is not held while the workbook is built
     data = await asyncio.to_thread(import_files.join_codes_file, tr, codes, links)
-    await bot.send_document(
-        _chat_id(query),
-        BufferedInputFile(data, filename="join-codes.xlsx"),
-        caption=tr("import-codes-caption", count=len(codes)),
-    )
-
-
-def _chat_id(event: Message | CallbackQuery) -> int:
-    """The chat the press or message came from (a private chat: on MAX too, its id is the
-    person's user id)."""
-    message = event if isinstance(event, Message) else event.message
-    return message.chat.id if message is not None else event.from_user.id
-
-
-async def _edit(status: Message, text: str) -> None:
-    try:
-        await status.edit_text(text)
-    except TelegramBadRequest as exc:
-        if "message is not modified" not in exc.message:
-            raise
+    reply.document(data, "join-codes.xlsx", caption=tr("import-codes-caption", count=len(codes)))
 
 
 class _Progress:
     """Edits the status message as rows are checked, at most once per PROGRESS_EVERY."""
 
-    def __init__(self, status: Message, tr: Text) -> None:
+    def __init__(self, reply: Reply, status: Message, tr: Text) -> None:
+        self.reply = reply
         self.status = status
         self.tr = tr
         self.last = time.monotonic()
@@ -139,10 +119,11 @@ class _Progress:
         if time.monotonic() - self.last < PROGRESS_EVERY:
             return
         self.last = time.monotonic()
-        await _edit(self.status, self.tr("import-progress-checked", done=done, total=total))
+        await self.reply.edit_now(
+            self.status, self.tr("import-progress-checked", done=done, total=total)
+        )
 
 
-@router.message(ImportFlow.file, F.document)
 async def on_file(
     message: Message,
     session: AsyncSession,
@@ -150,6 +131,7 @@ async def on_file(
     actor: Actor,
     clock: Clock,
     bot: Bot,
+    reply: Reply,
 ) -> None:
     """Read, check, and import the file all or nothing, showing progress in one message."""
     imports.importable_orgs(actor)
@@ -157,37 +139,36 @@ async def on_file(
     assert document is not None
     if (document.file_size or 0) > sheets.MAX_FILE_BYTES:
         raise Invalid("import-error-file-too-big", mb=sheets.MAX_FILE_BYTES // (1024 * 1024))
-    status = await message.answer(tr("import-progress-reading"))
     # Nothing of the database is held while the file is downloaded, read and checked.
     await session.commit()
+    status = await reply.send_now(tr("import-progress-reading"))
     data = (await bot.download(document)).read()  # type: ignore[union-attr]
     try:
         tables = await asyncio.to_thread(sheets.read_file, document.file_name or "", data)
     except DomainError as error:
-        await _edit(status, tr.render(error.key, error.params))
+        await reply.edit_now(status, tr.render(error.key, error.params))
         return
-    checked = await imports.check_file(tables, _Progress(status, tr))
+    checked = await imports.check_file(tables, _Progress(reply, status, tr))
     if not checked.problems:
-        await _edit(status, tr("import-progress-saving"))
+        await reply.edit_now(status, tr("import-progress-saving"))
     outcome = await imports.apply(session, actor, checked, clock.now())
+    await session.commit()  # written (or refused): told after the commit
     if isinstance(outcome, list):
-        await _refuse(status, tr, outcome, tables, bot, message.chat.id)
+        await _refuse(reply, status, tr, outcome, tables)
         return
-    await _edit(status, _summary(tr, outcome))
+    await reply.edit_now(status, _summary(tr, outcome))
 
 
-@router.message(ImportFlow.file, typed_text)
-async def on_text_instead_of_file(message: Message, tr: Text) -> None:
-    await message.answer(tr("import-send-document"))
+async def on_text_instead_of_file(_: Message, tr: Text, reply: Reply) -> None:
+    reply.send(tr("import-send-document"))
 
 
 async def _refuse(
+    reply: Reply,
     status: Message,
     tr: Text,
     problems: list[imports.Problem],
     tables: list[sheets.Sheet],
-    bot: Bot,
-    chat_id: int,
 ) -> None:
     """Every problem at once: the first ones in the message, all of them in the person's own
     file sent back with the errors marked."""
@@ -203,17 +184,15 @@ async def _refuse(
         shown += 1
     if shown < len(problems):
         lines += ["", tr("import-problems-more", count=len(problems) - shown)]
-    await _edit(status, "\n".join(lines)[:TEXT_LIMIT])
+    await reply.edit_now(status, Html("\n".join(lines)))
     if shown < len(problems):
         data = await asyncio.to_thread(import_files.problems_file, tr, problems, tables)
-        await bot.send_document(
-            chat_id,
-            BufferedInputFile(data, filename="import-problems.xlsx"),
-            caption=tr("import-problems-caption"),
+        await reply.document_now(
+            data, "import-problems.xlsx", caption=tr("import-problems-caption")
         )
 
 
-def _summary(tr: Text, report: imports.Report) -> str:
+def _summary(tr: Text, report: imports.Report) -> Html:
     if not report.changed:
         return tr("import-nothing-changed")
     lines = [tr("import-done")]
@@ -231,4 +210,18 @@ def _summary(tr: Text, report: imports.Report) -> str:
         lines.append(tr("import-done-lessons", count=report.lessons_planned))
     if report.notified:
         lines.append(tr("import-done-notified", count=report.notified))
-    return "\n".join(lines)
+    return Html("\n".join(lines))
+
+
+def setup() -> Router:
+    router = Router(name="imports")
+    router.callback_query.filter(only_buttons_of(Menu, ImportAct))
+    cb, msg = router.callback_query.register, router.message.register
+    msg(on_import, Command("import"), flags=READ_ONLY)
+    cb(on_import, Menu.filter(F.action == Screen.IMPORT), flags=READ_ONLY)
+    msg(on_template, Command("template"), flags=READ_ONLY)
+    cb(on_template, ImportAct.filter(F.action == ImportAction.TEMPLATE), flags=READ_ONLY)
+    cb(on_join_codes, ImportAct.filter(F.action == ImportAction.CODES))
+    msg(on_file, ImportFlow.file, F.document)
+    msg(on_text_instead_of_file, ImportFlow.file, typed_text, flags=READ_ONLY)
+    return router

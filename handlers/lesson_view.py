@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 
 from models import LessonEvent
 from models.enums import LessonStatus
-from services.i18n import Html, Text
+from services.i18n import Html, Label, Text
 from services.lessons import LessonInfo
 
 STATUS_ICONS = {
@@ -22,9 +22,9 @@ def time_range(tr: Text, info: LessonInfo) -> str:
     return f"{tr.time(start.time())}–{tr.time(end.time())}"
 
 
-def button_label(tr: Text, info: LessonInfo) -> str:
+def button_label(tr: Text, info: LessonInfo) -> Label:
     start = info.lesson.starts_at.astimezone(tr.tz)
-    return (
+    return Label(
         f"{STATUS_ICONS[info.lesson.status]} {tr.weekday(start.weekday(), short=True)} "
         f"{start.day:02d}.{start.month:02d} {tr.time(start.time())} · "
         f"{info.course.title} ({info.group.code})"

@@ -6,24 +6,26 @@ from aiogram import Bot, F, Router
 from aiogram.filters import Command
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
+from aiogram.methods import SetMyCommands
 from aiogram.types import (
     BotCommand,
     BotCommandScopeChat,
     BotCommandScopeDefault,
     CallbackQuery,
+    InlineKeyboardButton,
     InlineKeyboardMarkup,
     Message,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers.ui import button, keyboard, show
+from handlers.nav import Menu, Screen
+from handlers.reply import Reply
+from handlers.ui import READ_ONLY, button, keyboard, only_buttons_of
 from models import Person
 from models.enums import Role
 from services import enrollment, people
 from services.i18n import LANGUAGES, Html, Text, Translator
 from services.people import Actor
-
-router = Router(name="menu")
 
 # Commands shown in Telegram's menu for each role, in this order; /start, /menu, /help and
 # /language are everyone's.
@@ -59,10 +61,6 @@ ROLE_COMMANDS: dict[Role, tuple[str, ...]] = {
 COMMON_COMMANDS = ("menu", "help", "role", "language", "messengers", "privacy", "mydata")
 
 
-class Menu(CallbackData, prefix="m"):
-    action: str
-
-
 class SwitchRole(CallbackData, prefix="role"):
     role: Role
 
@@ -71,71 +69,65 @@ def role_name(tr: Text, role: Role) -> Html:
     return tr(f"role-{role.value}")
 
 
+def _go(tr: Text, key: str, screen: Screen) -> InlineKeyboardButton:
+    return button(tr.label(key), Menu(action=screen))
+
+
 def menu_keyboard(tr: Text, actor: Actor, role: Role | None) -> InlineKeyboardMarkup:
-    rows: list[list] = []
+    rows: list[list[InlineKeyboardButton]] = []
     if role == Role.STUDENT:
         rows += [
-            [button(tr("btn-catalogue"), Menu(action="catalogue"))],
+            [_go(tr, "btn-catalogue", Screen.CATALOGUE)],
             [
-                button(tr("btn-schedule"), Menu(action="schedule")),
-                button(tr("btn-attendance-stats"), Menu(action="attendance")),
+                _go(tr, "btn-schedule", Screen.SCHEDULE),
+                _go(tr, "btn-attendance-stats", Screen.ATTENDANCE),
             ],
-            [button(tr("btn-my-applications"), Menu(action="applications"))],
-            [button(tr("btn-link-parent"), Menu(action="parent"))],
+            [_go(tr, "btn-my-applications", Screen.APPLICATIONS)],
+            [_go(tr, "btn-link-parent", Screen.PARENT)],
         ]
     elif role == Role.PARENT:
         rows += [
-            [button(tr("btn-children"), Menu(action="children"))],
-            [button(tr("btn-link-child"), Menu(action="link"))],
-            [button(tr("btn-consents"), Menu(action="consent"))],
+            [_go(tr, "btn-children", Screen.CHILDREN)],
+            [_go(tr, "btn-link-child", Screen.LINK)],
+            [_go(tr, "btn-consents", Screen.CONSENT)],
         ]
     elif role == Role.COORDINATOR:
         rows += [
-            [button(tr("btn-review"), Menu(action="review"))],
-            [button(tr("btn-unreachable"), Menu(action="unreachable"))],
-            [
-                button(tr("btn-broadcast"), Menu(action="broadcast")),
-                button(tr("btn-import"), Menu(action="import")),
-            ],
+            [_go(tr, "btn-review", Screen.REVIEW)],
+            [_go(tr, "btn-unreachable", Screen.UNREACHABLE)],
+            [_go(tr, "btn-broadcast", Screen.BROADCAST), _go(tr, "btn-import", Screen.IMPORT)],
         ]
     elif role == Role.TEACHER:
         rows += [
-            [
-                button(tr("btn-today"), Menu(action="today")),
-                button(tr("btn-week"), Menu(action="week")),
-            ],
-            [button(tr("btn-my-groups"), Menu(action="groups"))],
+            [_go(tr, "btn-today", Screen.TODAY), _go(tr, "btn-week", Screen.WEEK)],
+            [_go(tr, "btn-my-groups", Screen.GROUPS)],
         ]
     elif role == Role.ADMIN:
         rows += [
-            [button(tr("btn-admin"), Menu(action="admin"))],
+            [_go(tr, "btn-admin", Screen.ADMIN)],
+            [_go(tr, "btn-network", Screen.NETWORK), _go(tr, "btn-invite", Screen.INVITE)],
             [
-                button(tr("btn-network"), Menu(action="network")),
-                button(tr("btn-invite"), Menu(action="invite")),
+                _go(tr, "btn-profile-day", Screen.PROFILE_DAY),
+                _go(tr, "btn-holidays", Screen.HOLIDAYS),
             ],
-            [
-                button(tr("btn-profile-day"), Menu(action="profileday")),
-                button(tr("btn-holidays"), Menu(action="holidays")),
-            ],
-            [
-                button(tr("btn-audit"), Menu(action="audit")),
-                button(tr("btn-broadcast"), Menu(action="broadcast")),
-            ],
-            [button(tr("btn-import"), Menu(action="import"))],
+            [_go(tr, "btn-audit", Screen.AUDIT), _go(tr, "btn-broadcast", Screen.BROADCAST)],
+            [_go(tr, "btn-import", Screen.IMPORT)],
         ]
     if role in (Role.TEACHER, Role.COORDINATOR, Role.ADMIN):
-        rows.append([button(tr("btn-reports"), Menu(action="reports"))])
-    extra = [
-        button(tr("btn-language"), Menu(action="language")),
-        button(tr("btn-messengers"), Menu(action="messengers")),
-    ]
+        rows.append([_go(tr, "btn-reports", Screen.REPORTS)])
+    extra = [_go(tr, "btn-language", Screen.LANGUAGE), _go(tr, "btn-messengers", Screen.MESSENGERS)]
     if len(actor.role_set) > 1:
-        extra.insert(0, button(tr("btn-switch-role"), Menu(action="role")))
+        extra.insert(0, _go(tr, "btn-switch-role", Screen.ROLE))
     rows.append(extra)
     return keyboard(*rows)
 
 
-async def menu_text(session: AsyncSession, tr: Text, person: Person, actor: Actor) -> str:
+def home_button(tr: Text) -> InlineKeyboardButton:
+    """Back to the main menu: at the bottom of most screens."""
+    return _go(tr, "btn-menu", Screen.HOME)
+
+
+async def menu_text(session: AsyncSession, tr: Text, person: Person, actor: Actor) -> Html:
     role = person.active_role
     if role is None:
         return tr("menu-no-role")
@@ -146,94 +138,106 @@ async def menu_text(session: AsyncSession, tr: Text, person: Person, actor: Acto
     elif role == Role.PARENT:
         waiting = await enrollment.awaiting_parent(session, person.id)
         lines.append(tr("menu-consent-count", count=len(waiting)))
-    return "\n\n".join(lines)
+    return Html("\n\n".join(lines))
 
 
 async def show_menu(
-    event: Message | CallbackQuery, session: AsyncSession, tr: Text, person: Person, actor: Actor
+    reply: Reply,
+    session: AsyncSession,
+    tr: Text,
+    person: Person,
+    actor: Actor,
+    *,
+    below: bool = False,
 ) -> None:
-    await show(
-        event,
-        await menu_text(session, tr, person, actor),
-        menu_keyboard(tr, actor, person.active_role),
-    )
+    """The menu of the active role: in place of the pressed screen, or (`below`) in a new
+    message under what was just said, so both stay readable."""
+    text = await menu_text(session, tr, person, actor)
+    markup = menu_keyboard(tr, actor, person.active_role)
+    if below:
+        reply.send(text, markup)
+    else:
+        reply.show(text, markup)
 
 
-async def set_commands(bot: Bot, chat_id: int, tr: Text, role: Role | None) -> None:
-    """Telegram's command menu for this chat: the active role's commands, then everyone's."""
+def set_commands(reply: Reply, tr: Text, role: Role | None) -> None:
+    """The chat's command menu: the active role's commands, then everyone's."""
     names = (*ROLE_COMMANDS.get(role, ()), *COMMON_COMMANDS) if role else ("start", "language")
-    commands = [BotCommand(command=name, description=tr(f"cmd-{name}")) for name in names]
-    await bot.set_my_commands(commands, scope=BotCommandScopeChat(chat_id=chat_id))
+    commands = [BotCommand(command=name, description=tr.label(f"cmd-{name}")) for name in names]
+    reply.call(SetMyCommands(commands=commands, scope=BotCommandScopeChat(chat_id=reply.chat_id)))
 
 
-@router.startup()
 async def on_startup(bot: Bot, translator: Translator) -> None:
     """Everyone's command menu, in each language, until a chat gets its role's own."""
     for lang in LANGUAGES:
         tr = translator.for_reader(lang, "UTC")
         commands = [
-            BotCommand(command=name, description=tr(f"cmd-{name}"))
+            BotCommand(command=name, description=tr.label(f"cmd-{name}"))
             for name in ("start", *COMMON_COMMANDS)
         ]
         language = None if lang == translator.default_language else lang
         await bot.set_my_commands(commands, scope=BotCommandScopeDefault(), language_code=language)
 
 
-@router.message(Command("menu"))
-@router.callback_query(Menu.filter(F.action == "home"))
 async def on_menu(
-    event: Message | CallbackQuery,
+    _: Message | CallbackQuery,
     session: AsyncSession,
     tr: Text,
     person: Person,
     actor: Actor,
     state: FSMContext,
+    reply: Reply,
 ) -> None:
     """The main menu of the active role."""
     await state.clear()
-    await show_menu(event, session, tr, person, actor)
+    await show_menu(reply, session, tr, person, actor)
 
 
-@router.message(Command("help"))
-async def on_help(message: Message, tr: Text, person: Person) -> None:
+async def on_help(_: Message, tr: Text, person: Person, reply: Reply) -> None:
     """What this role can do, in plain words."""
     role = person.active_role
     key = f"help-{role.value}" if role else "help-new"
-    await message.answer(tr(key) + "\n\n" + tr("help-common"))
+    reply.send(Html(tr(key) + "\n\n" + tr("help-common")))
 
 
-@router.message(Command("privacy"))
-async def on_privacy(message: Message, tr: Text) -> None:
-    """What the bot stores, why, for how long, and who sees it."""
-    await message.answer(tr("privacy"))
-
-
-@router.message(Command("role"))
-@router.callback_query(Menu.filter(F.action == "role"))
-async def on_role_menu(event: Message | CallbackQuery, tr: Text, actor: Actor) -> None:
+async def on_role_menu(_: Message | CallbackQuery, tr: Text, actor: Actor, reply: Reply) -> None:
     """Pick which of one's roles to act in."""
     if not actor.role_set:
-        await show(event, tr("menu-no-role"))
+        reply.show(tr("menu-no-role"))
         return
     rows = [
-        [button(role_name(tr, role), SwitchRole(role=role))]
+        [button(tr.label(f"role-{role.value}"), SwitchRole(role=role))]
         for role in Role
         if role in actor.role_set
     ]
-    await show(event, tr("role-choose"), keyboard(*rows))
+    reply.show(tr("role-choose"), keyboard(*rows))
 
 
-@router.callback_query(SwitchRole.filter())
 async def on_switch_role(
-    query: CallbackQuery,
+    _: CallbackQuery,
     callback_data: SwitchRole,
     session: AsyncSession,
     tr: Text,
     person: Person,
     actor: Actor,
-    bot: Bot,
+    reply: Reply,
 ) -> None:
     """Act in another role: its menu and its commands."""
     people.switch_role(person, actor, callback_data.role)
-    await set_commands(bot, query.from_user.id, tr, person.active_role)
-    await show_menu(query, session, tr, person, actor)
+    set_commands(reply, tr, person.active_role)
+    await show_menu(reply, session, tr, person, actor)
+
+
+def setup() -> Router:
+    router = Router(name="menu")
+    router.callback_query.filter(only_buttons_of(Menu, SwitchRole))
+    router.startup.register(on_startup)
+    router.message.register(on_menu, Command("menu"), flags=READ_ONLY)
+    router.callback_query.register(on_menu, Menu.filter(F.action == Screen.HOME), flags=READ_ONLY)
+    router.message.register(on_help, Command("help"), flags=READ_ONLY)
+    router.message.register(on_role_menu, Command("role"), flags=READ_ONLY)
+    router.callback_query.register(
+        on_role_menu, Menu.filter(F.action == Screen.ROLE), flags=READ_ONLY
+    )
+    router.callback_query.register(on_switch_role, SwitchRole.filter())
+    return router

@@ -3,7 +3,7 @@ where notifications come."""
 
 from __future__ import annotations
 
-from aiogram import Bot, F, Router
+from aiogram import F, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
@@ -11,15 +11,15 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers.menu import Menu, set_commands, show_menu
-from handlers.ui import button, keyboard, show, typed_text
+from handlers.menu import home_button, set_commands, show_menu
+from handlers.nav import Menu, Screen
+from handlers.reply import Reply
+from handlers.ui import READ_ONLY, button, keyboard, only_buttons_of, typed_text
 from models.enums import Messenger
 from services import accounts, people
 from services.clock import Clock
-from services.i18n import Text
+from services.i18n import Html, Text
 from services.people import Actor
-
-router = Router(name="messengers")
 
 ACCOUNT_PREFIX = "acc-"
 
@@ -33,18 +33,14 @@ class Notify(CallbackData, prefix="ntf"):
     on: bool
 
 
-@router.message(Command("messengers"))
-@router.callback_query(Menu.filter(F.action == "messengers"))
 async def on_messengers(
-    event: Message | CallbackQuery, session: AsyncSession, tr: Text, actor: Actor
+    _: Message | CallbackQuery, session: AsyncSession, tr: Text, actor: Actor, reply: Reply
 ) -> None:
     """Which messengers the person uses, and where notifications go."""
-    await _show_accounts(event, session, tr, actor.person_id)
+    await _show_accounts(reply, session, tr, actor.person_id)
 
 
-async def _show_accounts(
-    event: Message | CallbackQuery, session: AsyncSession, tr: Text, person_id: int
-) -> None:
+async def _show_accounts(reply: Reply, session: AsyncSession, tr: Text, person_id: int) -> None:
     connected = {a.messenger: a for a in await accounts.accounts_of(session, person_id)}
     lines = [tr("accounts-title")]
     rows = []
@@ -59,90 +55,104 @@ async def _show_accounts(
         )
         label = "btn-accounts-notify-off" if account.notify else "btn-accounts-notify-on"
         rows.append(
-            [button(tr(label, messenger=name), Notify(messenger=messenger, on=not account.notify))]
+            [
+                button(
+                    tr.label(label, messenger=tr.label(f"messenger-{messenger.value}")),
+                    Notify(messenger=messenger, on=not account.notify),
+                )
+            ]
         )
     if len(connected) < len(Messenger):
         lines.append(tr("accounts-hint"))
-        rows.append([button(tr("btn-accounts-connect"), Menu(action="connect"))])
-    rows.append([button(tr("btn-menu"), Menu(action="home"))])
-    await show(event, "\n\n".join(lines), keyboard(*rows))
+        rows.append([button(tr.label("btn-accounts-connect"), Menu(action=Screen.CONNECT))])
+    rows.append([home_button(tr)])
+    reply.show(Html("\n\n".join(lines)), keyboard(*rows))
 
 
-@router.callback_query(Notify.filter())
 async def on_notify(
-    query: CallbackQuery, callback_data: Notify, session: AsyncSession, tr: Text, actor: Actor
+    _: CallbackQuery,
+    callback_data: Notify,
+    session: AsyncSession,
+    tr: Text,
+    actor: Actor,
+    reply: Reply,
 ) -> None:
     await accounts.set_notify(session, actor.person_id, callback_data.messenger, callback_data.on)
-    await _show_accounts(query, session, tr, actor.person_id)
+    await _show_accounts(reply, session, tr, actor.person_id)
 
 
-@router.callback_query(Menu.filter(F.action == "connect"))
 async def on_connect_code(
-    query: CallbackQuery, session: AsyncSession, tr: Text, actor: Actor, clock: Clock
+    _: CallbackQuery, session: AsyncSession, tr: Text, actor: Actor, clock: Clock, reply: Reply
 ) -> None:
     """A code to type in the other messenger."""
     code = await accounts.create_link_code(session, actor.person_id, clock.now())
-    await show(
-        query,
-        tr(
-            "accounts-code",
-            code=code.code,
-            expires=tr.datetime(code.expires_at),
-        ),
-        keyboard([button(tr("btn-back"), Menu(action="messengers"))]),
+    reply.show(
+        tr("accounts-code", code=code.code, expires=tr.datetime(code.expires_at)),
+        keyboard([button(tr.label("btn-back"), Menu(action=Screen.MESSENGERS))]),
     )
 
 
-@router.message(Command("connect"))
 async def on_connect(
-    message: Message,
+    _: Message,
     command: CommandObject,
     session: AsyncSession,
     tr: Text,
     state: FSMContext,
     clock: Clock,
-    bot: Bot,
     messenger: Messenger,
+    reply: Reply,
 ) -> None:
     """`/connect CODE` in the other messenger; a bare `/connect` asks for the code."""
     if not command.args:
         await state.set_state(ConnectCode.code)
-        await message.answer(tr("accounts-ask-code"))
+        reply.send(tr("accounts-ask-code"))
         return
-    await connect(message, session, tr, state, clock, bot, messenger, command.args)
+    await connect(session, tr, state, clock, messenger, command.args, reply)
 
 
-@router.message(ConnectCode.code, typed_text)
 async def on_connect_typed(
     message: Message,
     session: AsyncSession,
     tr: Text,
     state: FSMContext,
     clock: Clock,
-    bot: Bot,
     messenger: Messenger,
+    reply: Reply,
 ) -> None:
-    await connect(message, session, tr, state, clock, bot, messenger, message.text or "")
+    await connect(session, tr, state, clock, messenger, message.text or "", reply)
 
 
 async def connect(
-    event: Message | CallbackQuery,
     session: AsyncSession,
     tr: Text,
     state: FSMContext,
     clock: Clock,
-    bot: Bot,
     messenger: Messenger,
     code: str,
+    reply: Reply,
 ) -> None:
     """This account joins the person who was shown the code; the menu is theirs from now."""
-    person = await accounts.link_account(session, code, messenger, event.from_user.id, clock.now())
+    person = await accounts.link_account(
+        session, code, messenger, reply.event.from_user.id, clock.now()
+    )
     await state.clear()
     actor = await people.load_actor(session, person)
     # From now on the person's own language, not the one this account chose at first contact.
     tr = tr.translator.for_reader(person.language or tr.lang, tr.tz.key)
-    await set_commands(bot, event.from_user.id, tr, person.active_role)
-    await show(event, tr("accounts-linked", messenger=tr(f"messenger-{messenger.value}")))
-    message = event.message if isinstance(event, CallbackQuery) else event
-    if isinstance(message, Message):
-        await show_menu(message, session, tr, person, actor)
+    set_commands(reply, tr, person.active_role)
+    reply.show(tr("accounts-linked", messenger=tr(f"messenger-{messenger.value}")))
+    await show_menu(reply, session, tr, person, actor, below=True)
+
+
+def setup() -> Router:
+    router = Router(name="messengers")
+    router.callback_query.filter(only_buttons_of(Menu, Notify))
+    router.message.register(on_messengers, Command("messengers"), flags=READ_ONLY)
+    router.callback_query.register(
+        on_messengers, Menu.filter(F.action == Screen.MESSENGERS), flags=READ_ONLY
+    )
+    router.callback_query.register(on_notify, Notify.filter())
+    router.callback_query.register(on_connect_code, Menu.filter(F.action == Screen.CONNECT))
+    router.message.register(on_connect, Command("connect"))
+    router.message.register(on_connect_typed, ConnectCode.code, typed_text)
+    return router

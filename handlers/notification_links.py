@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from handlers.applications import AppOpen
+from handlers.application_card import AppOpen
 from handlers.coordinator import GroupDecision
-from handlers.teaching import LessonAct
+from handlers.lesson_card import LessonAct, LessonAction
 from services.i18n import Text
 
 Buttons = list[list[tuple[str, str]]]
@@ -21,12 +21,13 @@ def buttons_for(link: dict[str, Any], tr: Text) -> Buttons | None:
     if not isinstance(ident, int):
         return None
     if target == "application":
-        return [[(tr("btn-open-application"), AppOpen(id=ident).pack())]]
+        return [[(tr.label("btn-open-application"), AppOpen(id=ident).pack())]]
     if target == "lesson":
-        return [[(tr("btn-mark-attendance"), LessonAct(id=ident, action="roll").pack())]]
+        roll = LessonAct(id=ident, action=LessonAction.ROLL).pack()
+        return [[(tr.label("btn-mark-attendance"), roll)]]
     if target == "undersized":
         return [
-            [(tr("btn-cancel-group"), GroupDecision(id=ident, run=False).pack())],
-            [(tr("btn-run-anyway"), GroupDecision(id=ident, run=True).pack())],
+            [(tr.label("btn-cancel-group"), GroupDecision(id=ident, run=False).pack())],
+            [(tr.label("btn-run-anyway"), GroupDecision(id=ident, run=True).pack())],
         ]
     return None

@@ -3,34 +3,42 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from enum import StrEnum
 
 from aiogram import F, Router
 from aiogram.filters import Command
 from aiogram.filters.callback_data import CallbackData
-from aiogram.types import BufferedInputFile, CallbackQuery, Message
+from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.lesson_view import days_schedule
-from handlers.menu import Menu
-from handlers.ui import button, keyboard, show
+from handlers.nav import Menu, Screen
+from handlers.reply import Reply
+from handlers.ui import READ_ONLY, button, keyboard, only_buttons_of
 from models import Person
 from models.enums import AttendanceStatus, Role
 from services import attendance, lessons, people
 from services.clock import Clock
-from services.errors import Forbidden, NotFound
+from services.errors import Forbidden
 from services.i18n import Html, Text
 from services.people import Actor
-
-router = Router(name="schedule")
 
 SCHEDULE_DAYS = 14
 CALENDAR_PAST = timedelta(days=60)
 CALENDAR_AHEAD = timedelta(days=200)
 
 
+class ChildWhat(StrEnum):
+    SCHEDULE = "schedule"
+    ATTENDANCE = "attendance"
+    CALENDAR = "calendar"
+
+
 class ChildView(CallbackData, prefix="kid"):
+    """A student's screen: their own, or (for a parent) a linked child's."""
+
     id: int
-    what: str  # schedule | attendance | calendar
+    what: ChildWhat
 
 
 async def _whose(session: AsyncSession, actor: Actor, child_id: int | None) -> Person:
@@ -42,12 +50,12 @@ async def _whose(session: AsyncSession, actor: Actor, child_id: int | None) -> P
     return await people.require_self_or_child(session, actor, child_id)
 
 
-def _back(child_id: int | None) -> CallbackData:
-    return Menu(action="children") if child_id else Menu(action="home")
+def _back(child_id: int | None) -> Menu:
+    return Menu(action=Screen.CHILDREN if child_id else Screen.HOME)
 
 
 async def _schedule(
-    event: Message | CallbackQuery,
+    reply: Reply,
     session: AsyncSession,
     tr: Text,
     actor: Actor,
@@ -64,19 +72,20 @@ async def _schedule(
     body = days_schedule(tr, found, monday, SCHEDULE_DAYS) or tr("schedule-empty")
     text = Html(tr("schedule-title", name=student.full_name) + "\n\n" + body)
     rows = [
-        [button(tr("btn-attendance-stats"), ChildView(id=student.id, what="attendance"))],
-        [button(tr("btn-calendar"), ChildView(id=student.id, what="calendar"))],
-        [button(tr("btn-back"), _back(child_id))],
+        [
+            button(
+                tr.label("btn-attendance-stats"),
+                ChildView(id=student.id, what=ChildWhat.ATTENDANCE),
+            )
+        ],
+        [button(tr.label("btn-calendar"), ChildView(id=student.id, what=ChildWhat.CALENDAR))],
+        [button(tr.label("btn-back"), _back(child_id))],
     ]
-    await show(event, text, keyboard(*rows))
+    reply.show(text, keyboard(*rows))
 
 
 async def _attendance(
-    event: Message | CallbackQuery,
-    session: AsyncSession,
-    tr: Text,
-    actor: Actor,
-    child_id: int | None,
+    reply: Reply, session: AsyncSession, tr: Text, actor: Actor, child_id: int | None
 ) -> None:
     student = await _whose(session, actor, child_id)
     per_course = await attendance.student_attendance(session, student.id)
@@ -93,18 +102,17 @@ async def _attendance(
         for c in per_course
     ] or [tr("attendance-empty")]
     text = Html("\n\n".join([tr("attendance-title", name=student.full_name), *lines]))
-    await show(
-        event,
+    reply.show(
         text,
         keyboard(
-            [button(tr("btn-schedule"), ChildView(id=student.id, what="schedule"))],
-            [button(tr("btn-back"), _back(child_id))],
+            [button(tr.label("btn-schedule"), ChildView(id=student.id, what=ChildWhat.SCHEDULE))],
+            [button(tr.label("btn-back"), _back(child_id))],
         ),
     )
 
 
 async def _calendar(
-    event: Message | CallbackQuery,
+    reply: Reply,
     session: AsyncSession,
     tr: Text,
     actor: Actor,
@@ -118,60 +126,70 @@ async def _calendar(
     found = await lessons.lessons_of_student(
         session, student.id, now - CALENDAR_PAST, now + CALENDAR_AHEAD
     )
-    data = calendar.calendar_file(found, tr("calendar-name", name=student.full_name), now)
-    message = event.message if isinstance(event, CallbackQuery) else event
-    if isinstance(message, Message):
-        await message.answer_document(
-            BufferedInputFile(data, filename="lessons.ics"), caption=tr("calendar-caption")
-        )
+    data = calendar.calendar_file(found, tr.label("calendar-name", name=student.full_name), now)
+    reply.document(data, "lessons.ics", caption=tr("calendar-caption"))
 
 
 def _child(callback_data: ChildView, actor: Actor) -> int | None:
     return None if callback_data.id == actor.person_id else callback_data.id
 
 
-@router.message(Command("schedule"))
-@router.callback_query(Menu.filter(F.action == "schedule"))
 async def on_schedule(
-    event: Message | CallbackQuery, session: AsyncSession, tr: Text, actor: Actor, clock: Clock
+    _: Message | CallbackQuery,
+    session: AsyncSession,
+    tr: Text,
+    actor: Actor,
+    clock: Clock,
+    reply: Reply,
 ) -> None:
     """A student's lessons of this and next week, changes shown."""
-    await _schedule(event, session, tr, actor, clock, None)
+    await _schedule(reply, session, tr, actor, clock, None)
 
 
-@router.message(Command("attendance"))
-@router.callback_query(Menu.filter(F.action == "attendance"))
 async def on_attendance(
-    event: Message | CallbackQuery, session: AsyncSession, tr: Text, actor: Actor
+    _: Message | CallbackQuery, session: AsyncSession, tr: Text, actor: Actor, reply: Reply
 ) -> None:
     """A student's attendance per course."""
-    await _attendance(event, session, tr, actor, None)
+    await _attendance(reply, session, tr, actor, None)
 
 
-@router.message(Command("calendar"))
 async def on_calendar(
-    message: Message, session: AsyncSession, tr: Text, actor: Actor, clock: Clock
+    _: Message, session: AsyncSession, tr: Text, actor: Actor, clock: Clock, reply: Reply
 ) -> None:
     """The student's lessons as a calendar file (.ics)."""
-    await _calendar(message, session, tr, actor, clock, None)
+    await _calendar(reply, session, tr, actor, clock, None)
 
 
-@router.callback_query(ChildView.filter())
 async def on_child_view(
-    query: CallbackQuery,
+    _: CallbackQuery,
     callback_data: ChildView,
     session: AsyncSession,
     tr: Text,
     actor: Actor,
     clock: Clock,
+    reply: Reply,
 ) -> None:
     """The same screens for a parent's child (or the student's own, from its buttons)."""
     child = _child(callback_data, actor)
-    if callback_data.what == "schedule":
-        await _schedule(query, session, tr, actor, clock, child)
-    elif callback_data.what == "attendance":
-        await _attendance(query, session, tr, actor, child)
-    elif callback_data.what == "calendar":
-        await _calendar(query, session, tr, actor, clock, child)
+    if callback_data.what == ChildWhat.SCHEDULE:
+        await _schedule(reply, session, tr, actor, clock, child)
+    elif callback_data.what == ChildWhat.ATTENDANCE:
+        await _attendance(reply, session, tr, actor, child)
     else:
-        raise NotFound("error-not-found")
+        await _calendar(reply, session, tr, actor, clock, child)
+
+
+def setup() -> Router:
+    router = Router(name="schedule")
+    router.callback_query.filter(only_buttons_of(Menu, ChildView))
+    router.message.register(on_schedule, Command("schedule"), flags=READ_ONLY)
+    router.callback_query.register(
+        on_schedule, Menu.filter(F.action == Screen.SCHEDULE), flags=READ_ONLY
+    )
+    router.message.register(on_attendance, Command("attendance"), flags=READ_ONLY)
+    router.callback_query.register(
+        on_attendance, Menu.filter(F.action == Screen.ATTENDANCE), flags=READ_ONLY
+    )
+    router.message.register(on_calendar, Command("calendar"), flags=READ_ONLY)
+    router.callback_query.register(on_child_view, ChildView.filter(), flags=READ_ONLY)
+    return router

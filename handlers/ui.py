@@ -1,19 +1,21 @@
-"""Showing a screen: edit the message in place on a button press, send a new one otherwise."""
+"""Building screens: buttons, keyboards, limits of one message, and the routers' shared bits."""
 
 from __future__ import annotations
 
-import logging
+from typing import Any
 
-from aiogram import Bot
-from aiogram.exceptions import TelegramBadRequest
+from aiogram import Bot, F
 from aiogram.filters.callback_data import CallbackData
-from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, Message
 
-logger = logging.getLogger(__name__)
+from services.i18n import Label
+
 TELEGRAM_START_LINK = "https://t.me/{username}?start={payload}"
 # Telegram's limits for one message.
 TEXT_LIMIT = 4096
 BUTTON_TEXT_LIMIT = 64
+# A handler flagged so only reads: its transaction takes no write lock (see bot/middlewares).
+READ_ONLY: dict[str, Any] = {"read_only": True}
 
 
 async def start_link(bot: Bot, payload: str) -> str:
@@ -24,9 +26,10 @@ async def start_link(bot: Bot, payload: str) -> str:
     return str(pattern).format(username=me.username, payload=payload)
 
 
-def button(text: str, data: CallbackData | str) -> InlineKeyboardButton:
+def button(text: Label, data: CallbackData | str) -> InlineKeyboardButton:
+    """A button: its label is plain text (never HTML), cut to what Telegram shows."""
     if len(text) > BUTTON_TEXT_LIMIT:
-        text = text[: BUTTON_TEXT_LIMIT - 1] + "…"
+        text = Label(text[: BUTTON_TEXT_LIMIT - 1] + "…")
     payload = data if isinstance(data, str) else data.pack()
     return InlineKeyboardButton(text=text, callback_data=payload)
 
@@ -43,25 +46,6 @@ def clip(text: str) -> str:
     return text[: cut if cut > 0 else TEXT_LIMIT - 2] + "\n…"
 
 
-async def show(
-    event: Message | CallbackQuery, text: str, markup: InlineKeyboardMarkup | None = None
-) -> None:
-    text = clip(text)
-    if isinstance(event, CallbackQuery) and isinstance(event.message, Message):
-        try:
-            await event.message.edit_text(text, reply_markup=markup)
-            return
-        except TelegramBadRequest as exc:
-            if "message is not modified" in exc.message:
-                return
-            # The message cannot be edited any more (too old, or gone): show it anew below.
-            logger.info("could not edit a message (%s); sending a new one", exc.message)
-    if isinstance(event, Message):
-        await event.answer(text, reply_markup=markup)
-    elif event.bot is not None:  # the pressed message is too old to edit: send a new one
-        await event.bot.send_message(event.from_user.id, text, reply_markup=markup)
-
-
 async def typed_text(message: Message) -> bool:
     """Text a person typed as an answer: commands are not answers, they go to their handlers."""
     return bool(message.text) and not message.text.startswith("/")  # type: ignore[union-attr]
@@ -73,3 +57,10 @@ def shorten(text: str, limit: int) -> str:
         return text
     cut = text.rfind(" ", 0, limit - 1)
     return text[: cut if cut > limit // 2 else limit - 1].rstrip() + "…"
+
+
+def only_buttons_of(*kinds: type[CallbackData]) -> Any:
+    """A router's filter for presses: a flow takes only its own buttons, so a press of
+    another flow's skips it with one prefix check instead of a failed parse per handler."""
+    prefixes = tuple(kind.__prefix__ + kind.__separator__ for kind in kinds)
+    return F.data.startswith(prefixes)

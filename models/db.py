@@ -15,6 +15,9 @@ from sqlalchemy.ext.asyncio import (
 )
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
+# Execution options of a transaction that only reads: on SQLite it begins deferred (no write
+# lock) and refuses writes; on PostgreSQL it is READ ONLY. A write in it is a bug, not a wait.
+READ_ONLY: dict[str, Any] = {"read_only": True, "postgresql_readonly": True}
 
 
 def is_sqlite(url: str) -> bool:
@@ -54,11 +57,21 @@ def _tune_sqlite(engine: AsyncEngine, *, foreign_keys: bool) -> None:
 
     @event.listens_for(sync_engine, "begin")
     def _on_begin(conn: Any) -> None:
+        if conn.get_execution_options().get("read_only"):
+            conn.exec_driver_sql("BEGIN")
+            conn.exec_driver_sql("PRAGMA query_only=ON")
+            return
         # A deferred transaction that reads and then writes fails at once with "database is
         # locked" when another writer got there first, because SQLite cannot upgrade its read
         # snapshot. Taking the write lock up front makes concurrent writers queue on
         # busy_timeout instead.
         conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+    @event.listens_for(sync_engine, "commit")
+    @event.listens_for(sync_engine, "rollback")
+    def _on_end(conn: Any) -> None:
+        if conn.get_execution_options().get("read_only"):
+            conn.exec_driver_sql("PRAGMA query_only=OFF")
 
 
 def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

@@ -18,7 +18,7 @@ from models.enums import OrgKind, Role
 from models.network import MIN_GROUP_SIZE
 from services.audit import record
 from services.errors import Conflict, Invalid, NotFound
-from services.network import network_settings
+from services.network import network_settings, read_network_settings
 from services.people import Actor, require_admin
 
 ORG_CODE = re.compile(r"^[a-z0-9][a-z0-9_-]{1,31}$")
@@ -302,7 +302,7 @@ async def group_defaults(session: AsyncSession) -> GroupDefaults:
 
 async def current_settings(session: AsyncSession, actor: Actor) -> NetworkSettings:
     require_admin(actor)
-    return await network_settings(session)
+    return await read_network_settings(session)
 
 
 def _range(start: time | None, end: time | None) -> str | None:

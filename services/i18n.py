@@ -32,6 +32,13 @@ class Html(str):
     __slots__ = ()
 
 
+class Label(str):
+    """Plain text that is never parsed as HTML: a button's label, a callback's alert, a file
+    name. Values go in as they are: a name with `&` stays `&`, not `&amp;`."""
+
+    __slots__ = ()
+
+
 def escape(value: object) -> Html:
     return Html(html.escape(str(value), quote=False))
 
@@ -44,7 +51,8 @@ class Translator:
         self.bundles: dict[str, FluentBundle] = {}
         self.keys: dict[str, set[str]] = {}
         self.broken: list[str] = []  # entries Fluent could not parse; a test keeps this empty
-        self._plain: dict[tuple[str, str], Html] = {}  # texts without arguments, once formatted
+        # Texts without arguments, once formatted: (key, language, is_label) -> text.
+        self._plain: dict[tuple[str, str, bool], str] = {}
         for lang in LANGUAGES:
             bundle = FluentBundle([lang], use_isolating=False)
             keys: set[str] = set()
@@ -64,20 +72,28 @@ class Translator:
         return lang if lang in self.bundles else self.default_language
 
     def get(self, lang: str | None, key: str, **params: Any) -> Html:
+        """A text for a message (HTML): string values are escaped."""
+        return Html(self._format(lang, key, params, label=False))
+
+    def label(self, lang: str | None, key: str, **params: Any) -> Label:
+        """A text that is not HTML (a button, an alert): values go in as they are."""
+        return Label(self._format(lang, key, params, label=True))
+
+    def _format(self, lang: str | None, key: str, params: dict[str, Any], *, label: bool) -> str:
         if not params:
             # Buttons and headings: the same text every time, formatted once.
-            plain = self._plain.get((key, lang or ""))
+            plain = self._plain.get((key, lang or "", label))
             if plain is not None:
                 return plain
         bundle = self.bundles[self.language(lang)]
         if not bundle.has_message(key):
             logger.error("missing text %r in %s", key, self.language(lang))
-            return escape(key)
+            return key if label else escape(key)
         message = bundle.get_message(key)
         if message.value is None:
             logger.error("text %r has no value", key)
-            return escape(key)
-        args = {name: _fluent_arg(value) for name, value in params.items()}
+            return key if label else escape(key)
+        args = {name: _fluent_arg(value, label=label) for name, value in params.items()}
         # Fluent refuses to insert a value longer than 2500 characters (a teacher's message,
         # a digest): such values go in as placeholders and are put back afterwards.
         long_values: dict[str, str] = {}
@@ -93,21 +109,21 @@ class Translator:
         for marker, value in long_values.items():
             text = text.replace(marker, value)
         if not params and not errors:
-            self._plain[(key, lang or "")] = Html(text)
-        return Html(text)
+            self._plain[(key, lang or "", label)] = text
+        return text
 
     def for_reader(self, lang: str | None, timezone: str) -> Text:
         return Text(self, self.language(lang), ZoneInfo(timezone))
 
 
-def _fluent_arg(value: Any) -> Any:
+def _fluent_arg(value: Any, *, label: bool) -> Any:
     if isinstance(value, bool):
         return str(value)
     if isinstance(value, int | float | Decimal):
         return value
     if value is None:
         return ""
-    if isinstance(value, Html):
+    if isinstance(value, Html) or label:
         return str(value)
     return str(escape(value))
 
@@ -122,6 +138,10 @@ class Text:
 
     def __call__(self, key: str, **params: Any) -> Html:
         return self.translator.get(self.lang, key, **params)
+
+    def label(self, key: str, **params: Any) -> Label:
+        """A button's label or an alert: plain text, values not escaped."""
+        return self.translator.label(self.lang, key, **params)
 
     def datetime(self, moment: datetime) -> str:
         return format_datetime(moment.astimezone(self.tz), "d MMMM, HH:mm", locale=self.lang)
@@ -143,6 +163,10 @@ class Text:
         `{"key": name}` a text.
         """
         return self(key, **{name: self._localise(value) for name, value in params.items()})
+
+    def render_label(self, key: str, params: dict[str, Any]) -> Label:
+        """The same as `render`, as plain text (a refusal shown in an alert)."""
+        return self.label(key, **{name: self._localise(value) for name, value in params.items()})
 
     def _localise(self, value: Any) -> Any:
         if isinstance(value, dict):

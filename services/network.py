@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Holiday, NetworkSettings
+from models.network import MIN_GROUP_SIZE
 from services.audit import record
 from services.errors import Conflict, Invalid
 from services.lessons import cancel_for_holiday
@@ -15,12 +16,20 @@ from services.people import Actor, require_admin
 
 
 async def network_settings(session: AsyncSession) -> NetworkSettings:
+    """The settings' row, made on the first change (for code that changes it)."""
     settings = await session.get(NetworkSettings, 1)
     if settings is None:
         settings = NetworkSettings(id=1)
         session.add(settings)
         await session.flush()
     return settings
+
+
+async def read_network_settings(session: AsyncSession) -> NetworkSettings:
+    """The settings as they are now, for reading: the defaults while nobody changed any
+    (nothing is written, so a read-only screen can show them)."""
+    settings = await session.get(NetworkSettings, 1)
+    return settings or NetworkSettings(id=1, min_group_size=MIN_GROUP_SIZE)
 
 
 async def profile_weekday(session: AsyncSession) -> int | None:

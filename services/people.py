@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, delete, func, select, update
+from sqlalchemy import Row, bindparam, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -97,6 +98,36 @@ _IDENTIFY = (
 )
 
 
+async def known_identity(
+    session: AsyncSession,
+    messenger: Messenger,
+    user_id: int,
+    chat_id: int,
+    *,
+    is_network_admin: bool = False,
+) -> Identity | None:
+    """The person behind an account if nothing about them must be written first (a first
+    contact, a new chat, an account reachable again, an admin role to grant): one read."""
+    rows = (await session.execute(_IDENTIFY, {"messenger": messenger, "user_id": user_id})).all()
+    return _known(rows, chat_id, is_network_admin)
+
+
+_IdentityRow = Row[Account, Person, str, Role, int | None]
+
+
+def _known(rows: Sequence[_IdentityRow], chat_id: int, is_network_admin: bool) -> Identity | None:
+    if not rows:
+        return None
+    account, person, org_timezone = rows[0][0], rows[0][1], rows[0][2]
+    roles = frozenset((role, org) for *_, role, org in rows if role is not None)
+    if account.chat_id != chat_id or account.unreachable_since is not None:
+        return None
+    if is_network_admin and (Role.ADMIN, None) not in roles:
+        return None
+    actor = Actor(person.id, roles, person.home_org_id, person.grade)
+    return Identity(person, actor, person.timezone or org_timezone)
+
+
 async def identify(
     session: AsyncSession,
     messenger: Messenger,
@@ -105,9 +136,12 @@ async def identify(
     *,
     is_network_admin: bool = False,
 ) -> Identity:
-    """The person behind a messenger account, created on first contact; one query for a
-    person we know (their roles come along as extra rows)."""
+    """The person behind a messenger account, created on first contact, their account and
+    roles brought up to date; one query for a person we know (roles come as extra rows)."""
     rows = (await session.execute(_IDENTIFY, {"messenger": messenger, "user_id": user_id})).all()
+    known = _known(rows, chat_id, is_network_admin)
+    if known is not None:
+        return known
     if not rows:
         person = Person()
         session.add(person)
@@ -121,9 +155,8 @@ async def identify(
     else:
         account, person, org_timezone = rows[0][0], rows[0][1], rows[0][2]
         roles = frozenset((role, org) for *_, role, org in rows if role is not None)
-        if account.chat_id != chat_id or account.unreachable_since is not None:
-            account.chat_id = chat_id
-            account.unreachable_since = None  # they wrote to us, so they can be reached
+        account.chat_id = chat_id
+        account.unreachable_since = None  # they wrote to us, so they can be reached
     if is_network_admin and (Role.ADMIN, None) not in roles:
         await grant_role(session, person, Role.ADMIN, None)
         roles |= {(Role.ADMIN, None)}

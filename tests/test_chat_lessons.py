@@ -20,8 +20,9 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar
 from sqlalchemy import func, select
 
+from handlers.lesson_card import LessonAct, LessonOpen
+from handlers.roster import Mark
 from handlers.schedule import ChildView
-from handlers.teaching import LessonAct, LessonOpen, Mark
 from models import (
     Account,
     Application,

@@ -14,7 +14,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
-from handlers.reports import Exp
+from handlers.export import Exp
 from models import AuditRecord, Person
 from services import exports
 from tests.test_reports import MATHS, known_network

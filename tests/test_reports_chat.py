@@ -10,7 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from handlers.reports import Exp, Rep
+from handlers.export import Exp
+from handlers.reports import Rep
 from models import Person
 from tests.test_reports import known_network
 

@@ -1,0 +1,172 @@
+"""How an application reads: its line in a list, its card with history and the buttons its
+reader may use. The public surface of the applications flow (its callbacks included): the
+review queue, the parent's screens and the consent flow show applications through it."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from aiogram.filters.callback_data import CallbackData
+from aiogram.types import InlineKeyboardButton
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from handlers.nav import Menu, Screen
+from handlers.reply import Reply
+from handlers.ui import button, keyboard
+from models import ApplicationEvent, Person
+from models.enums import ApplicationState, Role
+from services import consent, enrollment
+from services.enrollment import ApplicationLine
+from services.i18n import Html, Label, Text
+from services.people import Actor
+
+STATE_ICONS = {
+    ApplicationState.SUBMITTED: "📨",
+    ApplicationState.AWAITING_PARENT: "👪",
+    ApplicationState.AWAITING_SCHOOL: "🏫",
+    ApplicationState.ENROLLED: "✅",
+    ApplicationState.WAITLISTED: "⏳",
+    ApplicationState.DECLINED_BY_PARENT: "🚫",
+    ApplicationState.REJECTED: "❌",
+    ApplicationState.WITHDRAWN: "↩️",
+    ApplicationState.EXPIRED: "⌛",
+    ApplicationState.GROUP_CANCELLED: "🚫",
+}
+
+
+class AppAction(StrEnum):
+    """What a button on an application's card does; the services check who may."""
+
+    WITHDRAW_ASK = "withdraw_ask"
+    WITHDRAW = enrollment.Action.WITHDRAW
+    CONFIRM = enrollment.Action.CONFIRM
+    DECLINE = enrollment.Action.DECLINE
+    APPROVE = enrollment.Action.APPROVE
+    REJECT = enrollment.Action.REJECT
+
+
+class AppOpen(CallbackData, prefix="app"):
+    id: int
+
+
+class AppAct(CallbackData, prefix="act"):
+    id: int
+    action: AppAction
+
+
+class ConsentGive(CallbackData, prefix="cgive"):
+    """A parent consents to data processing for a child (then back to the application)."""
+
+    child: int
+    app: int = 0
+
+
+def state_label(tr: Text, state: ApplicationState) -> Html:
+    return Html(f"{STATE_ICONS[state]} {tr(f'state-{state.value}')}")
+
+
+def line_button(line: ApplicationLine, *, with_student: bool = False) -> InlineKeyboardButton:
+    app = line.application
+    who = f"{line.student_name} · " if with_student else ""
+    return button(
+        Label(f"{STATE_ICONS[app.state]} {who}{line.course_title} ({line.group_code})"),
+        AppOpen(id=app.id),
+    )
+
+
+def application_text(tr: Text, line: ApplicationLine, events: list[ApplicationEvent]) -> Html:
+    app = line.application
+    history = []
+    for e in events:
+        history.append(
+            tr(
+                "app-history-line",
+                when=tr.datetime(e.created_at),
+                state=tr(f"state-{e.to_state.value}"),
+                who=tr(f"role-{e.actor_role.value}") if e.actor_role else tr("app-by-system"),
+            )
+        )
+        if e.reason:
+            history.append("    " + tr("app-history-reason", reason=e.reason))
+    return Html(
+        tr(
+            "app-card",
+            student=line.student_name,
+            course=line.course_title,
+            group=line.group_code,
+            provider=line.provider,
+            state=state_label(tr, app.state),
+        )
+        + "\n\n"
+        + tr("app-history")
+        + "\n"
+        + "\n".join(history)
+    )
+
+
+def back_for(person: Person) -> Menu:
+    """Where a card leads back to: the list its reader came from."""
+    screen = {Role.PARENT: Screen.CHILDREN, Role.COORDINATOR: Screen.REVIEW}.get(
+        person.active_role,  # type: ignore[arg-type]
+        Screen.APPLICATIONS,
+    )
+    return Menu(action=screen)
+
+
+async def show_application(
+    reply: Reply,
+    session: AsyncSession,
+    tr: Text,
+    person: Person,
+    actor: Actor,
+    application_id: int,
+    notice: Html | None = None,
+) -> None:
+    """The card, with the buttons this person may use on it now."""
+    line, events = await enrollment.application_detail(session, actor, application_id)
+    app = line.application
+    allowed = await enrollment.allowed_actions(session, actor, app)
+    rows: list[list[InlineKeyboardButton]] = []
+    needs_data_consent = AppAction.CONFIRM in allowed and not await consent.active(
+        session, actor.person_id, app.student_id
+    )
+    if needs_data_consent:  # a separate step, before the child's data is used
+        rows.append(
+            [button(tr.label("btn-consent-give"), ConsentGive(child=app.student_id, app=app.id))]
+        )
+        rows.append([button(tr.label("btn-decline"), AppAct(id=app.id, action=AppAction.DECLINE))])
+    elif AppAction.CONFIRM in allowed:
+        rows.append(
+            [
+                button(tr.label("btn-confirm"), AppAct(id=app.id, action=AppAction.CONFIRM)),
+                button(tr.label("btn-decline"), AppAct(id=app.id, action=AppAction.DECLINE)),
+            ]
+        )
+    if AppAction.APPROVE in allowed:
+        rows.append(
+            [
+                button(tr.label("btn-approve"), AppAct(id=app.id, action=AppAction.APPROVE)),
+                button(tr.label("btn-reject"), AppAct(id=app.id, action=AppAction.REJECT)),
+            ]
+        )
+    if AppAction.WITHDRAW in allowed:
+        rows.append(
+            [button(tr.label("btn-withdraw"), AppAct(id=app.id, action=AppAction.WITHDRAW_ASK))]
+        )
+    rows.append([button(tr.label("btn-back"), back_for(person))])
+    text = application_text(tr, line, events)
+    if AppAction.APPROVE in allowed:
+        clashing = await enrollment.clashes(session, app.student_id, app.group_id)
+        if clashing:
+            text = Html(text + "\n\n" + tr("review-clash", courses=", ".join(clashing)))
+    if needs_data_consent:
+        text = Html(
+            text
+            + "\n\n"
+            + tr("consent-data", version=consent.DATA_CONSENT_VERSION, child=line.student_name)
+        )
+    elif AppAction.CONFIRM in allowed:
+        text = Html(text + "\n\n" + tr("consent-application", version=enrollment.CONSENT_VERSION))
+    if notice:
+        text = Html(notice + "\n\n" + text)
+    reply.show(text, keyboard(*rows))
