@@ -64,7 +64,6 @@ from maxapi.types.command import BotCommand as MaxCommand
 from maxapi.types.input_media import InputMediaBuffer
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot import update_session
 from bot.max.client import MaxClient
 from bot.rate_limit import RequestWindow
 from models.enums import Messenger
@@ -168,12 +167,8 @@ class MaxSession(BaseSession):
 
     @contextlib.asynccontextmanager
     async def _database(self) -> AsyncIterator[AsyncSession]:
-        """Inside a handler, the update's own session (see bot/update_session.py); elsewhere
-        (the sender, polling) a short one of our own."""
-        ambient = update_session.current.get()
-        if ambient is not None:
-            yield ambient
-            return
+        """A short session of our own: replies are sent after the update's transaction has
+        ended (handlers/reply.py), so this never waits on it."""
         async with self.session_factory() as session:
             yield session
             await session.commit()
