@@ -43,7 +43,7 @@ format: $(STAMP)  ## ruff format and autofix
 	$(PY) -m ruff format .
 	$(PY) -m ruff check --fix .
 
-typecheck: $(STAMP)  ## mypy --strict on services and models
+typecheck: $(STAMP)  ## mypy --strict
 	$(PY) -m mypy
 
 migration: $(STAMP)  ## new migration from model changes: make migration m="what changed"

@@ -27,7 +27,7 @@ from services import admin, network, people
 from services.clock import Clock
 from services.errors import Conflict
 from services.i18n import Html, Label, Text
-from services.people import Actor
+from services.people import Actor, require_admin
 
 ORG_LIMIT = 40
 
@@ -86,7 +86,7 @@ async def on_admin(
     _: Message | CallbackQuery, tr: Text, actor: Actor, state: FSMContext, reply: Reply
 ) -> None:
     """Everything the network admin runs, in one menu."""
-    admin.require_admin(actor)
+    require_admin(actor)
     await state.clear()
     reply.show(
         tr("adm-title"),
@@ -124,7 +124,7 @@ async def on_orgs(
     reply: Reply,
 ) -> None:
     """The network's organisations; one opens to be edited."""
-    admin.require_admin(actor)
+    require_admin(actor)
     await state.clear()
     orgs = await people.organisations(session)
     lines = [
@@ -212,7 +212,7 @@ async def on_ask(
     reply: Reply,
 ) -> None:
     """A value to type: ask for it with an example."""
-    admin.require_admin(actor)
+    require_admin(actor)
     name = ""
     if callback_data.action in (AdmAction.ORG_NAME, AdmAction.ORG_QUIET):
         name = (await admin.organisation(session, actor, callback_data.org)).short_name
@@ -294,7 +294,7 @@ async def on_org_kind(
     """The kind is the last thing asked: the organisation is added."""
     data = await state.get_data()
     if data.get("field") != AdmAction.ORG_ADD or not isinstance(data.get("new_org"), dict):
-        admin.require_admin(actor)
+        require_admin(actor)
         raise Conflict("error-stale-button")
     org = await admin.add_organisation(
         session, actor, data["new_org"], callback_data.kind, clock.now()
@@ -356,7 +356,7 @@ async def on_settings(
     reply: Reply,
 ) -> None:
     """The network's settings with what each is now."""
-    admin.require_admin(actor)
+    require_admin(actor)
     await state.clear()
     await _settings_screen(reply, session, tr, actor, settings)
 

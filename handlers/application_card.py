@@ -87,7 +87,7 @@ def application_text(tr: Text, line: ApplicationLine, events: list[ApplicationEv
             )
         )
         if e.reason:
-            history.append("    " + tr("app-history-reason", reason=e.reason))
+            history.append(Html("    " + tr("app-history-reason", reason=e.reason)))
     return Html(
         tr(
             "app-card",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from aiogram import F, Router
 from aiogram.filters import Command
-from aiogram.filters.callback_data import CallbackData
+from aiogram.filters.callback_data import CallbackData, CallbackQueryFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
@@ -253,7 +253,7 @@ async def on_reject_reason(
     )
 
 
-def _act(action: AppAction) -> object:
+def _act(action: AppAction) -> CallbackQueryFilter:
     return AppAct.filter(F.action == action)
 
 

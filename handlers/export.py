@@ -212,13 +212,14 @@ async def on_export_subject(
     kind = _kind(callback_data)
     subject = _subject(callback_data)
     name = await reports.check_subject(session, view.scope(actor, person), subject)
-    base = {"k": kind.value, "s": subject.kind.value, "i": subject.id}
+    base = Exp(k=kind.value, s=subject.kind.value, i=subject.id)
     presets = [
-        button(tr.label(key), Exp(**base, p=p.value)) for p, key in view.PRESET_BUTTONS.items()
+        button(tr.label(key), base.model_copy(update={"p": p.value}))
+        for p, key in view.PRESET_BUTTONS.items()
     ]
     rows = [
         presets,
-        [button(tr.label("btn-period-custom"), Exp(**base, p="custom"))],
+        [button(tr.label("btn-period-custom"), base.model_copy(update={"p": "custom"}))],
         [button(tr.label("btn-back"), Exp(k=kind.value)), home_button(tr)],
     ]
     text = tr(

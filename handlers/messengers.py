@@ -132,9 +132,7 @@ async def connect(
     reply: Reply,
 ) -> None:
     """This account joins the person who was shown the code; the menu is theirs from now."""
-    person = await accounts.link_account(
-        session, code, messenger, reply.event.from_user.id, clock.now()
-    )
+    person = await accounts.link_account(session, code, messenger, reply.user_id, clock.now())
     await state.clear()
     actor = await people.load_actor(session, person)
     # From now on the person's own language, not the one this account chose at first contact.

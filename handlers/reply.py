@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest
@@ -54,8 +55,17 @@ class Reply:
     @property
     def chat_id(self) -> int:
         """The private chat the update came from (on MAX, the person's user id)."""
-        message = self.event if isinstance(self.event, Message) else self.event.message
-        return message.chat.id if message is not None else self.event.from_user.id
+        if isinstance(self.event, Message):
+            return self.event.chat.id
+        if self.event.message is not None:
+            return self.event.message.chat.id
+        return self.event.from_user.id
+
+    @property
+    def user_id(self) -> int:
+        """Who wrote or pressed (on a private chat, the chat is theirs)."""
+        user = self.event.from_user
+        return user.id if user is not None else self.chat_id
 
     def show(self, text: Html, markup: InlineKeyboardMarkup | None = None) -> None:
         """The screen: on a button press it replaces the pressed message; after a typed
@@ -74,7 +84,7 @@ class Reply:
         file = BufferedInputFile(data, filename=filename)
         self.steps.append(lambda: self.bot.send_photo(self.chat_id, file, caption=caption))
 
-    def call(self, method: TelegramMethod[object]) -> None:
+    def call(self, method: TelegramMethod[Any]) -> None:
         """Any other request (the chat's command menu), made after the commit."""
         self.steps.append(lambda: self.bot(method))
 

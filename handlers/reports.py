@@ -7,6 +7,8 @@ ids only; the scope is checked again in services/reports.py on every press.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable, Sequence
+from functools import partial
 
 from aiogram import F, Router
 from aiogram.filters import Command
@@ -61,9 +63,9 @@ ENROLLMENT_KEYS = {
 }
 
 
-def _capped(tr: Text, lines: list[str]) -> list[str]:
+def _capped(tr: Text, lines: Sequence[str]) -> list[str]:
     if len(lines) <= LINES_MAX:
-        return lines
+        return list(lines)
     return [*lines[:LINES_MAX], tr("rep-more", count=len(lines) - LINES_MAX)]
 
 
@@ -200,7 +202,7 @@ async def _report_text(
         body = _capped(tr, lines) if rates else [tr("rep-empty")]
         return "\n".join([title, "", *body, "", tr("rep-att-note")])
     if report == "indicators":
-        found = await reports.indicators(session, scope, period)
+        indicators = await reports.indicators(session, scope, period)
         target = view.percent(tr, reports.INDICATOR_TARGET)
         return "\n\n".join(
             [
@@ -216,8 +218,8 @@ async def _report_text(
                         ),
                     )
                     for key, share in (
-                        ("rep-indicators-orgs", found.organisations),
-                        ("rep-indicators-teachers", found.teachers),
+                        ("rep-indicators-orgs", indicators.organisations),
+                        ("rep-indicators-teachers", indicators.teachers),
                     )
                 ),
                 tr("rep-indicators-note"),
@@ -279,16 +281,16 @@ async def on_chart(
     period = reports.preset_period(callback_data.p, today)
     if callback_data.r == "weeks":
         weeks = await reports.attendance_by_week(session, scope, period, tr.tz, today)
-        title = tr("chart-weeks-title")
+        title = tr.label("chart-weeks-title")
         target = view.percent(tr, reports.INDICATOR_TARGET)
         labels = charts.Labels(
             title,
-            tr("chart-weeks-axis"),
-            tr("chart-weeks-series"),
-            tr("chart-weeks-target", target=target),
+            tr.label("chart-weeks-axis"),
+            tr.label("chart-weeks-series"),
+            tr.label("chart-weeks-target", target=target),
         )
         drawn = any(w.total for w in weeks)
-        draw = (
+        draw: Callable[[], bytes] = partial(
             charts.attendance_weeks_png,
             [tr.date(w.monday) for w in weeks],
             [w.rate for w in weeks],
@@ -298,12 +300,15 @@ async def on_chart(
     else:
         groups = await reports.visible_groups(session, scope, period)
         groups.sort(key=lambda g: (g.enrolled - g.min_size, g.course, g.code))
-        title = tr("chart-sizes-title")
+        title = tr.label("chart-sizes-title")
         labels = charts.Labels(
-            title, tr("chart-sizes-axis"), tr("chart-sizes-series"), tr("chart-sizes-minimum")
+            title,
+            tr.label("chart-sizes-axis"),
+            tr.label("chart-sizes-series"),
+            tr.label("chart-sizes-minimum"),
         )
         drawn = bool(groups)
-        draw = (
+        draw = partial(
             charts.groups_minimum_png,
             [f"{g.course} ({g.code})" for g in groups],
             [g.enrolled for g in groups],
@@ -314,7 +319,7 @@ async def on_chart(
     if not drawn:
         reply.alert(tr.label("chart-empty"))
         return
-    png = await asyncio.to_thread(*draw)  # type: ignore[call-overload]
+    png = await asyncio.to_thread(draw)
     reply.photo(
         png,
         f"{callback_data.r}.png",
