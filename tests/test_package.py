@@ -302,3 +302,35 @@ async def _chat_in_russian(http: aiohttp.ClientSession) -> None:
     shown = [m.get("text", "") for m in chat["messages"]] + labels
     raw = {key for key in keys for text in shown if re.search(rf"(?<![\w-]){key}(?![\w-])", text)}
     assert not raw, f"raw locale keys shown: {raw}"
+
+
+def test_without_settings_the_database_is_in_the_user_s_data_folder(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from bot.settings import Settings
+
+    for name in ("DATA_DIR", "DATABASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "share"))
+    default = Settings(_env_file=None)  # type: ignore[call-arg]
+    assert default.database_url == (
+        f"sqlite+aiosqlite:///{tmp_path / 'share' / 'school-network-bot' / 'bot.sqlite3'}"
+    )
+    assert str(ROOT) not in default.database_url  # never beside the code
+
+    monkeypatch.setenv("DATA_DIR", str(tmp_path / "mine"))
+    assert Settings(_env_file=None).database_url == (  # type: ignore[call-arg]
+        f"sqlite+aiosqlite:///{tmp_path / 'mine' / 'bot.sqlite3'}"
+    )
+    monkeypatch.setenv("DATABASE_URL", "postgresql+asyncpg://bot@db/bot")
+    assert Settings(_env_file=None).database_url == "postgresql+asyncpg://bot@db/bot"  # type: ignore[call-arg]
+
+
+def test_the_sandbox_keeps_its_data_in_data_dir_else_in_the_current_folder(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from bot.paths import default_sandbox_database
+
+    monkeypatch.chdir(tmp_path)
+    assert default_sandbox_database() == tmp_path / "data" / "sandbox.sqlite3"
+    assert default_sandbox_database(Path("elsewhere")) == tmp_path / "elsewhere" / "sandbox.sqlite3"
