@@ -318,7 +318,7 @@ def _epilog() -> str:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m bot",
+        prog="school-bot" if Path(sys.argv[0]).name == "school-bot" else "python -m bot",
         description=(
             "The chat bot of a network of schools, on Telegram and on MAX: the network's "
             "courses, applications, parents' consent, timetables, attendance, reports."
