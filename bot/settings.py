@@ -7,15 +7,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from bot.paths import default_database_url
 
 if TYPE_CHECKING:
     from bot.delivery import Limits
     from services.reminders import ReminderRules
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
-DEFAULT_DATABASE_URL = f"sqlite+aiosqlite:///{PROJECT_DIR / 'data' / 'bot.sqlite3'}"
 SUPPORTED_LANGUAGES = ("ru", "en")
 # MAX counts every request against its 30 a second (polls and replies too): notifications
 # leave the rest room.
@@ -28,7 +28,10 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
 
     bot_token: SecretStr | None = None
-    database_url: str = DEFAULT_DATABASE_URL
+    # The folder for the bot's files (bot/paths.py has the rule when it is not set); the
+    # database is a SQLite file in it unless DATABASE_URL names another.
+    data_dir: Path | None = None
+    database_url: str = ""
     default_language: str = "ru"
     default_timezone: str = "Europe/Moscow"
     admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
@@ -112,10 +115,15 @@ class Settings(BaseSettings):
                 raise ValueError("must be user ids separated by commas") from exc
         return value
 
+    @field_validator("data_dir", mode="before")
+    @classmethod
+    def _data_dir(cls, value: object) -> object:
+        return value or None
+
     @field_validator("database_url")
     @classmethod
     def _database_url(cls, value: str) -> str:
-        if "://" not in value:
+        if value and "://" not in value:
             raise ValueError(
                 "must be a SQLAlchemy URL such as sqlite+aiosqlite:///data/bot.sqlite3"
             )
@@ -160,6 +168,12 @@ class Settings(BaseSettings):
         if value and not value.startswith(("http://", "https://")):
             raise ValueError("must start with http:// or https://")
         return value or None
+
+    @model_validator(mode="after")
+    def _default_database(self) -> Settings:
+        if not self.database_url:
+            self.database_url = default_database_url(self.data_dir)
+        return self
 
     def reminder_rules(self) -> ReminderRules:
         from services.reminders import ReminderRules

@@ -25,9 +25,9 @@ def alembic_config() -> Config:
 def migration_engine(url: str | None = None) -> AsyncEngine:
     url = url or os.environ.get("DATABASE_URL")
     if not url:
-        from bot.settings import DEFAULT_DATABASE_URL  # only for the bare alembic CLI
+        from bot.settings import load_settings  # only for the bare alembic CLI: the bot's own
 
-        url = DEFAULT_DATABASE_URL
+        url = load_settings().database_url
     return create_engine(url, foreign_keys=False)
 
 

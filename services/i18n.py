@@ -11,6 +11,7 @@ import logging
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
+from importlib import resources
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -21,7 +22,8 @@ from fluent.syntax import ast
 
 logger = logging.getLogger(__name__)
 
-LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
+# The `locales` package ships the .ftl files, so they are found wherever the code is installed.
+LOCALES_DIR = Path(str(resources.files("locales")))
 LANGUAGES = ("ru", "en")
 FLUENT_PART_LIMIT = 2000
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 import signal
 import sys
 from pathlib import Path
@@ -14,10 +15,12 @@ import pytest
 from aiohttp import web
 from sqlalchemy import func, select
 
+from bot.__main__ import COMMAND_LIST, build_parser
 from bot.sandbox.max_state import MaxMessenger
 from models import Invite, Organisation
 from models.db import create_engine, create_session_factory
 from tests.max_client import MAX_TOKEN, serve_max
+from tests.processes import stop
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -44,7 +47,7 @@ async def _cli(tmp_path: Path, *args: str, **env: str) -> tuple[int, str, str]:
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
-    out, err = await asyncio.wait_for(proc.communicate(), 60)
+    out, err = await stop(proc, None, timeout=60)  # it ends by itself
     return proc.returncode or 0, out.decode(), err.decode()
 
 
@@ -173,9 +176,10 @@ async def test_run_long_polls_a_bot_api_server(tmp_path: Path) -> None:
     try:
         await asyncio.wait_for(api.got_message.wait(), 30)
     finally:
-        proc.send_signal(signal.SIGINT)
-        _, err = await asyncio.wait_for(proc.communicate(), 30)
-        await runner.cleanup()
+        try:
+            _, err = await stop(proc, signal.SIGINT)
+        finally:
+            await runner.cleanup()
     assert api.sent[0]["chat_id"] == "77"
     assert "Выберите язык" in api.sent[0]["text"]
     markup = json.loads(api.sent[0]["reply_markup"])
@@ -203,12 +207,32 @@ async def test_run_with_only_a_max_token_serves_max(tmp_path: Path) -> None:
     try:
         answered = await state.wait_until(lambda: any(m.outgoing for m in state.messages(5001)), 30)
     finally:
-        proc.send_signal(signal.SIGINT)
-        _, err = await asyncio.wait_for(proc.communicate(), 30)
-        await state.close()
-        await runner.cleanup()
+        try:
+            _, err = await stop(proc, signal.SIGINT)
+        finally:
+            await state.close()
+            await runner.cleanup()
     assert answered, err.decode()[-2000:]
     [greeting] = [m for m in state.messages(5001) if m.outgoing]
     assert "Выберите язык" in (greeting.raw_text or "")
     assert [b["text"] for b in greeting.buttons[0]] == ["Русский", "English"]
     assert proc.returncode == 0 and "Traceback" not in err.decode()
+
+
+def _help(capsys: pytest.CaptureFixture[str], *args: str) -> str:
+    with pytest.raises(SystemExit) as exited:
+        build_parser().parse_args([*args, "--help"])
+    assert exited.value.code == 0
+    return capsys.readouterr().out
+
+
+def test_every_command_says_what_it_does(capsys: pytest.CaptureFixture[str]) -> None:
+    overview = _help(capsys)
+    for command in COMMAND_LIST:
+        assert re.search(rf"^ +{command.name}\b", overview, re.M), command.name
+        text = _help(capsys, command.name)
+        # usage, a blank line, then the description before the options
+        description = text.split("\n\n", 1)[1].split("\noptions:", 1)[0].strip()
+        assert len(description.split()) >= 15, (command.name, description)
+    assert "MAX_BOT_TOKEN" in _help(capsys, "run") and "BOT_TOKEN" in _help(capsys, "run")
+    assert "MAX" in _help(capsys, "webhook") and "MAX" in _help(capsys, "set-webhook")

@@ -32,7 +32,7 @@ from bot.sandbox.spec import Spec
 from bot.sandbox.state import Telegram
 from bot.sandbox.timetravel import TimeMachine
 from bot.sandbox.web import SandboxWeb
-from bot.settings import PROJECT_DIR, Settings
+from bot.settings import Settings
 from models.db import create_engine, create_session_factory
 from models.migrate import upgrade
 from services.clock import OffsetClock
@@ -40,7 +40,7 @@ from services.clock import OffsetClock
 logger = logging.getLogger(__name__)
 
 SANDBOX_TOKEN = "123456:SANDBOX"
-DEFAULT_DATABASE = PROJECT_DIR / "data" / "sandbox.sqlite3"
+DEFAULT_DATABASE = Path("data/sandbox.sqlite3")  # of the current folder; see bot/paths.py
 BOT_USER = {
     "id": int(SANDBOX_TOKEN.partition(":")[0]),
     "is_bot": True,

@@ -6,11 +6,13 @@ import asyncio
 import os
 import signal
 import socket
-import sys
 from pathlib import Path
+from typing import Literal
 
 import aiohttp
 import pytest
+
+from tests.processes import bot_command, stop
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -22,15 +24,13 @@ def _env(tmp_path: Path) -> dict[str, str]:
     return env
 
 
-async def _start(tmp_path: Path, *args: str) -> asyncio.subprocess.Process:
+async def _start(
+    tmp_path: Path, *args: str, sigint: Literal["SIG_DFL", "SIG_IGN"] | None = None
+) -> asyncio.subprocess.Process:
     return await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "sandbox",
-        "--database",
-        str(tmp_path / "sandbox.sqlite3"),
-        *args,
+        *bot_command(
+            "sandbox", "--database", str(tmp_path / "sandbox.sqlite3"), *args, sigint=sigint
+        ),
         cwd=tmp_path,
         env=_env(tmp_path),
         stdout=asyncio.subprocess.PIPE,
@@ -38,11 +38,20 @@ async def _start(tmp_path: Path, *args: str) -> asyncio.subprocess.Process:
     )
 
 
-@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM])
+@pytest.mark.parametrize(
+    ("signal_", "sigint"),
+    [
+        (signal.SIGINT, "SIG_DFL"),
+        # A sandbox started with `&` from a script inherits SIGINT ignored: it stops all the same.
+        (signal.SIGINT, "SIG_IGN"),
+        (signal.SIGTERM, "SIG_DFL"),
+    ],
+    ids=["sigint", "sigint-in-a-background-job", "sigterm"],
+)
 async def test_sandbox_starts_without_a_token_and_stops_cleanly(
-    tmp_path: Path, stop: signal.Signals
+    tmp_path: Path, signal_: signal.Signals, sigint: Literal["SIG_DFL", "SIG_IGN"]
 ) -> None:
-    proc = await _start(tmp_path, "--port", "0")
+    proc = await _start(tmp_path, "--port", "0", sigint=sigint)
     try:
         assert proc.stdout is not None
         line = (await asyncio.wait_for(proc.stdout.readline(), 30)).decode()
@@ -55,8 +64,7 @@ async def test_sandbox_starts_without_a_token_and_stops_cleanly(
                 page = await response.text()
         assert "<title>Sandbox" in page and "http" not in page.replace("http-equiv", "")
     finally:
-        proc.send_signal(stop)
-        _, err = await asyncio.wait_for(proc.communicate(), 30)
+        _, err = await stop(proc, signal_)
     assert "Traceback" not in err.decode()
     assert proc.returncode in (0, 130)
     assert (tmp_path / "sandbox.sqlite3").exists()
@@ -69,7 +77,7 @@ async def test_a_busy_port_is_one_clear_line(tmp_path: Path) -> None:
         busy.listen()
         port = busy.getsockname()[1]
         proc = await _start(tmp_path, "--port", str(port))
-        _, err = await asyncio.wait_for(proc.communicate(), 30)
+        _, err = await stop(proc, None)  # it ends by itself
     assert proc.returncode == 1
     lines = err.decode().strip().splitlines()
     assert lines[-1].startswith(f"Cannot listen on 127.0.0.1:{port}")
