@@ -13,6 +13,7 @@ from aiogram.fsm.storage.memory import MemoryStorage, SimpleEventIsolation
 from aiogram.utils.callback_answer import CallbackAnswerMiddleware
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.delivery.retry import RetryAfterMiddleware
 from bot.middlewares import (
     ContextMiddleware,
     DbSessionMiddleware,
@@ -20,7 +21,6 @@ from bot.middlewares import (
     OnceMiddleware,
 )
 from bot.response_models import KeepResponseModels
-from bot.retry import RetryAfterMiddleware
 from bot.settings import Settings
 from handlers import build_router
 from services.clock import Clock

@@ -16,8 +16,8 @@ from aiohttp import web
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.delivery.retry import RetryAfterMiddleware
 from bot.factory import create_bot, create_dispatcher
-from bot.retry import RetryAfterMiddleware
 from bot.settings import Settings
 from handlers import menu
 from models.db import create_engine, create_session_factory

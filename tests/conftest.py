@@ -19,10 +19,10 @@ from aiogram import Bot, Dispatcher
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.delivery import Deliverer
+from bot.delivery.deliverer import Deliverer
+from bot.delivery.senders import BotSender
 from bot.factory import create_bot, create_dispatcher
 from bot.logs import keep_personal_data_out
-from bot.senders import BotSender
 from bot.settings import Settings
 from handlers.notification_links import buttons_for
 from models.db import create_engine, create_session_factory

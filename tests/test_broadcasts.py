@@ -8,7 +8,7 @@ from datetime import time, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from bot.broadcast_progress import BroadcastProgress
+from bot.delivery.broadcast_progress import BroadcastProgress
 from handlers.broadcasts import BcWho
 from models import Account, AuditRecord, Broadcast, DataConsent, Notification, Person
 from models.enums import NotificationState, Priority, Role
@@ -397,7 +397,7 @@ async def test_a_progress_message_that_is_gone_stops_being_updated(
 def test_the_progress_job_runs_every_three_seconds() -> None:
     from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-    from bot import broadcast_progress
+    from bot.delivery import broadcast_progress
 
     scheduler = AsyncIOScheduler(timezone="Europe/Moscow")
 

@@ -14,9 +14,10 @@ from pydantic import SecretStr
 from sqlalchemy import select
 
 from bot.app import create_bots
-from bot.delivery import Deliverer, Limits
+from bot.delivery.deliverer import Deliverer
+from bot.delivery.limits import Limits
+from bot.delivery.senders import BotSender
 from bot.factory import create_bot
-from bot.senders import BotSender
 from models import Account, Notification
 from models.enums import NotificationState, Role
 from services import outbox

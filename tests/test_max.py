@@ -17,13 +17,14 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.app import create_bots
-from bot.broadcast_progress import BroadcastProgress
-from bot.delivery import Deliverer, Limits
+from bot.delivery.broadcast_progress import BroadcastProgress
+from bot.delivery.deliverer import Deliverer
+from bot.delivery.limits import Limits
+from bot.delivery.retry import RetryAfterMiddleware
+from bot.delivery.senders import BotSender, Buttons
 from bot.max import create_max_bot, request_window
 from bot.max.session import TEXT_LIMIT, fit_text, keyboard
-from bot.retry import RetryAfterMiddleware
 from bot.sandbox.max_state import MaxMessenger
-from bot.senders import BotSender, Buttons
 from handlers.notification_links import buttons_for
 from models import Account, Application, Group, Lesson, Person
 from models.enums import ApplicationState, LessonStatus, Messenger

@@ -9,9 +9,9 @@ from aiogram.types import Update
 from redis.asyncio import Redis
 from sqlalchemy import func, select
 
-from bot.delivery import Deliverer
+from bot.delivery.deliverer import Deliverer
+from bot.delivery.senders import BotSender
 from bot.factory import create_dispatcher, create_fsm
-from bot.senders import BotSender
 from bot.settings import Settings
 from models import Application, Notification, Person
 from models.db import create_engine, create_session_factory

@@ -16,10 +16,10 @@ from maxapi.client.default import DefaultConnectionProperties
 from maxapi.exceptions.max import InvalidToken
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.delivery.rate_limit import RedisWindow, RequestWindow, SlidingWindow
 from bot.max.client import MaxClient
 from bot.max.session import REQUESTS_PER_SECOND, MaxSession
 from bot.max.updates import to_aiogram
-from bot.rate_limit import RedisWindow, RequestWindow, SlidingWindow
 from services.clock import Clock
 
 logger = logging.getLogger(__name__)

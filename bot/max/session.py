@@ -65,8 +65,8 @@ from maxapi.types.input_media import InputMediaBuffer
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import update_session
+from bot.delivery.rate_limit import RequestWindow
 from bot.max.client import MaxClient
-from bot.rate_limit import RequestWindow
 from models.enums import Messenger
 from services import message_refs
 from services.clock import Clock
