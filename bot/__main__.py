@@ -134,7 +134,7 @@ async def _demo_data(settings: Settings) -> None:
 
 
 async def _sandbox(settings: Settings, host: str, port: int, database: Path | None) -> None:
-    from bot.sandbox.runner import DEFAULT_DATABASE, SandboxConfig, SandboxError, run_sandbox
+    from sandbox.runner import DEFAULT_DATABASE, SandboxConfig, SandboxError, run_sandbox
 
     config = SandboxConfig(host=host, port=port, database=(database or DEFAULT_DATABASE).resolve())
     try:

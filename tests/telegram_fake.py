@@ -31,8 +31,8 @@ from aiogram.methods import (
 )
 from aiogram.types import BufferedInputFile, InlineKeyboardMarkup
 
-from bot.sandbox.entity_builder import EntityError, u16len
-from bot.sandbox.parse_html import html_error, parse_html
+from sandbox.entity_builder import EntityError, u16len
+from sandbox.parse_html import html_error, parse_html
 
 BOT_ID = 4242
 BOT_USERNAME = "network_test_bot"

@@ -14,9 +14,9 @@ import pytest
 from aiohttp import web
 from sqlalchemy import func, select
 
-from bot.sandbox.max_state import MaxMessenger
 from models import Invite, Organisation
 from models.db import create_engine, create_session_factory
+from sandbox.max_state import MaxMessenger
 from tests.max_client import MAX_TOKEN, serve_max
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -24,10 +24,10 @@ from bot.delivery.retry import RetryAfterMiddleware
 from bot.delivery.senders import BotSender, Buttons
 from bot.max import create_max_bot, request_window
 from bot.max.session import TEXT_LIMIT, fit_text, keyboard
-from bot.sandbox.max_state import MaxMessenger
 from handlers.notification_links import buttons_for
 from models import Account, Application, Group, Lesson, Person
 from models.enums import ApplicationState, LessonStatus, Messenger
+from sandbox.max_state import MaxMessenger
 from services import outbox
 from services.i18n import Translator
 from tests import factories

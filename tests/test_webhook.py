@@ -6,11 +6,11 @@ from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import select
 
 from bot.max import SECRET_HEADER
-from bot.sandbox.max_state import MaxMessenger
 from bot.settings import Settings
 from bot.webhook import HEALTH_PATH, build_webhook_app
 from models import Account, Person
 from models.enums import Messenger
+from sandbox.max_state import MaxMessenger
 from tests.max_client import MAX_TOKEN, serve_max
 
 SECRET = "s3cret-token_1"

@@ -13,10 +13,10 @@ from typing import Any
 import aiohttp
 import pytest
 
-from bot.sandbox import botapi
-from bot.sandbox.flood import FloodLimits
-from bot.sandbox.runner import SANDBOX_TOKEN, Sandbox
-from bot.sandbox.spec import SPEC_PATH, Spec
+from sandbox import botapi
+from sandbox.flood import FloodLimits
+from sandbox.runner import SANDBOX_TOKEN, Sandbox
+from sandbox.spec import SPEC_PATH, Spec
 from tests.sandbox.client import ApiPersona, bot_api
 from tests.sandbox.conftest import StartSandbox
 

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from bot import demo_data as demo
-from bot.sandbox.runner import Sandbox
+from sandbox.runner import Sandbox
 
 CHROMIUM = Path("/usr/bin/chromium")
 FLAGS = [

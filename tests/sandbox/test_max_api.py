@@ -25,8 +25,8 @@ from maxapi.types.input_media import InputMediaBuffer
 from maxapi.types.updates.message_callback import MessageForCallback
 from maxapi.utils.inline_keyboard import InlineKeyboardBuilder
 
-from bot.sandbox.max_api import MaxApi
-from bot.sandbox.max_state import MaxMessenger
+from sandbox.max_api import MaxApi
+from sandbox.max_state import MaxMessenger
 from services.clock import ManualClock
 
 TOKEN = "max-test-token"

@@ -12,10 +12,10 @@ import pytest
 from sqlalchemy import func, select
 
 from bot import demo_data as demo
-from bot.sandbox.flood import FloodLimits
-from bot.sandbox.personas import DEMO_PEOPLE
-from bot.sandbox.runner import SANDBOX_TOKEN, Sandbox
 from models import Account
+from sandbox.flood import FloodLimits
+from sandbox.personas import DEMO_PEOPLE
+from sandbox.runner import SANDBOX_TOKEN, Sandbox
 from tests.sandbox.client import ApiPersona, bot_api, persona_named
 from tests.sandbox.conftest import StartSandbox
 

@@ -12,9 +12,9 @@ import pytest
 from sqlalchemy import select
 
 from bot import demo_data as demo
-from bot.sandbox.runner import Sandbox
 from models import Account
 from models.enums import Messenger
+from sandbox.runner import Sandbox
 from tests.sandbox.client import ApiPersona, persona_named
 from tests.sandbox.conftest import StartSandbox
 

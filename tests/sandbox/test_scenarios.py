@@ -8,7 +8,7 @@ import aiohttp
 import pytest
 
 from bot import demo_data as demo
-from bot.sandbox.runner import Sandbox
+from sandbox.runner import Sandbox
 from tests.sandbox.client import ApiPersona, persona_named
 from tests.sandbox.conftest import StartSandbox
 

@@ -40,7 +40,7 @@ from urllib.parse import quote
 
 from aiohttp import hdrs, web
 
-from bot.sandbox.max_rules import (
+from sandbox.max_rules import (
     BLOCKED,
     UNAUTHORIZED,
     UPDATE_TYPES,
@@ -56,7 +56,7 @@ from bot.sandbox.max_rules import (
     query_bool,
     query_int,
 )
-from bot.sandbox.max_state import MaxMessage, MaxMessenger, RecordedRequest, Subscription
+from sandbox.max_state import MaxMessage, MaxMessenger, RecordedRequest, Subscription
 
 # MAX's upload limits by type (schema 0.0.32, POST /uploads).
 UPLOAD_LIMITS = {

@@ -42,9 +42,9 @@ from typing import Any
 
 import aiohttp
 
-from bot.sandbox.files import image_size
-from bot.sandbox.max_format import format_text
-from bot.sandbox.max_rules import (
+from sandbox.files import image_size
+from sandbox.max_format import format_text
+from sandbox.max_rules import (
     BLOCKED,
     START_PAYLOAD_LIMIT,
     TOO_MANY,

@@ -22,19 +22,19 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot import demo_data as demo
 from bot.app import run_polling
 from bot.demo_data import load_demo_data
-from bot.sandbox.botapi import BotApi
-from bot.sandbox.chats import MAX, Chats
-from bot.sandbox.flood import FloodControl, FloodLimits
-from bot.sandbox.max_api import MaxApi
-from bot.sandbox.max_state import MaxMessenger
-from bot.sandbox.personas import ensure_demo_accounts, max_personas, telegram_names
-from bot.sandbox.spec import Spec
-from bot.sandbox.state import Telegram
-from bot.sandbox.timetravel import TimeMachine
-from bot.sandbox.web import SandboxWeb
 from bot.settings import PROJECT_DIR, Settings
 from models.db import create_engine, create_session_factory
 from models.migrate import upgrade
+from sandbox.botapi import BotApi
+from sandbox.chats import MAX, Chats
+from sandbox.flood import FloodControl, FloodLimits
+from sandbox.max_api import MaxApi
+from sandbox.max_state import MaxMessenger
+from sandbox.personas import ensure_demo_accounts, max_personas, telegram_names
+from sandbox.spec import Spec
+from sandbox.state import Telegram
+from sandbox.timetravel import TimeMachine
+from sandbox.web import SandboxWeb
 from services.clock import OffsetClock
 
 logger = logging.getLogger(__name__)

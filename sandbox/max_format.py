@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
 
-from bot.sandbox.entity_builder import u16len
+from sandbox.entity_builder import u16len
 
 HTML_TAGS = {
     "b": "strong",

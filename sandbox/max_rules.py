@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from bot.sandbox.max_format import FORMATS
+from sandbox.max_format import FORMATS
 
 TEXT_LIMIT = 4000  # NewMessageBody.text maxLength
 BUTTON_TEXT_LIMIT = 128  # Button.text maxLength (minLength 1)

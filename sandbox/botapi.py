@@ -14,20 +14,20 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.sandbox.entity_builder import u16len
-from bot.sandbox.errors import NOT_FOUND, UNAUTHORIZED, ApiError, bad_request, too_many_requests
-from bot.sandbox.files import (
+from sandbox.entity_builder import u16len
+from sandbox.errors import NOT_FOUND, UNAUTHORIZED, ApiError, bad_request, too_many_requests
+from sandbox.files import (
     DOCUMENT_LIMIT,
     DOWNLOAD_LIMIT,
     PHOTO_LIMIT,
     StoredFile,
     image_size,
 )
-from bot.sandbox.flood import FloodControl
-from bot.sandbox.formatting import EntityError, UnknownParseMode, parse
-from bot.sandbox.markup import check_commands, check_reply_markup
-from bot.sandbox.spec import Spec, Upload
-from bot.sandbox.state import Chat, Message, Telegram
+from sandbox.flood import FloodControl
+from sandbox.formatting import EntityError, UnknownParseMode, parse
+from sandbox.markup import check_commands, check_reply_markup
+from sandbox.spec import Spec, Upload
+from sandbox.state import Chat, Message, Telegram
 
 logger = logging.getLogger(__name__)
 

@@ -20,10 +20,10 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from bot.sandbox.files import image_size
-from bot.sandbox.formatting import detect, to_html
-from bot.sandbox.max_state import CallbackRecord, Dialog, MaxFile, MaxMessage, MaxMessenger
-from bot.sandbox.state import Chat, Message, Telegram, User
+from sandbox.files import image_size
+from sandbox.formatting import detect, to_html
+from sandbox.max_state import CallbackRecord, Dialog, MaxFile, MaxMessage, MaxMessenger
+from sandbox.state import Chat, Message, Telegram, User
 
 TELEGRAM = "telegram"
 MAX = "max"

@@ -13,9 +13,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.sandbox.errors import ApiError
-from bot.sandbox.files import FileStore, StoredFile
-from bot.sandbox.formatting import parse
+from sandbox.errors import ApiError
+from sandbox.files import FileStore, StoredFile
+from sandbox.formatting import parse
 from services.clock import Clock
 
 # Update types Telegram sends when allowed_updates is empty (it leaves these three out).
