@@ -135,8 +135,11 @@ class BotApi:
 
     def reply_to(self, chat: Chat, params: Params) -> None:
         reply = params.get("reply_parameters")
-        missing = reply and reply["message_id"] not in chat.messages
-        if missing and not reply.get("allow_sending_without_reply"):
+        if not reply:
+            return
+        if reply["message_id"] not in chat.messages and not reply.get(
+            "allow_sending_without_reply"
+        ):
             raise bad_request("message to be replied not found")
 
     def keyboard(self, chat: Chat, markup: dict[str, Any] | None) -> dict[str, Any] | None:

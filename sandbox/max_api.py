@@ -22,8 +22,8 @@ stopped the bot gets 403 `chat.denied`. Unknown paths are 404 and known paths wi
 405, in MAX's error shape, in the application `MaxApi.app()` builds.
 
 Every request is recorded in `state.requests` (method, path, params, body, status, time).
-The in-memory state and the user side (users write, start, press, send files, stop the bot)
-are `max_state.MaxMessenger`; its docstring lists that API.
+The in-memory state is a `max_server.MaxServer`; with the user side (users write, start, press,
+send files, stop the bot) it is `max_state.MaxMessenger`, whose docstring lists that API.
 
     state = MaxMessenger(token="max-test-token")
     api = MaxApi(state)
@@ -40,6 +40,7 @@ from urllib.parse import quote
 
 from aiohttp import hdrs, web
 
+from sandbox.max_records import MaxMessage, RecordedRequest, Subscription
 from sandbox.max_rules import (
     BLOCKED,
     UNAUTHORIZED,
@@ -56,7 +57,7 @@ from sandbox.max_rules import (
     query_bool,
     query_int,
 )
-from sandbox.max_state import MaxMessage, MaxMessenger, RecordedRequest, Subscription
+from sandbox.max_server import MaxServer
 
 # MAX's upload limits by type (schema 0.0.32, POST /uploads).
 UPLOAD_LIMITS = {
@@ -73,7 +74,7 @@ Handler = Callable[[web.Request, Params, Any], Awaitable[Any]]
 
 
 class MaxApi:
-    def __init__(self, state: MaxMessenger, prefix: str = "") -> None:
+    def __init__(self, state: MaxServer, prefix: str = "") -> None:
         self.state = state
         self.prefix = prefix.rstrip("/")
         self._uploads = 0

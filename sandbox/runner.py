@@ -26,10 +26,11 @@ from bot.settings import PROJECT_DIR, Settings
 from models.db import create_engine, create_session_factory
 from models.migrate import upgrade
 from sandbox.botapi import BotApi
-from sandbox.chats import MAX, Chats
+from sandbox.chats import Chats
 from sandbox.flood import FloodControl, FloodLimits
 from sandbox.max_api import MaxApi
 from sandbox.max_state import MaxMessenger
+from sandbox.persona_chat import MAX
 from sandbox.personas import ensure_demo_accounts, max_personas, telegram_names
 from sandbox.spec import Spec
 from sandbox.state import Telegram
@@ -166,7 +167,7 @@ class Sandbox:
 
     async def wait(self, stopping: asyncio.Event) -> None:
         """Run until `stopping` is set or the bot ends (it ends only if it crashes)."""
-        waits = [asyncio.ensure_future(stopping.wait())]
+        waits: list[asyncio.Future[object]] = [asyncio.ensure_future(stopping.wait())]
         if self._bot is not None:
             waits.append(asyncio.shield(self._bot))  # Ctrl+C cancels the waiter, not the bot
         try:

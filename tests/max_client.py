@@ -12,7 +12,8 @@ from aiohttp import web
 from bot.max import feed
 from bot.max.session import MaxSession
 from sandbox.max_api import MaxApi
-from sandbox.max_state import MaxMessage, MaxMessenger
+from sandbox.max_records import MaxMessage
+from sandbox.max_state import MaxMessenger
 
 MAX_TOKEN = "max-test-token"
 
