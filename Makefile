@@ -33,11 +33,13 @@ demo: $(STAMP)  ## load the demo network (idempotent)
 test: $(STAMP) browser  ## lint, type-check and run all tests
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(VENV)/bin/lint-imports
 	$(PY) -m mypy
 	$(PY) -m pytest
 
-lint: $(STAMP)  ## ruff
+lint: $(STAMP)  ## ruff, and the import contracts (pyproject.toml, [tool.importlinter])
 	$(PY) -m ruff check .
+	$(VENV)/bin/lint-imports
 
 format: $(STAMP)  ## ruff format and autofix
 	$(PY) -m ruff format .
@@ -52,4 +54,4 @@ migration: $(STAMP)  ## new migration from model changes: make migration m="what
 		-m "$(m)"
 
 clean:  ## remove .venv and caches (keeps data/)
-	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache .import_linter_cache
