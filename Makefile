@@ -45,7 +45,7 @@ format: $(STAMP)  ## ruff format and autofix
 	$(PY) -m ruff format .
 	$(PY) -m ruff check --fix .
 
-typecheck: $(STAMP)  ## mypy --strict on services and models
+typecheck: $(STAMP)  ## mypy --strict on services, models, bot and the sandbox
 	$(PY) -m mypy
 
 migration: $(STAMP)  ## new migration from model changes: make migration m="what changed"

@@ -55,7 +55,8 @@ def create_fsm(settings: Settings) -> tuple[BaseStorage, BaseEventIsolation]:
     (several processes share them; keys carry the bot's id), else in this process's memory."""
     if settings.redis_url:
         # Imported here: the Redis client is only loaded by processes that use it.
-        from aiogram.fsm.storage.redis import DefaultKeyBuilder, RedisStorage
+        from aiogram.fsm.storage.base import DefaultKeyBuilder
+        from aiogram.fsm.storage.redis import RedisStorage
 
         storage = RedisStorage.from_url(
             settings.redis_url,

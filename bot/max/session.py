@@ -263,7 +263,8 @@ def keyboard(markup: Any) -> list[Attachment]:
         flat = [button for row in rows for button in row]
         width = -(-total // ROWS_LIMIT)
         rows = [flat[i : i + width] for i in range(0, total, width)]
-    return [ButtonsPayload(buttons=rows).pack()]
+    # maxapi leaves pack() unannotated.
+    return [ButtonsPayload(buttons=rows).pack()]  # type: ignore[no-untyped-call]
 
 
 def _translate(method: TelegramMethod[Any], exc: MaxApiError) -> TelegramAPIError:
@@ -307,7 +308,7 @@ async def _edit_text(session: MaxSession, bot: Bot, method: EditMessageText) -> 
     # Telegram drops the keyboard of an edited message unless it is given again; so does this.
     await session.client.edit_message(
         message_id=mid,
-        text=fit_text(method.text),
+        text=None if method.text is None else fit_text(method.text),  # None keeps the text
         format=_format(bot, method.parse_mode),
         attachments=cast(Any, keyboard(method.reply_markup)),
     )
