@@ -58,7 +58,7 @@ def build_webhook_app(
         try:
             async with engine.connect() as conn:
                 await conn.execute(text("SELECT 1"))
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001  (any database failure is unhealthy)
             return web.json_response({"ok": False, "database": type(exc).__name__}, status=503)
         return web.json_response({"ok": True})
 

@@ -119,7 +119,7 @@ def query_int(
 ) -> int | None:
     """An integer query parameter (None when absent), within [low, high] when given."""
     raw = params.get(name)
-    if raw is None or raw == "" or raw == "null":
+    if raw is None or raw in {"", "null"}:
         return None
     try:
         value = int(raw)

@@ -40,7 +40,7 @@ from services.clock import OffsetClock
 
 logger = logging.getLogger(__name__)
 
-SANDBOX_TOKEN = "123456:SANDBOX"
+SANDBOX_TOKEN = "123456:SANDBOX"  # noqa: S105  (made up: the fake Telegram takes it)
 DEFAULT_DATABASE = PROJECT_DIR / "data" / "sandbox.sqlite3"
 BOT_USER = {
     "id": int(SANDBOX_TOKEN.partition(":")[0]),
@@ -51,7 +51,7 @@ BOT_USER = {
     "can_read_all_group_messages": False,
     "supports_inline_queries": False,
 }
-MAX_TOKEN = "sandbox-max-token"
+MAX_TOKEN = "sandbox-max-token"  # noqa: S105  (made up: the fake MAX takes it)
 MAX_PREFIX = "/max"
 UPLOAD_LIMIT = 60 * 1024 * 1024
 # Demo personas on MAX unless told otherwise: a mixed family, the child on Telegram and the

@@ -57,7 +57,9 @@ async def test_run_without_token_says_so_in_one_line(tmp_path: Path) -> None:
     code, _, err = await _cli(tmp_path, "run")
     assert code == 2
     assert err.strip().count("\n") == 0
-    assert "BOT_TOKEN" in err and "MAX_BOT_TOKEN" in err and "Traceback" not in err
+    assert "BOT_TOKEN" in err
+    assert "MAX_BOT_TOKEN" in err
+    assert "Traceback" not in err
 
 
 @pytest.mark.parametrize(
@@ -78,15 +80,19 @@ async def test_a_malformed_setting_is_named(tmp_path: Path, env: dict[str, str],
     code, _, err = await _cli(tmp_path, "migrate", **env)
     assert code == 2
     lines = err.strip().splitlines()
-    assert len(lines) == 1 and name in lines[0] and "Traceback" not in err
+    assert len(lines) == 1
+    assert name in lines[0]
+    assert "Traceback" not in err
 
 
 async def test_migrate_demo_data_twice_and_invite(tmp_path: Path) -> None:
     assert (await _cli(tmp_path, "migrate"))[0] == 0
     code, out, _ = await _cli(tmp_path, "demo-data")
-    assert code == 0 and out.startswith("Loaded: 4 organisations")
+    assert code == 0
+    assert out.startswith("Loaded: 4 organisations")
     code, again, _ = await _cli(tmp_path, "demo-data")
-    assert code == 0 and again.startswith("Already loaded: 4 organisations")
+    assert code == 0
+    assert again.startswith("Already loaded: 4 organisations")
     assert out.split(":", 1)[1] == again.split(":", 1)[1]
 
     code, out, _ = await _cli(
@@ -94,11 +100,15 @@ async def test_migrate_demo_data_twice_and_invite(tmp_path: Path) -> None:
     )
     assert code == 0
     lines = out.split()
-    assert len(lines) == 4 and lines[0] == "/start" and lines[1].startswith("inv-")
+    assert len(lines) == 4
+    assert lines[0] == "/start"
+    assert lines[1].startswith("inv-")
     code, _, err = await _cli(tmp_path, "invite", "--role", "teacher", "--org", "nowhere")
-    assert code == 1 and "Unknown organisation 'nowhere'" in err
+    assert code == 1
+    assert "Unknown organisation 'nowhere'" in err
     code, _, err = await _cli(tmp_path, "invite", "--role", "teacher")
-    assert code == 1 and "--org" in err
+    assert code == 1
+    assert "--org" in err
 
     engine = create_engine(_env(tmp_path)["DATABASE_URL"])
     async with create_session_factory(engine)() as session:
@@ -159,7 +169,7 @@ async def test_run_long_polls_a_bot_api_server(tmp_path: Path) -> None:
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    port = runner.addresses[0][1]
     proc = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
@@ -211,4 +221,5 @@ async def test_run_with_only_a_max_token_serves_max(tmp_path: Path) -> None:
     [greeting] = [m for m in state.messages(5001) if m.outgoing]
     assert "Выберите язык" in (greeting.raw_text or "")
     assert [b["text"] for b in greeting.buttons[0]] == ["Русский", "English"]
-    assert proc.returncode == 0 and "Traceback" not in err.decode()
+    assert proc.returncode == 0
+    assert "Traceback" not in err.decode()

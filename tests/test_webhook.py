@@ -67,7 +67,8 @@ async def test_webhook_checks_the_secret_and_handles_updates(
         assert len(telegram.messages(555)) == 1, "a redelivered update is not handled twice"
 
         health = await client.get(HEALTH_PATH)
-        assert health.status == 200 and (await health.json()) == {"ok": True}
+        assert health.status == 200
+        assert (await health.json()) == {"ok": True}
     async with session_factory() as s:
         assert await s.scalar(select(Person)) is not None
 

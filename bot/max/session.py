@@ -342,7 +342,7 @@ async def _answer(session: MaxSession, bot: Bot, method: AnswerCallbackQuery) ->
 
 async def _read(bot: Bot, file: InputFile | str) -> bytes:
     if isinstance(file, str):
-        raise ValueError("MAX takes files as uploads, not by id or address")
+        raise TypeError("MAX takes files as uploads, not by id or address")
     return b"".join([chunk async for chunk in file.read(bot)])
 
 

@@ -165,7 +165,8 @@ async def test_phone_sized_screen(sandbox: Sandbox, browser: Any, screenshots: P
     await expect(page.locator("#people")).not_to_be_in_viewport()
     assert await page.evaluate("document.documentElement.scrollWidth") <= 390
     box = await column.chat.get_by_role("textbox", name="Message").bounding_box()
-    assert box is not None and box["y"] + box["height"] <= 844
+    assert box is not None
+    assert box["y"] + box["height"] <= 844
     await page.locator("#people-toggle").click()
     await expect(page.locator("#people")).to_be_in_viewport()
     await page.locator("#people-toggle").click()
