@@ -406,6 +406,44 @@ async def test_a_progress_message_that_is_gone_stops_being_updated(
     assert sum(type(c).__name__ == "EditMessageText" for c in telegram.calls) == edits
 
 
+async def test_a_progress_edit_the_message_already_shows_counts_as_shown(
+    session, session_factory, client_factory, deliverer, telegram, bot, translator, clock
+):
+    """Telegram refuses an edit to the same text ("message is not modified"): the message shows
+    the counts all the same, so they are recorded and the broadcast is still followed."""
+    net, _ = await _network(session, telegram, unreachable_student=False)
+    for n in range(12):
+        await factories.person(
+            session, f"Ученик {n}", Role.STUDENT, net.home.id, grade=8, telegram_id=1000 + n
+        )
+        telegram.known_chats.add(1000 + n)
+    await session.commit()
+    admin = client_factory(ADMIN)
+    await _write(admin, "Ученикам", "Олимпиада переносится на четверг.")
+    await admin.click("Отправить")
+    message = telegram.chats[ADMIN][telegram.last(ADMIN).message_id]
+    updater = progress_updater(session_factory, bot, translator, clock)
+    await deliverer.deliver_due()
+    clock.advance(timedelta(seconds=3))
+    assert await updater.tick() == 1
+    shown = message.text
+    async with session_factory() as s:
+        (broadcast,) = (await s.scalars(select(Broadcast))).all()
+        broadcast.progress_shown = ""  # as if the last edit was not recorded
+        await s.commit()
+
+    clock.advance(timedelta(seconds=3))
+    assert await updater.tick() == 1, "the same counts, refused as not modified, count as shown"
+    assert message.text == shown
+    (broadcast,) = await _broadcasts(session_factory)
+    assert broadcast.progress_shown
+    assert broadcast.finished_at is None, "still followed"
+    await drain(deliverer, session_factory)
+    clock.advance(timedelta(seconds=3))
+    assert await updater.tick() == 1
+    assert "Рассылка завершена" in message.text
+
+
 def test_the_progress_job_runs_every_three_seconds() -> None:
     from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
