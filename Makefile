@@ -55,17 +55,19 @@ demo: $(STAMP)  ## load the demo network (idempotent)
 test: $(STAMP) browser  ## lint, type-check and run all tests
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(VENV)/bin/lint-imports
 	$(PY) -m mypy
 	$(PY) -m pytest -rs
 
-lint: $(STAMP)  ## ruff
+lint: $(STAMP)  ## ruff, and the import contracts (pyproject.toml, [tool.importlinter])
 	$(PY) -m ruff check .
+	$(VENV)/bin/lint-imports
 
 format: $(STAMP)  ## ruff format and autofix
 	$(PY) -m ruff format .
 	$(PY) -m ruff check --fix .
 
-typecheck: $(STAMP)  ## mypy --strict
+typecheck: $(STAMP)  ## mypy --strict on every package
 	$(PY) -m mypy
 
 migration: $(STAMP)  ## new migration from model changes: make migration m="what changed"
@@ -74,4 +76,4 @@ migration: $(STAMP)  ## new migration from model changes: make migration m="what
 		-m "$(m)"
 
 clean:  ## remove .venv and caches (keeps data/)
-	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache .import_linter_cache

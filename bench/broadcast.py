@@ -23,9 +23,10 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from sqlalchemy import insert
 
-from bot.delivery import Deliverer, Limits
+from bot.delivery.deliverer import Deliverer
+from bot.delivery.limits import Limits
+from bot.delivery.senders import BotSender
 from bot.factory import create_bot
-from bot.senders import BotSender
 from bot.settings import Settings
 from models import Account, Notification, Person
 from models.db import create_engine, create_session_factory

@@ -72,7 +72,7 @@ def _sandbox_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 async def _sandbox(args: argparse.Namespace, settings: Settings) -> None:
-    from bot.sandbox.runner import SandboxConfig, SandboxError, run_sandbox
+    from sandbox.runner import SandboxConfig, SandboxError, run_sandbox
 
     database = args.database or paths.default_sandbox_database(settings.data_dir)
     config = SandboxConfig(host=args.host, port=args.port, database=database.resolve())

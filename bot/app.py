@@ -16,15 +16,16 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot import broadcast_progress
-from bot.delivery import Deliverer, Limits
+from bot.delivery import broadcast_progress
+from bot.delivery.deliverer import Deliverer
+from bot.delivery.limits import Limits
+from bot.delivery.rate_limit import SharedSendWindow, SlidingWindow
+from bot.delivery.retry import RetryAfterMiddleware
+from bot.delivery.senders import BotSender
 from bot.factory import create_bot, create_dispatcher
 from bot.leader import leadership
-from bot.rate_limit import SharedSendWindow, SlidingWindow
 from bot.response_models import KeepResponseModels
-from bot.retry import RetryAfterMiddleware
 from bot.scheduler import Jobs, create_scheduler
-from bot.senders import BotSender
 from bot.settings import Settings
 from handlers import menu
 from handlers.notification_links import buttons_for

@@ -12,9 +12,9 @@ from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
 from aiogram.fsm.storage.memory import MemoryStorage, SimpleEventIsolation
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.delivery.retry import RetryAfterMiddleware
 from bot.middlewares import ContextMiddleware, DomainErrorMiddleware, UpdateMiddleware
 from bot.response_models import KeepResponseModels
-from bot.retry import RetryAfterMiddleware
 from bot.settings import Settings
 from handlers import build_router
 from services.clock import Clock
@@ -49,7 +49,8 @@ def create_fsm(settings: Settings) -> tuple[BaseStorage, BaseEventIsolation]:
     (several processes share them; keys carry the bot's id), else in this process's memory."""
     if settings.redis_url:
         # Imported here: the Redis client is only loaded by processes that use it.
-        from aiogram.fsm.storage.redis import DefaultKeyBuilder, RedisStorage
+        from aiogram.fsm.storage.base import DefaultKeyBuilder
+        from aiogram.fsm.storage.redis import RedisStorage
 
         storage = RedisStorage.from_url(
             settings.redis_url,

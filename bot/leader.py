@@ -67,7 +67,7 @@ async def _watch(conn: object, lost: asyncio.Event) -> None:
         try:
             await conn.execute(text("SELECT 1"))  # type: ignore[attr-defined]
             await conn.commit()  # type: ignore[attr-defined]
-        except Exception:
+        except Exception:  # noqa: BLE001  (whatever broke, the lock is gone)
             logger.error("lost the worker lock's connection; stopping")
             lost.set()
             return

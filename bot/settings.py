@@ -10,16 +10,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.delivery.limits import MAX_SEND_RATE, Limits
 from bot.paths import default_database_url
 
 if TYPE_CHECKING:
-    from bot.delivery import Limits
     from services.reminders import ReminderRules
 
 SUPPORTED_LANGUAGES = ("ru", "en")
-# MAX counts every request against its 30 a second (polls and replies too): notifications
-# leave the rest room.
-MAX_SEND_RATE = 25
 
 
 class Settings(BaseSettings):
@@ -195,8 +192,6 @@ class Settings(BaseSettings):
         ]
 
     def delivery_limits(self) -> Limits:
-        from bot.delivery import Limits
-
         return Limits(
             rate=self.send_rate,
             rates={"max": self.max_send_rate},

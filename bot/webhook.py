@@ -16,8 +16,8 @@ from aiohttp import web
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.delivery.retry import RetryAfterMiddleware
 from bot.factory import create_bot, create_dispatcher
-from bot.retry import RetryAfterMiddleware
 from bot.settings import Settings
 from handlers import menu
 from models.db import create_engine, create_session_factory
@@ -58,7 +58,7 @@ def build_webhook_app(
         try:
             async with engine.connect() as conn:
                 await conn.execute(text("SELECT 1"))
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001  (any database failure is unhealthy)
             return web.json_response({"ok": False, "database": type(exc).__name__}, status=503)
         return web.json_response({"ok": True})
 

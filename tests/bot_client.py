@@ -55,7 +55,11 @@ class BotClient:
                     **(
                         {
                             "entities": [
-                                {"type": "bot_command", "offset": 0, "length": len(text.split()[0])}
+                                {
+                                    "type": "bot_command",
+                                    "offset": 0,
+                                    "length": len(text.split(maxsplit=1)[0]),
+                                }
                             ]
                         }
                         if text.startswith("/")
@@ -113,7 +117,7 @@ class BotClient:
                     "from": self.user,
                     "chat_instance": "ci",
                     "data": data,
-                    "message": FakeTelegram._message_json(message)
+                    "message": FakeTelegram.message_json(message)
                     if message
                     else {
                         "message_id": message_id,

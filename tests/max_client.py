@@ -11,8 +11,9 @@ from aiohttp import web
 
 from bot.max import feed
 from bot.max.session import MaxSession
-from bot.sandbox.max_api import MaxApi
-from bot.sandbox.max_state import MaxMessage, MaxMessenger
+from sandbox.max_api import MaxApi
+from sandbox.max_records import MaxMessage
+from sandbox.max_state import MaxMessenger
 
 MAX_TOKEN = "max-test-token"
 

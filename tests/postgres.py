@@ -15,9 +15,10 @@ async def reachable(server_url: str) -> str | None:
     try:
         async with engine.connect() as conn:
             await conn.execute(text("SELECT 1"))
-        return None
-    except Exception as exc:  # any failure means "not here"
+    except Exception as exc:  # noqa: BLE001  (any failure means "not here")
         return f"{type(exc).__name__}: {exc}".splitlines()[0][:200]
+    else:
+        return None
     finally:
         await engine.dispose()
 

@@ -31,8 +31,8 @@ from aiogram.methods import (
 )
 from aiogram.types import BufferedInputFile, InlineKeyboardMarkup
 
-from bot.sandbox.entity_builder import EntityError, u16len
-from bot.sandbox.parse_html import html_error, parse_html
+from sandbox.entity_builder import EntityError, u16len
+from sandbox.parse_html import html_error, parse_html
 
 BOT_ID = 4242
 BOT_USERNAME = "network_test_bot"
@@ -165,7 +165,7 @@ class FakeTelegram(BaseSession):
                 else None,
             )
             self.chats.setdefault(chat_id, {})[message.message_id] = message
-            return 200, self._message_json(message)
+            return 200, self.message_json(message)
         if isinstance(method, SendDocument):
             chat_id = int(method.chat_id)
             if chat_id not in self.known_chats:
@@ -184,7 +184,7 @@ class FakeTelegram(BaseSession):
                 document=(document.filename or "file", document.data),
             )
             self.chats.setdefault(chat_id, {})[message.message_id] = message
-            data = self._message_json(message)
+            data = self.message_json(message)
             data["document"] = {
                 "file_id": f"doc{message.message_id}",
                 "file_unique_id": f"u{message.message_id}",
@@ -207,7 +207,7 @@ class FakeTelegram(BaseSession):
                 next(self._ids), chat_id, caption, None, photo=(photo.filename or "", photo.data)
             )
             self.chats.setdefault(chat_id, {})[message.message_id] = message
-            data = self._message_json(message)
+            data = self.message_json(message)
             data.pop("text")
             data["caption"] = caption
             data["photo"] = [
@@ -238,7 +238,7 @@ class FakeTelegram(BaseSession):
             message.text = text
             message.markup = method.reply_markup
             message.edits += 1
-            return 200, self._message_json(message)
+            return 200, self.message_json(message)
         return 400, f"Bad Request: method {type(method).__name__} is not faked"
 
     def _check_text(self, bot: Bot, text: str, parse_mode: Any, markup: Any) -> str | None:
@@ -263,7 +263,7 @@ class FakeTelegram(BaseSession):
         return None
 
     @staticmethod
-    def _message_json(message: ChatMessage) -> dict[str, Any]:
+    def message_json(message: ChatMessage) -> dict[str, Any]:
         data: dict[str, Any] = {
             "message_id": message.message_id,
             "date": 1_700_000_000,

@@ -40,7 +40,8 @@ async def test_code_joins_the_new_account_to_the_person_and_drops_the_empty_prof
     assert {a.messenger for a in linked} == {Messenger.TELEGRAM, Messenger.MAX}
     assert await session.get(Person, empty_id) is None
     who = await people.identify(session, Messenger.MAX, MAX_USER, MAX_USER)
-    assert who.person.id == net.parent.id and who.actor.has(Role.PARENT)
+    assert who.person.id == net.parent.id
+    assert who.actor.has(Role.PARENT)
 
 
 @pytest.mark.parametrize("case", ["unknown", "expired", "used"])
@@ -62,7 +63,8 @@ async def test_a_bad_code_changes_nothing(session: AsyncSession, case: str) -> N
 
     assert refused.value.key == "accounts-code-invalid"
     account = await session.scalar(select(Account).where(Account.user_id == MAX_USER))
-    assert account is not None and account.person_id == empty_id
+    assert account is not None
+    assert account.person_id == empty_id
 
 
 async def test_a_profile_with_its_own_data_is_not_merged(session: AsyncSession) -> None:

@@ -83,7 +83,8 @@ async def test_non_admins_are_refused(session, session_factory, client_factory):
         AdmKind(kind=OrgKind.SCHOOL).pack(),
     ):
         answer = await coordinator.press(data, 1)
-        assert answer and "только администратору сети" in answer, data
+        assert answer, data
+        assert "только администратору сети" in answer, data
     await coordinator.send("01.09.2026-31.05.2027")
     assert "Здесь я не жду сообщения" in coordinator.screen()
     assert (await _settings(session_factory)) is None or (
@@ -172,7 +173,8 @@ async def test_network_quiet_hours_override_the_default_and_hold_bulk_messages(
     assert "Тихие часы: 20:00–07:00" in admin.screen()
     assert len(await _audit(session_factory, "network.quiet_hours")) == 1
     (entry,) = await _audit(session_factory, "organisation.quiet_hours")
-    assert entry.object_id == net.home.id and entry.details == {"quiet": "20:00-07:00"}
+    assert entry.object_id == net.home.id
+    assert entry.details == {"quiet": "20:00-07:00"}
 
     async with session_factory() as s:
         actor = await net.actor(s, net.coordinator)
@@ -233,9 +235,11 @@ async def test_add_an_organisation(session, session_factory, client_factory):
     )
     assert "Часовой пояс: Asia/Yekaterinburg" in admin.screen()
     (entry,) = await _audit(session_factory, "organisation.created")
-    assert entry.object_id == org.id and entry.details["code"] == "sosh7"
+    assert entry.object_id == org.id
+    assert entry.details["code"] == "sosh7"
     answer = await admin.press(AdmKind(kind=OrgKind.SCHOOL).pack())
-    assert answer and "устарела" in answer, "a second tap adds nothing"
+    assert answer, "a second tap adds nothing"
+    assert "устарела" in answer, "a second tap adds nothing"
 
 
 async def test_rename_and_invite_a_coordinator_from_the_card(

@@ -8,7 +8,7 @@ from datetime import time, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from bot.broadcast_progress import BroadcastProgress
+from bot.delivery.broadcast_progress import BroadcastProgress
 from handlers.broadcasts import BcWho
 from models import Account, AuditRecord, Broadcast, DataConsent, Notification, Person
 from models.enums import NotificationState, Priority, Role
@@ -130,7 +130,8 @@ async def test_coordinator_previews_then_reaches_exactly_own_students_and_parent
     assert await updater.tick() == 0, "a finished broadcast is not edited again"
     async with session_factory() as s:
         audit = await s.scalar(select(AuditRecord).where(AuditRecord.action == "broadcast.sent"))
-        assert audit is not None and audit.details["recipients"] == 3
+        assert audit is not None
+        assert audit.details["recipients"] == 3
 
 
 async def test_progress_is_edited_in_place_as_delivery_goes_at_most_every_three_seconds(
@@ -180,7 +181,8 @@ async def test_cancel_sends_nothing_and_edit_changes_the_text(
     await _write(coordinator, "Родителям", "Первый вариант")
     await coordinator.click("Отмена")
     assert "Рассылка отменена" in coordinator.screen()
-    assert not await _broadcasts(session_factory) and not await _rows(session_factory)
+    assert not await _broadcasts(session_factory)
+    assert not await _rows(session_factory)
 
     await _write(coordinator, "Родителям", "Первый вариант")
     await coordinator.click("Изменить текст")
@@ -199,7 +201,8 @@ async def test_double_tap_on_send_sends_once(session, session_factory, client_fa
     _, send_data = coordinator.find_button("Отправить")
     await coordinator.press(send_data, preview.message_id)
     answer = await coordinator.press(send_data, preview.message_id)
-    assert answer and "уже отправлена" in answer
+    assert answer
+    assert "уже отправлена" in answer
     assert len(await _broadcasts(session_factory)) == 1
     assert len(await _rows(session_factory)) == 2  # the two students, once each
 
@@ -214,7 +217,8 @@ async def test_an_older_preview_is_stale_after_the_text_changes(
     _, old_send = coordinator.find_button("Отправить")
     await coordinator.send("Новый текст")  # typed again instead of pressing a button
     answer = await coordinator.press(old_send, old.message_id)
-    assert answer and "устарела" in answer
+    assert answer
+    assert "устарела" in answer
     assert not await _broadcasts(session_factory)
     await coordinator.click("Отправить")
     assert [r.params["text"] for r in await _rows(session_factory)] == ["Новый текст"] * 2
@@ -226,11 +230,14 @@ async def test_forged_audiences_and_other_roles_are_refused(
     net, _ = await _network(session)
     coordinator = client_factory(103)
     answer = await coordinator.press(BcWho(org=net.other.id, who="sp").pack(), 1)
-    assert answer and "только ученикам и родителям своей организации" in answer
+    assert answer
+    assert "только ученикам и родителям своей организации" in answer
     answer = await coordinator.press(BcWho(org=net.home.id, who="t").pack(), 1)
-    assert answer and "только ученикам и родителям своей организации" in answer
+    assert answer
+    assert "только ученикам и родителям своей организации" in answer
     answer = await coordinator.press(BcWho(org=0, who="s").pack(), 1)
-    assert answer and "только ученикам и родителям своей организации" in answer
+    assert answer
+    assert "только ученикам и родителям своей организации" in answer
     await coordinator.send("Текст, который никуда не уйдёт")
     assert "Здесь я не жду сообщения" in coordinator.screen(), "no draft was started"
 
@@ -238,10 +245,13 @@ async def test_forged_audiences_and_other_roles_are_refused(
     await student.send("/broadcast")
     assert "только координаторам и администратору" in student.screen()
     answer = await teacher.press(BcWho(org=0, who="s").pack(), 1)
-    assert answer and "только координаторам и администратору" in answer
+    assert answer
+    assert "только координаторам и администратору" in answer
     answer = await teacher.press(BcWho(org=net.provider.id, who="sptc").pack(), 1)
-    assert answer and "только координаторам и администратору" in answer
-    assert not await _broadcasts(session_factory) and not await _rows(session_factory)
+    assert answer
+    assert "только координаторам и администратору" in answer
+    assert not await _broadcasts(session_factory)
+    assert not await _rows(session_factory)
 
 
 async def test_admin_writes_to_everyone_of_one_organisation(
@@ -298,8 +308,10 @@ async def test_bulk_goes_after_urgent_and_normal(session, session_factory, deliv
     await session.commit()
     await drain(deliverer, session_factory)
     sent = [c.text for c in telegram.calls if type(c).__name__ == "SendMessage"]
-    assert "Срочно" in sent[0] and "Обычное" in sent[1]
-    assert all("Общая рассылка" in t for t in sent[2:]) and len(sent) == 2 + 6
+    assert "Срочно" in sent[0]
+    assert "Обычное" in sent[1]
+    assert all("Общая рассылка" in t for t in sent[2:])
+    assert len(sent) == 2 + 6
 
 
 async def test_quiet_hours_of_an_organisation_hold_the_broadcast_for_its_people(
@@ -394,10 +406,48 @@ async def test_a_progress_message_that_is_gone_stops_being_updated(
     assert sum(type(c).__name__ == "EditMessageText" for c in telegram.calls) == edits
 
 
+async def test_a_progress_edit_the_message_already_shows_counts_as_shown(
+    session, session_factory, client_factory, deliverer, telegram, bot, translator, clock
+):
+    """Telegram refuses an edit to the same text ("message is not modified"): the message shows
+    the counts all the same, so they are recorded and the broadcast is still followed."""
+    net, _ = await _network(session, telegram, unreachable_student=False)
+    for n in range(12):
+        await factories.person(
+            session, f"Ученик {n}", Role.STUDENT, net.home.id, grade=8, telegram_id=1000 + n
+        )
+        telegram.known_chats.add(1000 + n)
+    await session.commit()
+    admin = client_factory(ADMIN)
+    await _write(admin, "Ученикам", "Олимпиада переносится на четверг.")
+    await admin.click("Отправить")
+    message = telegram.chats[ADMIN][telegram.last(ADMIN).message_id]
+    updater = progress_updater(session_factory, bot, translator, clock)
+    await deliverer.deliver_due()
+    clock.advance(timedelta(seconds=3))
+    assert await updater.tick() == 1
+    shown = message.text
+    async with session_factory() as s:
+        (broadcast,) = (await s.scalars(select(Broadcast))).all()
+        broadcast.progress_shown = ""  # as if the last edit was not recorded
+        await s.commit()
+
+    clock.advance(timedelta(seconds=3))
+    assert await updater.tick() == 1, "the same counts, refused as not modified, count as shown"
+    assert message.text == shown
+    (broadcast,) = await _broadcasts(session_factory)
+    assert broadcast.progress_shown
+    assert broadcast.finished_at is None, "still followed"
+    await drain(deliverer, session_factory)
+    clock.advance(timedelta(seconds=3))
+    assert await updater.tick() == 1
+    assert "Рассылка завершена" in message.text
+
+
 def test_the_progress_job_runs_every_three_seconds() -> None:
     from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-    from bot import broadcast_progress
+    from bot.delivery import broadcast_progress
 
     scheduler = AsyncIOScheduler(timezone="Europe/Moscow")
 

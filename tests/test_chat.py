@@ -134,8 +134,10 @@ async def test_student_registers_from_scratch_in_russian(
 
     await newcomer.send("/start")
     screen = newcomer.screen()
-    assert "Выберите язык" in screen and "Choose your language" in screen
-    assert "[Русский]" in screen and "[English]" in screen
+    assert "Выберите язык" in screen
+    assert "Choose your language" in screen
+    assert "[Русский]" in screen
+    assert "[English]" in screen
 
     await newcomer.click("Русский")
     assert "Кто вы?" in newcomer.screen()
@@ -156,7 +158,8 @@ async def test_student_registers_from_scratch_in_russian(
     assert any("Готово! Можно смотреть каталог" in t for t in newcomer.texts())
     menu = newcomer.screen()
     assert "<b>Иванов Иван</b> · Ученик" in menu
-    assert "[📚 Каталог]" in menu and "[👪 Привязать родителя]" in menu
+    assert "[📚 Каталог]" in menu
+    assert "[👪 Привязать родителя]" in menu
 
     person = await person_of(session_factory, 500)
     assert person is not None
@@ -203,7 +206,8 @@ async def test_parent_registers_in_english(session_factory, session, client_fact
         "en",
         Role.PARENT,
     )
-    assert person.home_org_id is None and person.grade is None
+    assert person.home_org_id is None
+    assert person.grade is None
     assert await grants_of(session_factory, person.id) == {(Role.PARENT, None)}
     assert "children" in telegram.commands[700]
     assert "catalogue" not in telegram.commands[700]
@@ -239,7 +243,8 @@ async def test_parent_links_a_child_with_the_code_typed(session_factory, session
     assert await links_of(session_factory, father.id) == [net.student.id]
     async with session_factory() as s:
         used = await s.scalar(select(ParentLinkCode).where(ParentLinkCode.code == code))
-        assert used is not None and used.used_by_id == father.id
+        assert used is not None
+        assert used.used_by_id == father.id
 
 
 async def test_student_cannot_use_own_code(session_factory, session, client_factory):
@@ -256,7 +261,8 @@ async def test_student_cannot_use_own_code(session_factory, session, client_fact
     assert await grants_of(session_factory, net.student.id) == {(Role.STUDENT, net.home.id)}
     async with session_factory() as s:
         unused = await s.scalar(select(ParentLinkCode).where(ParentLinkCode.code == code))
-        assert unused is not None and unused.used_at is None
+        assert unused is not None
+        assert unused.used_at is None
 
 
 async def test_used_code_is_refused(session_factory, session, client_factory):
@@ -297,7 +303,8 @@ async def test_deep_link_registers_a_new_parent_and_links(
     assert any("Привязан(а): Соколов Артём" in t for t in newcomer.texts())
     assert "<b>Соколов Игорь Петрович</b> · Родитель" in newcomer.screen()
     person = await person_of(session_factory, 600)
-    assert person is not None and person.full_name == "Соколов Игорь Петрович"
+    assert person is not None
+    assert person.full_name == "Соколов Игорь Петрович"
     assert await grants_of(session_factory, person.id) == {(Role.PARENT, None)}
     assert await links_of(session_factory, person.id) == [net.student.id]
     assert "children" in telegram.commands[600]
@@ -321,7 +328,8 @@ async def test_deep_link_with_a_wrong_code_lets_the_parent_try_again(
     await newcomer.send(code)
     assert any("Привязан(а): Соколов Артём" in t for t in newcomer.texts()), newcomer.screen()
     person = await person_of(session_factory, 600)
-    assert person is not None and person.full_name == "Соколов Игорь Петрович"
+    assert person is not None
+    assert person.full_name == "Соколов Игорь Петрович"
     assert await links_of(session_factory, person.id) == [net.student.id]
 
 
@@ -356,7 +364,8 @@ async def test_invite_makes_a_coordinator_once(session_factory, session, client_
     assert await grants_of(session_factory, person.id) == {(Role.COORDINATOR, net.home.id)}
     async with session_factory() as s:
         used = await s.get(Invite, invite.id)
-        assert used is not None and used.used_by_id == person.id
+        assert used is not None
+        assert used.used_by_id == person.id
 
     # The same link in other hands: refused clearly, no role.
     intruder = client_factory(601)
@@ -371,7 +380,8 @@ async def test_invite_makes_a_coordinator_once(session_factory, session, client_
     assert other.language == "ru", "the language chosen before the refusal is kept"
     async with session_factory() as s:
         still = await s.get(Invite, invite.id)
-        assert still is not None and still.used_by_id == person.id
+        assert still is not None
+        assert still.used_by_id == person.id
     await intruder.send("/review")
     assert "только координаторам" in intruder.screen()
 
@@ -408,12 +418,15 @@ async def test_text_instead_of_a_button_during_registration(
     await newcomer.send("восьмой")
     assert newcomer.screen() == "Пожалуйста, выберите вариант кнопкой выше."
     person = await person_of(session_factory, 500)
-    assert person is not None and person.grade is None and person.home_org_id is None
+    assert person is not None
+    assert person.grade is None
+    assert person.home_org_id is None
 
     await newcomer.click("8")
     await newcomer.send("Иванов Иван")
     person = await person_of(session_factory, 500)
-    assert person is not None and (person.grade, person.home_org_id) == (8, net.home.id)
+    assert person is not None
+    assert (person.grade, person.home_org_id) == (8, net.home.id)
 
 
 async def test_stale_and_unknown_buttons_change_nothing(session_factory, session, client_factory):
@@ -430,7 +443,8 @@ async def test_stale_and_unknown_buttons_change_nothing(session_factory, session
     await session.execute(delete(Course).where(Course.id == net.group.course_id))
     await session.commit()
     answer = await student.click("Олимпиадная математика")
-    assert answer is not None and "Не найдено" in answer
+    assert answer is not None
+    assert "Не найдено" in answer
     assert student.screen() == before
     assert len(student.texts()) == 1
     assert await count(session_factory, Application) == 0
@@ -447,7 +461,8 @@ async def test_a_screen_whose_message_is_gone_comes_as_a_new_message(session, cl
     await student.press(data, message_id=987_654)  # a message the chat no longer has
 
     assert len(student.texts()) == 2
-    assert "Олимпиадная математика" in student.screen() and "Записаться" in student.screen()
+    assert "Олимпиадная математика" in student.screen()
+    assert "Записаться" in student.screen()
 
 
 async def test_registration_buttons_are_stale_once_registered(
@@ -479,9 +494,11 @@ async def test_forged_catalogue_filters_are_refused(session, client_factory):
     before = student.screen()
 
     answer = await student.press("cat:list:nope:0:-1::0")
-    assert answer is not None and "устарела" in answer
+    assert answer is not None
+    assert "устарела" in answer
     answer = await student.press("cat:list::0:-1:nope:0")
-    assert answer is not None and "устарела" in answer
+    assert answer is not None
+    assert "устарела" in answer
     assert student.screen() == before
 
 
@@ -561,9 +578,11 @@ async def test_second_application_to_the_same_group_is_refused(
     await student.click("Каталог")
     await student.click("Олимпиадная математика")
     answer = await student.click("Записаться")
-    assert answer is not None and "уже подали" in answer
+    assert answer is not None
+    assert "уже подали" in answer
     answer = await student.press(ApplyStep(group_id=net.group.id, confirm=True).pack())
-    assert answer is not None and "уже подали" in answer
+    assert answer is not None
+    assert "уже подали" in answer
     assert await count(session_factory, Application) == 1
 
 
@@ -593,7 +612,8 @@ async def test_applying_to_a_full_group_ends_on_the_waitlist(
 
     async with session_factory() as s:
         app = await s.scalar(select(Application).where(Application.student_id == net.student.id))
-        assert app is not None and app.state == S.WAITLISTED
+        assert app is not None
+        assert app.state == S.WAITLISTED
     await deliverer.deliver_due()
     assert "в листе ожидания" in student.screen()
 
@@ -705,7 +725,8 @@ async def test_decline_and_reject_with_reasons(session_factory, session, client_
 
     assert (await application(session_factory, declined.id)).state == S.DECLINED_BY_PARENT
     app = await application(session_factory, rejected.id)
-    assert app.state == S.REJECTED and app.reason == "Нет согласования с классным руководителем"
+    assert app.state == S.REJECTED
+    assert app.reason == "Нет согласования с классным руководителем"
     await deliverer.deliver_due()
     texts = "\n".join(student.texts())
     assert "Причина: Слишком поздно заканчивается" in texts
@@ -797,7 +818,8 @@ async def test_catalogue_paginates_and_filters_within_limits(session, client_fac
     await student.click("7/7")  # the page indicator: pressing it changes nothing, fails nothing
     assert "[7/7]" in student.screen()
     await student.click("Курс 39")
-    assert "Курс 39" in student.screen() and "Записаться" in student.screen()
+    assert "Курс 39" in student.screen()
+    assert "Записаться" in student.screen()
     await student.click("Назад")
     assert "[7/7]" in student.screen()
 
@@ -908,7 +930,8 @@ async def test_english_speakers_see_english_through_the_loop(
     assert "Your 1 application" in assert_english(student)
     await student.click("Олимпиадная математика")
     card = assert_english(student)
-    assert "State: ✅ enrolled" in card and "History" in card
+    assert "State: ✅ enrolled" in card
+    assert "History" in card
     await student.send("/help")
     assert "/catalogue" in assert_english(student)
     await student.send("/foo")
@@ -916,7 +939,8 @@ async def test_english_speakers_see_english_through_the_loop(
 
     async with session_factory() as s:
         app = await s.scalar(select(Application))
-        assert app is not None and app.state == S.ENROLLED
+        assert app is not None
+        assert app.state == S.ENROLLED
 
 
 async def test_notifications_use_the_recipients_language(
@@ -948,7 +972,8 @@ async def test_switching_language_from_the_menu(session_factory, session, client
     assert "· Student" in assert_english(student)
     assert len(telegram.messages(101)) == 1
     person = await person_of(session_factory, 101)
-    assert person is not None and person.language == "en"
+    assert person is not None
+    assert person.language == "en"
     await student.send("/catalogue")
     assert "Catalogue" in assert_english(student)
 
@@ -979,14 +1004,16 @@ async def test_withdraw_from_the_card_with_a_confirm_step(
     await student.click("Отозвать")
     await student.click("Да, отозвать")
     card = student.screen()
-    assert "Заявление отозвано" in card and "Состояние: ↩️ отозвано" in card
+    assert "Заявление отозвано" in card
+    assert "Состояние: ↩️ отозвано" in card
     assert not any("Отозвать" in label for label in button_labels(student))
     assert len(student.texts()) == 1
 
     assert (await application(session_factory, app.id)).state == S.WITHDRAWN
     assert (await application(session_factory, waiting.id)).state == S.ENROLLED
     answer = await student.press(f"act:{app.id}:withdraw")
-    assert answer is not None and "отозвано" in answer
+    assert answer is not None
+    assert "отозвано" in answer
 
     await deliverer.deliver_due()
     assert "Заявление Соколов Артём на курс" in parent.screen()
@@ -1013,19 +1040,23 @@ async def test_role_switch_changes_the_menu(session_factory, session, client_fac
     assert "<b>Петрова Марина</b> · Родитель" in menu
     assert "[👧 Заявления детей]" in menu
     assert "Заявления на рассмотрение" not in menu
-    assert "children" in telegram.commands[103] and "review" not in telegram.commands[103]
+    assert "children" in telegram.commands[103]
+    assert "review" not in telegram.commands[103]
     person = await person_of(session_factory, 103)
-    assert person is not None and person.active_role == Role.PARENT
+    assert person is not None
+    assert person.active_role == Role.PARENT
 
     answer = await coordinator.press("role:admin")
     assert answer == "У вас нет такой роли."
     person = await person_of(session_factory, 103)
-    assert person is not None and person.active_role == Role.PARENT
+    assert person is not None
+    assert person.active_role == Role.PARENT
 
     await coordinator.click("Сменить роль")
     await coordinator.click("Координатор")
     assert "[📥 Заявления на рассмотрение]" in coordinator.screen()
     assert "review" in telegram.commands[103]
     person = await person_of(session_factory, 103)
-    assert person is not None and person.active_role == Role.COORDINATOR
+    assert person is not None
+    assert person.active_role == Role.COORDINATOR
     assert len(telegram.messages(103)) == 2  # /menu and /role; the rest edited in place

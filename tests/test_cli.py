@@ -16,9 +16,9 @@ from aiohttp import web
 from sqlalchemy import func, select
 
 from bot.__main__ import COMMAND_LIST, build_parser
-from bot.sandbox.max_state import MaxMessenger
 from models import Invite, Organisation
 from models.db import create_engine, create_session_factory
+from sandbox.max_state import MaxMessenger
 from tests.max_client import MAX_TOKEN, serve_max
 from tests.processes import stop
 
@@ -60,7 +60,9 @@ async def test_run_without_token_says_so_in_one_line(tmp_path: Path) -> None:
     code, _, err = await _cli(tmp_path, "run")
     assert code == 2
     assert err.strip().count("\n") == 0
-    assert "BOT_TOKEN" in err and "MAX_BOT_TOKEN" in err and "Traceback" not in err
+    assert "BOT_TOKEN" in err
+    assert "MAX_BOT_TOKEN" in err
+    assert "Traceback" not in err
 
 
 @pytest.mark.parametrize(
@@ -81,15 +83,19 @@ async def test_a_malformed_setting_is_named(tmp_path: Path, env: dict[str, str],
     code, _, err = await _cli(tmp_path, "migrate", **env)
     assert code == 2
     lines = err.strip().splitlines()
-    assert len(lines) == 1 and name in lines[0] and "Traceback" not in err
+    assert len(lines) == 1
+    assert name in lines[0]
+    assert "Traceback" not in err
 
 
 async def test_migrate_demo_data_twice_and_invite(tmp_path: Path) -> None:
     assert (await _cli(tmp_path, "migrate"))[0] == 0
     code, out, _ = await _cli(tmp_path, "demo-data")
-    assert code == 0 and out.startswith("Loaded: 4 organisations")
+    assert code == 0
+    assert out.startswith("Loaded: 4 organisations")
     code, again, _ = await _cli(tmp_path, "demo-data")
-    assert code == 0 and again.startswith("Already loaded: 4 organisations")
+    assert code == 0
+    assert again.startswith("Already loaded: 4 organisations")
     assert out.split(":", 1)[1] == again.split(":", 1)[1]
 
     code, out, _ = await _cli(
@@ -97,11 +103,15 @@ async def test_migrate_demo_data_twice_and_invite(tmp_path: Path) -> None:
     )
     assert code == 0
     lines = out.split()
-    assert len(lines) == 4 and lines[0] == "/start" and lines[1].startswith("inv-")
+    assert len(lines) == 4
+    assert lines[0] == "/start"
+    assert lines[1].startswith("inv-")
     code, _, err = await _cli(tmp_path, "invite", "--role", "teacher", "--org", "nowhere")
-    assert code == 1 and "Unknown organisation 'nowhere'" in err
+    assert code == 1
+    assert "Unknown organisation 'nowhere'" in err
     code, _, err = await _cli(tmp_path, "invite", "--role", "teacher")
-    assert code == 1 and "--org" in err
+    assert code == 1
+    assert "--org" in err
 
     engine = create_engine(_env(tmp_path)["DATABASE_URL"])
     async with create_session_factory(engine)() as session:
@@ -162,7 +172,7 @@ async def test_run_long_polls_a_bot_api_server(tmp_path: Path) -> None:
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    port = runner.addresses[0][1]
     proc = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
@@ -216,7 +226,8 @@ async def test_run_with_only_a_max_token_serves_max(tmp_path: Path) -> None:
     [greeting] = [m for m in state.messages(5001) if m.outgoing]
     assert "Выберите язык" in (greeting.raw_text or "")
     assert [b["text"] for b in greeting.buttons[0]] == ["Русский", "English"]
-    assert proc.returncode == 0 and "Traceback" not in err.decode()
+    assert proc.returncode == 0
+    assert "Traceback" not in err.decode()
 
 
 def _help(capsys: pytest.CaptureFixture[str], *args: str) -> str:
@@ -229,10 +240,12 @@ def _help(capsys: pytest.CaptureFixture[str], *args: str) -> str:
 def test_every_command_says_what_it_does(capsys: pytest.CaptureFixture[str]) -> None:
     overview = _help(capsys)
     for command in COMMAND_LIST:
-        assert re.search(rf"^ +{command.name}\b", overview, re.M), command.name
+        assert re.search(rf"^ +{command.name}\b", overview, re.MULTILINE), command.name
         text = _help(capsys, command.name)
         # usage, a blank line, then the description before the options
         description = text.split("\n\n", 1)[1].split("\noptions:", 1)[0].strip()
         assert len(description.split()) >= 15, (command.name, description)
-    assert "MAX_BOT_TOKEN" in _help(capsys, "run") and "BOT_TOKEN" in _help(capsys, "run")
-    assert "MAX" in _help(capsys, "webhook") and "MAX" in _help(capsys, "set-webhook")
+    assert "MAX_BOT_TOKEN" in _help(capsys, "run")
+    assert "BOT_TOKEN" in _help(capsys, "run")
+    assert "MAX" in _help(capsys, "webhook")
+    assert "MAX" in _help(capsys, "set-webhook")

@@ -36,13 +36,15 @@ async def test_the_parent_consents_in_a_separate_step_before_confirming(
     await mother.click("Олимпиадная математика")
     screen = mother.screen()
     assert "Согласие на обработку персональных данных ребёнка" in screen
-    assert "Орлов Кирилл" in screen and "152-ФЗ" in screen
+    assert "Орлов Кирилл" in screen
+    assert "152-ФЗ" in screen
     assert "[✅ Подтвердить]" not in screen, "consent to data comes before the application"
 
     app = await session.scalar(select(Application).where(Application.student_id == child.id))
     await session.commit()  # an open SQLite transaction would hold the write lock
     answer = await mother.press(f"act:{app.id}:confirm")  # forged: the confirm button
-    assert answer and "Сначала нужно согласие" in answer
+    assert answer
+    assert "Сначала нужно согласие" in answer
     await mother.click("Даю согласие на обработку данных")
     assert "Согласие записано" in mother.screen()
     async with session_factory() as s:
@@ -106,9 +108,11 @@ async def test_nobody_consents_or_withdraws_for_someone_elses_child(session, cli
     stranger = client_factory(202)  # a parent of another family
     await stranger.send("/menu")
     answer = await stranger.press(f"cgive:{child.id}:0")
-    assert answer and "своих привязанных детей" in answer
+    assert answer
+    assert "своих привязанных детей" in answer
     answer = await stranger.press(f"cwd:{net.student.id}:1")
-    assert answer and "своих привязанных детей" in answer
+    assert answer
+    assert "своих привязанных детей" in answer
     assert (
         await session.scalar(
             select(func.count(DataConsent.id)).where(DataConsent.child_id == child.id)
@@ -143,10 +147,12 @@ async def test_a_person_and_a_parent_get_the_data_as_a_file(
     await student.send("/mydata")
     await student.click("Мои данные")
     document = student.telegram.last(101).document
-    assert document is not None and document[0] == "personal-data.json"
+    assert document is not None
+    assert document[0] == "personal-data.json"
     data = json.loads(document[1])
     assert data["person"]["name"] == "Соколов Артём"
-    assert data["person"]["school"] == "МБОУ СОШ № 5" and data["person"]["grade"] == 8
+    assert data["person"]["school"] == "МБОУ СОШ № 5"
+    assert data["person"]["grade"] == 8
     assert data["applications"][0]["state"] == "enrolled"
     assert data["applications"][0]["history"][0]["state"] == "enrolled"
     assert data["parents"] == ["Соколова Елена"]
@@ -163,7 +169,8 @@ async def test_a_person_and_a_parent_get_the_data_as_a_file(
     stranger = client_factory(202)
     await stranger.send("/mydata")
     answer = await stranger.press(f"myd:{net.student.id}")
-    assert answer and "своих привязанных детей" in answer
+    assert answer
+    assert "своих привязанных детей" in answer
     async with session_factory() as s:
         exported = (
             await s.scalars(
@@ -208,4 +215,5 @@ async def test_students_see_of_other_students_only_a_count(session, client_facto
     other_app = (await session.scalars(select(Application))).first()
     await session.commit()  # an open SQLite transaction would hold the write lock
     answer = await student.press(f"app:{other_app.id}")
-    assert answer and "Не найдено" in answer
+    assert answer
+    assert "Не найдено" in answer

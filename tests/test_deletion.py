@@ -61,7 +61,8 @@ async def test_deleting_a_childs_data_leaves_no_trace_of_the_name(session, clock
     await enrollment.withdraw(session, parent, app_id, clock.now())
     deleted = await privacy.delete_person(session, parent, child_id, clock.now())
     await session.commit()
-    assert deleted.scope and "name" in deleted.scope
+    assert deleted.scope
+    assert "name" in deleted.scope
 
     dump = await _everything(session)
     assert "Соколов Артём" not in dump
@@ -73,7 +74,8 @@ async def test_deleting_a_childs_data_leaves_no_trace_of_the_name(session, clock
     ]
     assert len((await session.scalars(select(AttendanceMark))).all()) == 1
     act = await session.scalar(select(AuditRecord).where(AuditRecord.action == "data.deleted"))
-    assert act.object_id == child_id and act.details["scope"] == deleted.scope
+    assert act.object_id == child_id
+    assert act.details["scope"] == deleted.scope
     assert act.details["at"] == clock.now().isoformat()
 
 
@@ -83,7 +85,8 @@ async def test_a_parent_deleting_their_own_data_takes_their_words_too(session, c
     await privacy.delete_person(session, me, net.parent.id, clock.now())
     await session.commit()
     dump = await _everything(session)
-    assert "Соколова Елена" not in dump and "Далеко ездить" not in dump
+    assert "Соколова Елена" not in dump
+    assert "Далеко ездить" not in dump
     assert await session.scalar(select(Account).where(Account.user_id == 102)) is None
     assert "Соколов Артём" in dump, "the child's own data is the child's matter"
 
@@ -107,7 +110,8 @@ async def test_deletion_in_chat_is_explained_first(session, session_factory, cli
     parent = client_factory(102)
     await parent.send("/mydata")
     await parent.click("Удалить данные: Соколов Артём")
-    assert "Будут уничтожены" in parent.screen() and "Отменить удаление нельзя" in parent.screen()
+    assert "Будут уничтожены" in parent.screen()
+    assert "Отменить удаление нельзя" in parent.screen()
     async with session_factory() as s:
         assert "Соколов Артём" in await _everything(s)
     await parent.click("Да, удалить безвозвратно")

@@ -64,7 +64,8 @@ async def test_a_failed_send_stays_pending_and_is_retried(
 
     assert await deliverer.deliver_due() == 0
     row = await _row(session_factory)
-    assert row.state == NotificationState.PENDING and row.attempts == 1
+    assert row.state == NotificationState.PENDING
+    assert row.attempts == 1
     assert "Internal Server Error" in row.last_error
     assert await deliverer.deliver_due() == 0, "not due again before its backoff"
 
@@ -73,7 +74,8 @@ async def test_a_failed_send_stays_pending_and_is_retried(
     clock.advance(timedelta(seconds=10))
     assert await deliverer.deliver_due() == 1
     row = await _row(session_factory)
-    assert row.state == NotificationState.SENT and row.attempts == 3
+    assert row.state == NotificationState.SENT
+    assert row.attempts == 3
     assert len(telegram.messages(11)) == 1
 
 
@@ -158,7 +160,8 @@ async def test_urgent_before_normal(session, deliverer, telegram, clock):
     await session.commit()
     await deliverer.deliver_due()
     texts = [m.text for m in telegram.messages(11)]
-    assert "urgent" in texts[0] and "normal" in texts[1]
+    assert "urgent" in texts[0]
+    assert "normal" in texts[1]
 
 
 async def _people(session, telegram, count, start_id=1000):
@@ -247,7 +250,8 @@ async def test_quiet_hours_hold_normal_messages_but_not_urgent_ones(
     assert await deliverer.deliver_due() == 1
     assert "Занятие отменено" in telegram.last(11).text
     row = await _row(session_factory, "normal")
-    assert row.state == NotificationState.PENDING and row.attempts == 0
+    assert row.state == NotificationState.PENDING
+    assert row.attempts == 0
     assert row.next_attempt_at == datetime(2026, 11, 24, 5, 0, tzinfo=UTC)  # 08:00 Moscow
     clock.set(datetime(2026, 11, 24, 5, 0, tzinfo=UTC))
     assert await deliverer.deliver_due() == 1
@@ -274,7 +278,8 @@ async def test_a_refused_message_is_not_retried_forever(
     await _queue(session, clock, parent)
     assert await deliverer.deliver_due() == 0
     row = await _row(session_factory)
-    assert row.state == NotificationState.FAILED and "parse entities" in row.last_error
+    assert row.state == NotificationState.FAILED
+    assert "parse entities" in row.last_error
     clock.advance(timedelta(days=1))
     assert await deliverer.deliver_due() == 0
 
@@ -296,7 +301,8 @@ async def test_a_long_message_arrives_in_clean_pieces(session, deliverer, telegr
     pieces = [m.text for m in telegram.messages(11)]
     assert len(pieces) >= 4  # the fake Telegram refuses anything over 4096 or broken HTML
     words = " ".join(pieces).split()
-    assert words.count("Слово899") == 1 and words.count("Слово0") == 1
+    assert words.count("Слово899") == 1
+    assert words.count("Слово0") == 1
 
 
 async def test_a_notification_can_carry_a_button(session, deliverer, telegram, clock):

@@ -14,9 +14,10 @@ from pydantic import SecretStr
 from sqlalchemy import select
 
 from bot.app import create_bots
-from bot.delivery import Deliverer, Limits
+from bot.delivery.deliverer import Deliverer
+from bot.delivery.limits import Limits
+from bot.delivery.senders import BotSender
 from bot.factory import create_bot
-from bot.senders import BotSender
 from models import Account, Notification
 from models.enums import NotificationState, Role
 from services import outbox
@@ -77,7 +78,8 @@ async def test_server_errors_and_timeouts_are_retried(
     api.faults.append(fault)
     assert await http_deliverer.deliver_due() == 0
     row = await _state(session_factory)
-    assert row.state == NotificationState.PENDING and row.last_error
+    assert row.state == NotificationState.PENDING
+    assert row.last_error
     clock.advance(timedelta(seconds=5))
     assert await http_deliverer.deliver_due() == 1
     assert len(api.delivered) == 1
@@ -119,7 +121,8 @@ async def test_400_is_recorded_and_not_retried(
     api.faults.append(400)
     await http_deliverer.deliver_due()
     row = await _state(session_factory)
-    assert row.state == NotificationState.FAILED and "fault 400" in row.last_error
+    assert row.state == NotificationState.FAILED
+    assert "fault 400" in row.last_error
     clock.advance(timedelta(days=1))
     assert await http_deliverer.deliver_due() == 0
     assert api.delivered == []

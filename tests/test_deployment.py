@@ -66,4 +66,5 @@ def test_the_image_runs_as_a_non_root_user_in_two_stages() -> None:
     dockerfile = (ROOT / "Dockerfile").read_text(encoding="utf-8")
     assert dockerfile.count("\nFROM ") + dockerfile.startswith("FROM ") >= 2
     user_lines = [line for line in dockerfile.splitlines() if line.startswith("USER ")]
-    assert user_lines and user_lines[-1] != "USER root"
+    assert user_lines
+    assert user_lines[-1] != "USER root"

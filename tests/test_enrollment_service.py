@@ -153,7 +153,8 @@ async def refused(
         await call
     if key is not None:
         assert info.value.key == key
-    assert not session.new and not session.dirty, "a refusal left changes pending"
+    assert not session.new, "a refusal left changes pending"
+    assert not session.dirty, "a refusal left changes pending"
     assert await snapshot(session) == before, "a refusal wrote to the database"
     await session.rollback()
     assert await snapshot(session) == before
@@ -500,7 +501,8 @@ async def test_parent_declines_without_a_reason(world: World):
     params = await w.session.scalar(
         select(Notification.params).where(Notification.kind == "notify-student-parent-declined")
     )
-    assert params is not None and params["reason"] == "—"
+    assert params is not None
+    assert params["reason"] == "—"
     # The school never saw it, so it is not told.
     assert net.coordinator.id not in await told(w.session, "notify-coordinator-review")
 
@@ -525,7 +527,8 @@ async def test_parent_declines_with_a_reason(world: World):
     params = await w.session.scalar(
         select(Notification.params).where(Notification.kind == "notify-student-parent-declined")
     )
-    assert params is not None and params["reason"] == "В это время музыкальная школа"
+    assert params is not None
+    assert params["reason"] == "В это время музыкальная школа"
 
 
 async def test_decline_reason_too_long_is_invalid(world: World):
@@ -736,7 +739,8 @@ async def test_rejection_stores_the_reason_and_tells_the_family(world: World):
     params = await w.session.scalar(
         select(Notification.params).where(Notification.kind == "notify-rejected")
     )
-    assert params is not None and params["reason"] == REASON
+    assert params is not None
+    assert params["reason"] == REASON
 
 
 async def test_rejection_reason_too_long_is_invalid(world: World):

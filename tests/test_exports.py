@@ -102,7 +102,8 @@ async def test_admin_exports_attendance_of_the_term(session, session_factory, cl
     ]
     # Real dates shown the Russian way, a frozen header, columns wide enough for their words.
     lesson = sheet["A2"]
-    assert lesson.is_date and lesson.number_format == "DD.MM.YYYY HH:MM"
+    assert lesson.is_date
+    assert lesson.number_format == "DD.MM.YYYY HH:MM"
     assert sheet.freeze_panes == "A2"
     assert sheet["A1"].font.b
     assert sheet.column_dimensions["E"].width >= len("Морозова Полина")
@@ -159,7 +160,8 @@ async def test_headers_and_dates_in_english(session, client_factory):
         datetime(2026, 11, 16),
         datetime(2027, 3, 1),
     ]
-    assert sheet["I2"].is_date and sheet["I2"].number_format == "YYYY-MM-DD"
+    assert sheet["I2"].is_date
+    assert sheet["I2"].number_format == "YYYY-MM-DD"
 
 
 async def test_applications_export_for_an_organisation(session, client_factory):
@@ -272,7 +274,8 @@ async def test_teacher_exports_attendance_only(session, client_factory):
     teacher = client_factory(301)
     await teacher.send("/export")
     labels = [label for label, _ in teacher.telegram.last(301).buttons()]
-    assert "Посещаемость" in labels and "Заявления" not in labels
+    assert "Посещаемость" in labels
+    assert "Заявления" not in labels
     alert = await teacher.press(Exp(k="applications", s="all", p="term").pack())
     assert alert == "Педагог может выгрузить только посещаемость своих групп."
     alert = await teacher.press(Exp(k="attendance", s="group", i=k.physics_group_id).pack())
@@ -327,4 +330,5 @@ async def test_enrolled_on_is_a_date_not_a_string(session):
     data = await exports.build_xlsx(table, "ru")
     sheet = load_workbook(io.BytesIO(data)).active
     assert sheet.max_row == len(table.rows) + 1 == 4
-    assert sheet["I2"].is_date and sheet["I2"].number_format == "DD.MM.YYYY"
+    assert sheet["I2"].is_date
+    assert sheet["I2"].number_format == "DD.MM.YYYY"

@@ -239,4 +239,5 @@ def test_every_audited_action_has_a_text_and_is_listed() -> None:
                         and (str(arg.value).split(".")[0] in {"application", "group", "consent"})
                     ):
                         recorded.add(arg.value)
-    assert recorded and recorded <= set(ACTIONS), recorded - set(ACTIONS)
+    assert recorded
+    assert recorded <= set(ACTIONS), recorded - set(ACTIONS)

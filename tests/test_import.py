@@ -134,7 +134,8 @@ async def test_template_filled_in_imports_and_the_same_file_again_changes_nothin
     book = openpyxl.load_workbook(io.BytesIO(data))
     assert book.sheetnames == ["help", "courses", "teachers", "groups", "slots", "students"]
     help_text = " ".join(str(c.value) for row in book["help"].iter_rows() for c in row if c.value)
-    assert "Постоянный код курса" in help_text and "Контакты родителей" in help_text
+    assert "Постоянный код курса" in help_text
+    assert "Контакты родителей" in help_text
     assert [c.value for c in book["students"][2]] == ["sosh5", "S-0001", "Смирнов Илья", 7]
     before = await counts(session_factory)
 
@@ -148,7 +149,8 @@ async def test_template_filled_in_imports_and_the_same_file_again_changes_nothin
     assert after["people"] == before["people"] + 2
     async with session_factory() as s:
         group = await s.scalar(select(Group).where(Group.code == "ART-01-A"))
-        assert group is not None and group.place == "каб. 12"
+        assert group is not None
+        assert group.place == "каб. 12"
         student = await s.scalar(select(Person).where(Person.external_code == "S-0001"))
         assert (student.full_name, student.grade, student.home_org_id) == (
             "Смирнов Илья",
@@ -161,7 +163,8 @@ async def test_template_filled_in_imports_and_the_same_file_again_changes_nothin
             await s.scalars(select(Lesson.starts_at).where(Lesson.group_id == group.id))
         ).all()
         # Tuesdays and Thursdays 15:00, from today on.
-        assert planned and all(t.astimezone(MSK).weekday() in (1, 3) for t in planned)
+        assert planned
+        assert all(t.astimezone(MSK).weekday() in (1, 3) for t in planned)
         assert min(planned) > datetime(2026, 11, 23, 9, 0, tzinfo=MSK)
 
     again = await importing(coordinator, "import-template.xlsx", data)
@@ -340,16 +343,20 @@ BAD_FILES = {
             ["sosh5", "S-1", "Зайцев Глеб", 7, "+7 900 000-00-00"],
             header=[*STUDENTS, "parent_phone"],
         ),
-        "students, строка 1, parent_phone: неизвестный столбец;"
-        " допустимые: org, code, full_name, grade",
+        (
+            "students, строка 1, parent_phone: неизвестный столбец;"
+            " допустимые: org, code, full_name, grade"
+        ),
     ),
     "wrong date format": (
         "catalogue.xlsx",
         lambda: xlsx(
             catalogue(group=["sosh5", "ROBO-A", "ROBO", "T-7", "", 15, "2026/12/01", "31.05.2027"])
         ),
-        "groups, строка 2, start_date: дата не распознана: нужно ГГГГ-ММ-ДД или ДД.ММ.ГГГГ"
-        " (указано «2026/12/01»)",
+        (
+            "groups, строка 2, start_date: дата не распознана: нужно ГГГГ-ММ-ДД или ДД.ММ.ГГГГ"
+            " (указано «2026/12/01»)"
+        ),
     ),
     "end before start": (
         "catalogue.xlsx",
@@ -444,7 +451,8 @@ async def test_many_problems_come_back_as_a_file(net, session_factory, client_fa
     assert "…и ещё 25. Все ошибки — в файле ниже." in text
     assert len(text) < 4000
     report = coordinator.telegram.last(103)
-    assert report.document is not None and report.document[0] == "import-problems.xlsx"
+    assert report.document is not None
+    assert report.document[0] == "import-problems.xlsx"
     sheet = openpyxl.load_workbook(io.BytesIO(report.document[1])).active
     found = list(sheet.iter_rows(min_row=2, values_only=True))
     assert len(found) == 40
@@ -453,10 +461,12 @@ async def test_many_problems_come_back_as_a_file(net, session_factory, client_fa
     book = openpyxl.load_workbook(io.BytesIO(report.document[1]))
     students = book["students"]
     header = [c.value for c in students[1]]
-    assert header[:4] == ["org", "code", "full_name", "grade"] and len(header) == 5
+    assert header[:4] == ["org", "code", "full_name", "grade"]
+    assert len(header) == 5
     marked = [c.value for c in students[2]]
     assert marked[:4] == ["sosh5", "S-0", "Зайцев Глеб", "x"]
-    assert "grade" in marked[4] and "нужно целое число" in marked[4]
+    assert "grade" in marked[4]
+    assert "нужно целое число" in marked[4]
     assert students[2][0].fill.fgColor.rgb.endswith("FFC7CE")
     courses = book["courses"]
     assert courses[2][0].fill.fgColor.rgb in (None, "00000000"), "a good row is not marked"
@@ -474,7 +484,8 @@ async def test_a_bad_header_is_marked_in_the_returned_file_too(
     text = await importing(coordinator, "catalogue.xlsx", xlsx(sheets))
     assert "courses, строка 1, price: неизвестный столбец" in text
     report = coordinator.telegram.last(103)
-    assert report.document is not None and report.document[0] == "import-problems.xlsx"
+    assert report.document is not None
+    assert report.document[0] == "import-problems.xlsx"
     courses = openpyxl.load_workbook(io.BytesIO(report.document[1]))["courses"]
     header = [c.value for c in courses[1]]
     assert header[:9] == [*COURSES, "price"]
@@ -491,7 +502,8 @@ async def test_a_file_name_excel_cannot_take_as_a_sheet_title_still_gets_its_pro
     text = await importing(coordinator, "students[1].csv", csv_file([STUDENTS, *rows]))
     assert "найдено 20 ошибок" in text
     report = coordinator.telegram.last(103)
-    assert report.document is not None and report.document[0] == "import-problems.xlsx"
+    assert report.document is not None
+    assert report.document[0] == "import-problems.xlsx"
     book = openpyxl.load_workbook(io.BytesIO(report.document[1]))
     assert book.sheetnames[1] == "students 1 "
     assert book.worksheets[1][2][0].fill.fgColor.rgb.endswith("FFC7CE")
@@ -587,7 +599,8 @@ async def test_changed_time_and_place_move_future_lessons_and_tell_the_people_co
         assert [ls.starts_at.astimezone(MSK) for ls in past] == [
             datetime(2026, 11, 17, 15, 0, tzinfo=MSK)
         ]
-        assert future and all(
+        assert future
+        assert all(
             (ls.starts_at.astimezone(MSK).weekday(), ls.starts_at.astimezone(MSK).time())
             == (2, time(16, 0))
             for ls in future

@@ -34,8 +34,10 @@ async def test_lessons_come_from_weekly_slots_and_skip_holidays(session):
         lesson.starts_at.astimezone(lessons.ZoneInfo("Europe/Moscow")).date() for lesson in made
     ]
     assert all(d.weekday() == 1 for d in days), "the factory slot is on Tuesdays"
-    assert date(2026, 11, 24) not in days and date(2026, 12, 1) in days
-    assert days[0] == date(2026, 11, 17) and days[-1] <= net.group.end_date
+    assert date(2026, 11, 24) not in days
+    assert date(2026, 12, 1) in days
+    assert days[0] == date(2026, 11, 17)
+    assert days[-1] <= net.group.end_date
     assert made[0].starts_at == datetime(2026, 11, 17, 12, 0, tzinfo=UTC)  # 15:00 in Moscow
     again = await lessons.generate_lessons(session, net.group, [], "Europe/Moscow")
     assert again == 0
@@ -55,7 +57,8 @@ async def test_cancel_tells_everyone_concerned_once(session, clock):
     clock.set(datetime(2026, 11, 23, 13, 0, tzinfo=UTC))  # 16:00 the day before: within 24 h
     teacher = await net.actor(session, net.teacher)
     await lessons.cancel_lesson(session, teacher, lesson.id, "  Педагог   заболел ", clock.now())
-    assert lesson.status == LessonStatus.CANCELLED and lesson.reason == "Педагог заболел"
+    assert lesson.status == LessonStatus.CANCELLED
+    assert lesson.reason == "Педагог заболел"
     assert lesson.sequence == 1
     rows = (await session.scalars(select(Notification))).all()
     told = sorted(n.person_id for n in rows)
@@ -145,10 +148,12 @@ async def test_move_rules(session, clock):
         reason="Концерт",
         now=clock.now(),
     )
-    assert tomorrow.status == LessonStatus.MOVED and tomorrow.original_starts_at == original
+    assert tomorrow.status == LessonStatus.MOVED
+    assert tomorrow.original_starts_at == original
     assert tomorrow.starts_at == datetime(2026, 11, 25, 13, 0, tzinfo=UTC)
     assert tomorrow.ends_at - tomorrow.starts_at == timedelta(minutes=90)
-    assert tomorrow.place == "каб. 5" and tomorrow.sequence == 1
+    assert tomorrow.place == "каб. 5"
+    assert tomorrow.sequence == 1
     event = await session.scalar(select(LessonEvent).where(LessonEvent.lesson_id == tomorrow.id))
     assert (event.action, event.old_starts_at, event.reason) == ("moved", original, "Концерт")
     assert next_week.status == LessonStatus.SCHEDULED
@@ -270,8 +275,10 @@ async def test_calendar_file_keeps_uids_and_marks_changes(session, clock):
     assert before.keys() == after.keys()
     cancelled = after[calendar.lesson_uid(made[1].id)]
     moved = after[calendar.lesson_uid(made[2].id)]
-    assert str(cancelled["status"]) == "CANCELLED" and int(cancelled["sequence"]) == 1
-    assert int(moved["sequence"]) == 1 and str(moved["status"]) == "CONFIRMED"
+    assert str(cancelled["status"]) == "CANCELLED"
+    assert int(cancelled["sequence"]) == 1
+    assert int(moved["sequence"]) == 1
+    assert str(moved["status"]) == "CONFIRMED"
     assert moved.decoded("dtstart") == datetime(2026, 12, 2, 12, 0, tzinfo=UTC)
     assert int(before[calendar.lesson_uid(made[2].id)]["sequence"]) == 0
 
@@ -317,7 +324,8 @@ async def test_a_new_holiday_cancels_that_days_lessons(session, clock):
         session, actor, "01.12.2026  День  здоровья", clock.now()
     )
     assert (holiday.day, holiday.name, cancelled) == (date(2026, 12, 1), "День здоровья", 1)
-    assert made[2].status == LessonStatus.CANCELLED and made[2].reason == "День здоровья"
+    assert made[2].status == LessonStatus.CANCELLED
+    assert made[2].reason == "День здоровья"
     assert made[1].status == LessonStatus.SCHEDULED
     told = (
         await session.scalars(

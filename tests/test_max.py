@@ -17,16 +17,17 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.app import create_bots
-from bot.broadcast_progress import BroadcastProgress
-from bot.delivery import Deliverer, Limits
+from bot.delivery.broadcast_progress import BroadcastProgress
+from bot.delivery.deliverer import Deliverer
+from bot.delivery.limits import Limits
+from bot.delivery.retry import RetryAfterMiddleware
+from bot.delivery.senders import BotSender, Buttons
 from bot.max import create_max_bot, request_window
 from bot.max.session import TEXT_LIMIT, fit_text, keyboard
-from bot.retry import RetryAfterMiddleware
-from bot.sandbox.max_state import MaxMessenger
-from bot.senders import BotSender, Buttons
 from handlers.notification_links import buttons_for
 from models import Account, Application, Group, Lesson, Person
 from models.enums import ApplicationState, LessonStatus, Messenger
+from sandbox.max_state import MaxMessenger
 from services import outbox
 from services.i18n import Translator
 from tests import factories
@@ -125,7 +126,8 @@ async def test_a_student_and_parent_on_max_go_through_the_whole_enrollment(
 
     # Opening the bot on MAX is its /start.
     await student.start()
-    assert "Выберите язык" in student.screen() and "[English]" in student.screen()
+    assert "Выберите язык" in student.screen()
+    assert "[English]" in student.screen()
     await student.click("Русский")
     await student.click("Ученик")
     await student.click("МБОУ СОШ № 5")
@@ -172,7 +174,8 @@ async def test_a_student_and_parent_on_max_go_through_the_whole_enrollment(
     assert any("зачислен" in text for text in parent.texts())
     async with session_factory() as s:
         application = await s.scalar(select(Application))
-        assert application is not None and application.state == ApplicationState.ENROLLED
+        assert application is not None
+        assert application.state == ApplicationState.ENROLLED
     # Every request the bot made was one MAX accepts.
     refused = [r for r in hub.state.requests if r.status >= 400]
     assert refused == [], [(r.path, r.code) for r in refused]
@@ -198,14 +201,16 @@ async def test_a_cancelled_lesson_alerts_the_student_on_max(
     await both.deliver_due()
 
     alert = student.texts()[-1]
-    assert "отменено" in alert.lower() and "Педагог заболел" in alert
+    assert "отменено" in alert.lower()
+    assert "Педагог заболел" in alert
     assert (await lesson_at(session_factory, net.group.id, msk(TUE, 15))).id == lesson.id
     # The schedule on MAX shows it cancelled too.
     await student.send("/schedule")
     assert "отмен" in student.screen()
     async with session_factory() as s:
         stored = await s.get(Lesson, lesson.id)
-        assert stored is not None and stored.status == LessonStatus.CANCELLED
+        assert stored is not None
+        assert stored.status == LessonStatus.CANCELLED
 
 
 async def test_a_coordinator_on_max_gets_the_template_and_imports_it(
@@ -221,14 +226,16 @@ async def test_a_coordinator_on_max_gets_the_template_and_imports_it(
 
     await coordinator.send("/template")
     [template] = [f for m in coordinator.bot_messages() for f in m.files]
-    assert template.filename == "import-template.xlsx" and template.kind == "file"
+    assert template.filename == "import-template.xlsx"
+    assert template.kind == "file"
 
     await coordinator.send("/import")
     await coordinator.send_file(template.data, "import-template.xlsx")
     assert "Таблица загружена" in coordinator.texts()[-1]
     async with session_factory() as s:
         group = await s.scalar(select(Group).where(Group.code == "ART-01-A"))
-        assert group is not None and group.place == "каб. 12"
+        assert group is not None
+        assert group.place == "каб. 12"
 
 
 async def test_a_broadcast_from_max_shows_its_progress_there(
@@ -331,7 +338,8 @@ async def test_a_telegram_parent_connects_max_with_a_code(
     await on_max.click("Русский")
     await on_max.send(f"/connect {code}")
     assert any("MAX подключён к вашему профилю" in t for t in on_max.texts())
-    assert "Соколова Елена" in on_max.screen() and "Родитель" in on_max.screen()
+    assert "Соколова Елена" in on_max.screen()
+    assert "Родитель" in on_max.screen()
 
     # The same code does not work twice.
     stranger = hub.client(5999, "Кто-то", started=False)
@@ -345,7 +353,8 @@ async def test_a_telegram_parent_connects_max_with_a_code(
     await telegram_parent.click("Не присылать в Telegram")
     assert "Telegram — подключён, уведомления сюда не приходят" in telegram_parent.screen()
     answer = await telegram_parent.click("Не присылать в MAX")
-    assert answer is not None and "Хотя бы в один мессенджер" in answer
+    assert answer is not None
+    assert "Хотя бы в один мессенджер" in answer
 
     before = len(telegram_parent.texts())
     async with session_factory() as s:
@@ -376,10 +385,12 @@ def test_long_rows_wrap_and_long_texts_are_cut_to_what_max_takes() -> None:
     ] + [[InlineKeyboardButton(text="Сохранить", callback_data="save")]]
     [attachment] = keyboard(InlineKeyboardMarkup(inline_keyboard=roster))
     rows = attachment.payload.buttons  # type: ignore[union-attr]
-    assert len(rows) <= 30 and all(len(r) <= 7 for r in rows)
+    assert len(rows) <= 30
+    assert all(len(r) <= 7 for r in rows)
     assert [b.payload for r in rows for b in r] == [f"s{n}" for n in range(40)] + ["save"]
     text = "строка\n" * 1000
-    assert len(fit_text(text)) <= TEXT_LIMIT < 4000 and fit_text(text).endswith("…")
+    assert len(fit_text(text)) <= TEXT_LIMIT < 4000
+    assert fit_text(text).endswith("…")
     assert fit_text("коротко") == "коротко"
 
 

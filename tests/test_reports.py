@@ -229,12 +229,14 @@ async def test_indicators_of_the_city_programme(session):
     assert (found.organisations.involved, found.organisations.total) == (3, 4)
     assert found.organisations.met
     assert (found.teachers.involved, found.teachers.total) == (2, 3)
-    assert found.teachers.share == pytest.approx(2 / 3) and found.teachers.met
+    assert found.teachers.share == pytest.approx(2 / 3)
+    assert found.teachers.met
     college = await scope(session, k.college_coordinator, Role.COORDINATOR)
     own = await reports.indicators(session, college, TERM)
     assert (own.organisations.involved, own.organisations.total) == (0, 1)
     assert (own.teachers.involved, own.teachers.total) == (0, 1)
-    assert not own.organisations.met and not own.teachers.met
+    assert not own.organisations.met
+    assert not own.teachers.met
     with pytest.raises(Forbidden):
         await reports.indicators(session, await scope(session, k.net.teacher, Role.TEACHER), TERM)
 

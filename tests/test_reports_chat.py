@@ -46,7 +46,8 @@ async def test_admin_reads_every_report(session, client_factory):
     await admin.click("Группы ниже минимума")
     screen = admin.screen()
     assert "2 группы не набрали минимум." in screen
-    assert "<b>Физика</b> (" in screen and "1 из 5, не хватает 4" in screen
+    assert "<b>Физика</b> (" in screen
+    assert "1 из 5, не хватает 4" in screen
 
     await admin.click("Отчёты")
     await admin.click("Посещаемость по школам")
@@ -110,7 +111,8 @@ async def test_teacher_gets_own_groups_reports_only(session, client_factory):
     teacher = client_factory(301)
     await teacher.send("/reports")
     screen = teacher.screen()
-    assert "Показатели программы" not in screen and "Набор по курсам" not in screen
+    assert "Показатели программы" not in screen
+    assert "Набор по курсам" not in screen
     await teacher.click("По курсам")
     assert "<b>Олимпиадная математика</b>: 50\xa0% (1 из 2)" in teacher.screen()
     assert "Физика" not in teacher.screen()
@@ -158,13 +160,17 @@ async def test_charts_are_png_photos(session, client_factory):
     photo = admin.telegram.last(501)
     assert photo.photo is not None
     name, data = photo.photo
-    assert name == "weeks.png" and data.startswith(PNG) and len(data) > 5_000
+    assert name == "weeks.png"
+    assert data.startswith(PNG)
+    assert len(data) > 5_000
     assert photo.text.startswith("Посещаемость по неделям · 1 сентября 2026")
 
     await admin.send("/reports")
     await admin.click("Группы и минимум")
     name, data = admin.telegram.last(501).photo
-    assert name == "sizes.png" and data.startswith(PNG) and len(data) > 5_000
+    assert name == "sizes.png"
+    assert data.startswith(PNG)
+    assert len(data) > 5_000
     # The PNG header's size fields: a real picture, wider than tall.
     width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
     assert width > height > 100

@@ -9,9 +9,9 @@ from aiogram.types import Update
 from redis.asyncio import Redis
 from sqlalchemy import func, select
 
-from bot.delivery import Deliverer
+from bot.delivery.deliverer import Deliverer
+from bot.delivery.senders import BotSender
 from bot.factory import create_dispatcher, create_fsm
-from bot.senders import BotSender
 from bot.settings import Settings
 from models import Application, Notification, Person
 from models.db import create_engine, create_session_factory
@@ -45,12 +45,14 @@ async def test_conversation_state_is_shared_through_redis(
     client = Redis.from_url(url)
     keys = [key.decode() async for key in client.scan_iter(f"{prefix}:*")]
     await client.aclose()
-    assert keys and all(f":{bot.id}:" in key for key in keys), "keys carry the bot's id"
+    assert keys, "keys carry the bot's id"
+    assert all(f":{bot.id}:" in key for key in keys), "keys carry the bot's id"
     await on_first.click("8")
     await on_second.send("Петров Иван")
     async with session_factory() as s:
         person = await s.scalar(select(Person).where(Person.full_name == "Петров Иван"))
-    assert person is not None and person.grade == 8
+    assert person is not None
+    assert person.grade == 8
     await first.storage.close()
     await second.storage.close()
 
@@ -80,7 +82,7 @@ async def test_the_same_update_twice_is_acted_on_once(
             "from": student.user,
             "chat_instance": "ci",
             "data": data,
-            "message": telegram._message_json(message),
+            "message": telegram.message_json(message),
         },
     }
     update = Update.model_validate(raw, context={"bot": bot})

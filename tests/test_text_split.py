@@ -26,7 +26,8 @@ def test_open_tags_are_closed_and_reopened() -> None:
     for piece in pieces:
         assert html_error(piece) is None, piece
         assert shown_length(piece) <= 60
-    assert pieces[0].startswith("<b>") and pieces[0].endswith("</b>")
+    assert pieces[0].startswith("<b>")
+    assert pieces[0].endswith("</b>")
     assert pieces[1].startswith("<b>")
     assert pieces[-1].endswith("конец &amp; всё")
 

@@ -6,11 +6,11 @@ from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import select
 
 from bot.max import SECRET_HEADER
-from bot.sandbox.max_state import MaxMessenger
 from bot.settings import Settings
 from bot.webhook import HEALTH_PATH, build_webhook_app
 from models import Account, Person
 from models.enums import Messenger
+from sandbox.max_state import MaxMessenger
 from tests.max_client import MAX_TOKEN, serve_max
 
 SECRET = "s3cret-token_1"
@@ -67,7 +67,8 @@ async def test_webhook_checks_the_secret_and_handles_updates(
         assert len(telegram.messages(555)) == 1, "a redelivered update is not handled twice"
 
         health = await client.get(HEALTH_PATH)
-        assert health.status == 200 and (await health.json()) == {"ok": True}
+        assert health.status == 200
+        assert (await health.json()) == {"ok": True}
     async with session_factory() as s:
         assert await s.scalar(select(Person)) is not None
 

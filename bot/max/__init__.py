@@ -16,14 +16,14 @@ from maxapi.client.default import DefaultConnectionProperties
 from maxapi.exceptions.max import InvalidToken
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.delivery.rate_limit import RedisWindow, RequestWindow, SlidingWindow
 from bot.max.client import MaxClient
 from bot.max.session import REQUESTS_PER_SECOND, MaxSession
 from bot.max.updates import to_aiogram
-from bot.rate_limit import RedisWindow, RequestWindow, SlidingWindow
 from services.clock import Clock
 
 logger = logging.getLogger(__name__)
-SECRET_HEADER = "X-Max-Bot-Api-Secret"
+SECRET_HEADER = "X-Max-Bot-Api-Secret"  # noqa: S105  (the header's name)
 POLL_SECONDS = 30
 # After a failed poll: wait, longer each time up to this many seconds.
 POLL_BACKOFF_LIMIT = 30.0
@@ -116,7 +116,7 @@ async def poll(dp: Dispatcher, bot: Bot, stop: asyncio.Event | None = None) -> N
         except InvalidToken:
             logger.error("MAX refused the bot token; MAX polling stops")
             return
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001  (any failed poll is retried)
             logger.warning("MAX polling failed (%s); retrying in %.0f s", exc, backoff)
             await asyncio.sleep(backoff)
             backoff = min(backoff * 2, POLL_BACKOFF_LIMIT)

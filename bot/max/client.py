@@ -17,7 +17,11 @@ from maxapi.enums.upload_type import UploadType
 
 class MaxClient(Bot):
     async def upload_file_buffer(
-        self, filename: str, url: str, buffer: bytes, type: UploadType
+        self,
+        filename: str,
+        url: str,
+        buffer: bytes,
+        type: UploadType,  # noqa: A002  (maxapi's parameter name)
     ) -> str:
         if not Path(filename).suffix:
             return await super().upload_file_buffer(filename, url, buffer, type)

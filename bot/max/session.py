@@ -64,8 +64,8 @@ from maxapi.types.command import BotCommand as MaxCommand
 from maxapi.types.input_media import InputMediaBuffer
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.delivery.rate_limit import RequestWindow
 from bot.max.client import MaxClient
-from bot.rate_limit import RequestWindow
 from models.enums import Messenger
 from services import message_refs
 from services.clock import Clock
@@ -258,7 +258,8 @@ def keyboard(markup: Any) -> list[Attachment]:
         flat = [button for row in rows for button in row]
         width = -(-total // ROWS_LIMIT)
         rows = [flat[i : i + width] for i in range(0, total, width)]
-    return [ButtonsPayload(buttons=rows).pack()]
+    # maxapi leaves pack() unannotated.
+    return [ButtonsPayload(buttons=rows).pack()]  # type: ignore[no-untyped-call]
 
 
 def _translate(method: TelegramMethod[Any], exc: MaxApiError) -> TelegramAPIError:
@@ -302,7 +303,7 @@ async def _edit_text(session: MaxSession, bot: Bot, method: EditMessageText) -> 
     # Telegram drops the keyboard of an edited message unless it is given again; so does this.
     await session.client.edit_message(
         message_id=mid,
-        text=fit_text(method.text),
+        text=None if method.text is None else fit_text(method.text),  # None keeps the text
         format=_format(bot, method.parse_mode),
         attachments=cast(Any, keyboard(method.reply_markup)),
     )
@@ -336,7 +337,7 @@ async def _answer(session: MaxSession, bot: Bot, method: AnswerCallbackQuery) ->
 
 async def _read(bot: Bot, file: InputFile | str) -> bytes:
     if isinstance(file, str):
-        raise ValueError("MAX takes files as uploads, not by id or address")
+        raise TypeError("MAX takes files as uploads, not by id or address")
     return b"".join([chunk async for chunk in file.read(bot)])
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import aiohttp
 
-from bot.sandbox.runner import SANDBOX_TOKEN
+from sandbox.runner import SANDBOX_TOKEN
 
 
 class ApiPersona:

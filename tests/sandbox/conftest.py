@@ -11,9 +11,9 @@ from zoneinfo import ZoneInfo
 import aiohttp
 import pytest
 
-from bot.sandbox.flood import FloodLimits
-from bot.sandbox.runner import DEFAULT_ON_MAX, Sandbox, SandboxConfig
 from bot.settings import Settings
+from sandbox.flood import FloodLimits
+from sandbox.runner import DEFAULT_ON_MAX, Sandbox, SandboxConfig
 
 MOSCOW = ZoneInfo("Europe/Moscow")
 StartSandbox = Callable[..., Awaitable[Sandbox]]

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from bot import demo_data as demo
-from bot.sandbox.runner import Sandbox
+from sandbox.runner import Sandbox
 
 CHROMIUM = Path("/usr/bin/chromium")
 FLAGS = [
@@ -165,7 +165,8 @@ async def test_phone_sized_screen(sandbox: Sandbox, browser: Any, screenshots: P
     await expect(page.locator("#people")).not_to_be_in_viewport()
     assert await page.evaluate("document.documentElement.scrollWidth") <= 390
     box = await column.chat.get_by_role("textbox", name="Message").bounding_box()
-    assert box is not None and box["y"] + box["height"] <= 844
+    assert box is not None
+    assert box["y"] + box["height"] <= 844
     await page.locator("#people-toggle").click()
     await expect(page.locator("#people")).to_be_in_viewport()
     await page.locator("#people-toggle").click()

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.sandbox.entity_builder import EntityError
-from bot.sandbox.formatting import parse, to_html
-from bot.sandbox.parse_html import html_error
+from sandbox.entity_builder import EntityError
+from sandbox.formatting import parse, to_html
+from sandbox.parse_html import html_error
 
 
 def test_html_becomes_plain_text_with_utf16_entities() -> None:

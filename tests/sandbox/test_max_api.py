@@ -25,8 +25,8 @@ from maxapi.types.input_media import InputMediaBuffer
 from maxapi.types.updates.message_callback import MessageForCallback
 from maxapi.utils.inline_keyboard import InlineKeyboardBuilder
 
-from bot.sandbox.max_api import MaxApi
-from bot.sandbox.max_state import MaxMessenger
+from sandbox.max_api import MaxApi
+from sandbox.max_state import MaxMessenger
 from services.clock import ManualClock
 
 TOKEN = "max-test-token"
@@ -117,11 +117,13 @@ async def test_send_edit_and_delete_a_message_with_a_keyboard(max_bot: Bot, serv
     )
     assert sent is not None
     mid = sent.message.body.mid
-    assert isinstance(mid, str) and mid.startswith("mid.")
+    assert isinstance(mid, str)
+    assert mid.startswith("mid.")
     assert sent.message.recipient.chat_id == server.state.dialog_of(IRA).chat_id != IRA
 
     [message] = server.state.messages(IRA)
-    assert message.outgoing and message.format == "html"
+    assert message.outgoing
+    assert message.format == "html"
     assert message.raw_text == "<b>Курсы</b> на <i>осень</i>"
     assert message.text == "Курсы на осень"
     assert message.markup == [
@@ -130,14 +132,17 @@ async def test_send_edit_and_delete_a_message_with_a_keyboard(max_bot: Bot, serv
     ]
     assert [[b["text"] for b in row] for row in message.buttons] == [["Записаться"], ["Сайт"]]
     request = next(r for r in server.state.requests if r.method == "POST")
-    assert request.path == "/messages" and request.params == {"user_id": str(IRA)}
+    assert request.path == "/messages"
+    assert request.params == {"user_id": str(IRA)}
     assert request.body["attachments"][0]["type"] == "inline_keyboard"
 
     await max_bot.edit_message(message_id=mid, text="Запись закрыта", attachments=[])
-    assert message.text == "Запись закрыта" and message.buttons == []
+    assert message.text == "Запись закрыта"
+    assert message.buttons == []
     assert [v.text for v in message.edits] == ["Курсы на осень"]
     fetched = await max_bot.get_message(mid)
-    assert fetched.body is not None and fetched.body.text == "Запись закрыта"
+    assert fetched.body is not None
+    assert fetched.body.text == "Запись закрыта"
 
     await max_bot.delete_message(mid)
     assert server.state.messages(IRA) == []
@@ -228,8 +233,10 @@ async def test_deep_link_start_and_message_shapes(max_bot: Bot, server: Server) 
     server.state.send_text(OLEG, "Hello")
     updates, _ = await drain(max_bot, marker)
     started, restarted, created = updates
-    assert started["update_type"] == "bot_started" and started["payload"] == "invite-abc"
-    assert started["user"]["user_id"] == OLEG and started["user_locale"] == "en"
+    assert started["update_type"] == "bot_started"
+    assert started["payload"] == "invite-abc"
+    assert started["user"]["user_id"] == OLEG
+    assert started["user_locale"] == "en"
     assert started["chat_id"] == server.state.dialog_of(OLEG).chat_id
     assert restarted["payload"] is None
     message = created["message"]
@@ -239,7 +246,8 @@ async def test_deep_link_start_and_message_shapes(max_bot: Bot, server: Server) 
         "chat_type": "dialog",
         "user_id": 9_000_001,
     }
-    assert isinstance(message["body"]["mid"], str) and message["body"]["text"] == "Hello"
+    assert isinstance(message["body"]["mid"], str)
+    assert message["body"]["text"] == "Hello"
 
 
 # --- files ----------------------------------------------------------------------------------
@@ -270,7 +278,8 @@ async def test_upload_and_send_a_file_and_an_image(max_bot: Bot, server: Server)
         sleep_after_input_media=False,
     )
     photo = server.state.messages(IRA)[-1]
-    assert photo.files[0].kind == "image" and photo.files[0].data == image
+    assert photo.files[0].kind == "image"
+    assert photo.files[0].data == image
     assert await max_bot.download_bytes(server.state.file_url(photo.files[0])) == image
 
     # An upload URL takes one file; an image must be an image.
@@ -283,7 +292,8 @@ async def test_upload_and_send_a_file_and_an_image(max_bot: Bot, server: Server)
         form = aiohttp.FormData()
         form.add_field("data", b"not a picture", filename="x.png")
         async with http.post(url, data=form) as response:
-            assert response.status == 400 and "image" in (await response.json())["message"]
+            assert response.status == 400
+            assert "image" in (await response.json())["message"]
 
 
 async def test_the_bot_downloads_a_file_a_user_sent(max_bot: Bot, server: Server) -> None:
@@ -291,7 +301,8 @@ async def test_the_bot_downloads_a_file_a_user_sent(max_bot: Bot, server: Server
     server.state.send_file(IRA, b"medical certificate", "справка.pdf", text="Справка")
     [update], _ = await drain(max_bot, marker)
     [attachment] = update["message"]["body"]["attachments"]
-    assert attachment["type"] == "file" and attachment["filename"] == "справка.pdf"
+    assert attachment["type"] == "file"
+    assert attachment["filename"] == "справка.pdf"
     assert attachment["size"] == len(b"medical certificate")
     assert await max_bot.download_bytes(attachment["payload"]["url"]) == b"medical certificate"
     async with (
@@ -398,7 +409,8 @@ async def test_each_documented_limit_is_a_400_naming_the_field(
     async with http.post("/messages", params={"user_id": IRA}, json=body) as response:
         answer = await response.json()
     assert response.status == 400, answer
-    assert answer["code"] == "proto.payload" and field in answer["message"]
+    assert answer["code"] == "proto.payload"
+    assert field in answer["message"]
     assert server.state.messages(IRA) == []  # nothing was sent
 
 
@@ -421,13 +433,15 @@ async def test_the_library_is_caught_sending_a_payload_max_refuses(max_bot: Bot)
             attachments=[keyboard([CallbackButton(text="b", payload="p" * 1025)])],
         )
     assert refused.value.code == 400
-    assert isinstance(refused.value.raw, dict) and "payload" in refused.value.raw["message"]
+    assert isinstance(refused.value.raw, dict)
+    assert "payload" in refused.value.raw["message"]
 
 
 async def test_more_than_30_requests_a_second_get_429(max_bot: Bot, server: Server) -> None:
     answers = await asyncio.gather(*(max_bot.get_me() for _ in range(45)), return_exceptions=True)
     refused = [a for a in answers if isinstance(a, MaxApiError)]
-    assert refused and all(a.code == 429 for a in refused)
+    assert refused
+    assert all(a.code == 429 for a in refused)
     assert all(isinstance(a, MaxApiError) or a.is_bot for a in answers)
     accepted = [r.at for r in server.state.requests if r.status == 200]
     assert len(accepted) >= 30
@@ -446,7 +460,8 @@ async def test_a_user_who_stopped_the_bot_is_403_until_they_start_it(
     with pytest.raises(MaxApiError) as refused:
         await max_bot.send_message(user_id=IRA, text="Напоминание")
     assert refused.value.code == 403
-    assert isinstance(refused.value.raw, dict) and refused.value.raw["code"] == "chat.denied"
+    assert isinstance(refused.value.raw, dict)
+    assert refused.value.raw["code"] == "chat.denied"
     [stopped], marker = await drain(max_bot, marker)
     assert stopped["update_type"] == "bot_stopped"
     with pytest.raises(MaxApiError) as never_started:
@@ -494,7 +509,8 @@ async def test_chat_info_actions_and_commands(
 ) -> None:
     chat_id = server.state.dialog_of(IRA).chat_id
     chat = await max_bot.get_chat_by_id(chat_id)
-    assert chat.type == "dialog" and chat.dialog_with_user is not None
+    assert chat.type == "dialog"
+    assert chat.dialog_with_user is not None
     assert chat.dialog_with_user.user_id == IRA
     await max_bot.send_action(chat_id, "typing_on")
     assert server.state.dialog_of(IRA).action is not None
@@ -505,7 +521,8 @@ async def test_chat_info_actions_and_commands(
 
     await max_bot.set_commands(BotCommand(name="start", description="Начать"))
     me = await max_bot.get_me()
-    assert me.commands is not None and [c.name for c in me.commands] == ["start"]
+    assert me.commands is not None
+    assert [c.name for c in me.commands] == ["start"]
     too_many = [{"name": f"c{i}", "description": "d"} for i in range(33)]
     async with http.patch("/me", json={"commands": too_many}) as response:
         assert response.status == 400
@@ -542,7 +559,8 @@ async def test_a_webhook_subscription_pushes_updates_and_stops_long_polling(
         assert await server.state.wait_until(lambda: bool(received), 5)
         await asyncio.sleep(0.1)
         [(update, secret)] = received
-        assert update["message"]["body"]["text"] == "через вебхук" and secret == "s3cret-1"
+        assert update["message"]["body"]["text"] == "через вебхук"
+        assert secret == "s3cret-1"
         with pytest.raises(MaxApiError) as polling:
             await max_bot.get_updates(timeout=0)
         assert polling.value.code == 405

@@ -12,10 +12,10 @@ import pytest
 from sqlalchemy import func, select
 
 from bot import demo_data as demo
-from bot.sandbox.flood import FloodLimits
-from bot.sandbox.personas import DEMO_PEOPLE
-from bot.sandbox.runner import SANDBOX_TOKEN, Sandbox
 from models import Account
+from sandbox.flood import FloodLimits
+from sandbox.personas import DEMO_PEOPLE
+from sandbox.runner import SANDBOX_TOKEN, Sandbox
 from tests.sandbox.client import ApiPersona, bot_api, persona_named
 from tests.sandbox.conftest import StartSandbox
 
@@ -81,7 +81,8 @@ async def test_a_stale_button_gets_a_clear_alert(
     stale = next(b for row in confirm["keyboard"] for b in row if "Да, подать" in b["text"])
     await student.press("Да, подать")
     done = await student.wait_for("Заявление отправлено")
-    assert done["id"] == confirm["id"] and done["edited"]  # edited in place
+    assert done["id"] == confirm["id"]  # edited in place
+    assert done["edited"]
 
     # The old "Да, подать" is gone from the message; a client that still shows it presses it.
     result = await student.press(callback_data=stale["callback_data"], message_id=confirm["id"])
@@ -109,7 +110,8 @@ async def test_new_persona_registers_through_start(
     async with http.get("/api/personas") as response:
         people = (await response.json())["personas"]
     listed = next(p for p in people if p["id"] == created["id"])
-    assert listed["name"] == "Иванова Ирина Петровна" and listed["role"] == "parent"
+    assert listed["name"] == "Иванова Ирина Петровна"
+    assert listed["role"] == "parent"
     chat = await ira.chat()
     assert {c["command"] for c in chat["commands"]} >= {"menu", "help"}
 
@@ -185,7 +187,8 @@ async def test_the_page_never_gets_raw_html_from_a_message(
     )
     assert status == 200, body
     plain, formatted = (await student.chat())["messages"][-2:]
-    assert "<img" not in plain["html"] and "<script" not in plain["html"]
+    assert "<img" not in plain["html"]
+    assert "<script" not in plain["html"]
     assert "&lt;img" in plain["html"]
     assert "javascript" not in formatted["html"]
     assert formatted["html"] == '<span class="ent-link">link</span> &amp; <b>bold</b>'

@@ -12,9 +12,9 @@ import pytest
 from sqlalchemy import select
 
 from bot import demo_data as demo
-from bot.sandbox.runner import Sandbox
 from models import Account
 from models.enums import Messenger
+from sandbox.runner import Sandbox
 from tests.sandbox.client import ApiPersona, persona_named
 from tests.sandbox.conftest import StartSandbox
 
@@ -73,20 +73,24 @@ async def test_send_press_and_wait_on_max_show_the_same_view_as_on_telegram(
 ) -> None:
     student = await persona_named(http, demo.DEMO_STUDENT_NAME)
     catalogue = await student.send("/catalogue")
-    assert catalogue["from"] == "bot" and "Каталог" in catalogue["text"]
+    assert catalogue["from"] == "bot"
+    assert "Каталог" in catalogue["text"]
     labels = [b["text"] for row in catalogue["keyboard"] for b in row]
     assert any("Теория музыки" in label for label in labels)
     assert all("callback_data" in b for row in catalogue["keyboard"] for b in row)
 
     pressed = await student.press("Теория музыки")
-    assert pressed["answered"] is True and pressed["message_id"] == catalogue["id"]
+    assert pressed["answered"] is True
+    assert pressed["message_id"] == catalogue["id"]
     await student.wait_for("Группа MTHEORY-1")
     await student.press("Записаться в MTHEORY-1")
     confirm = await student.wait_for("Подать заявление")
     stale = next(b for row in confirm["keyboard"] for b in row if "Да, подать" in b["text"])
     await student.press("Да, подать")
     done = await student.wait_for("Заявление отправлено")
-    assert done["id"] == confirm["id"] and done["edited"] and done["version"] >= 1
+    assert done["id"] == confirm["id"]
+    assert done["edited"]
+    assert done["version"] >= 1
     # The bot writes HTML; MAX gets it as such and the page shows its markup as tags.
     assert sandbox.max.messages(student.id)[-1].format == "html"
 
@@ -116,7 +120,8 @@ async def test_a_new_max_persona_links_to_a_child_by_a_deep_link(
     ) as response:
         assert response.status == 201
         created = (await response.json())["persona"]
-    assert created["messenger"] == "max" and created["role"] == "new"
+    assert created["messenger"] == "max"
+    assert created["role"] == "new"
     assert not sandbox.max.dialog_of(created["id"]).started  # has not opened the bot yet
     lena = ApiPersona(http, created["id"])
 
@@ -133,12 +138,15 @@ async def test_a_new_max_persona_links_to_a_child_by_a_deep_link(
     async with http.get("/api/personas") as response:
         people = (await response.json())["personas"]
     listed = next(p for p in people if p["id"] == created["id"])
-    assert listed["name"] == "Иванова Елена" and listed["role"] == "parent"
-    assert listed["messenger"] == "max" and demo.DEMO_STUDENT_NAME in listed["title"]
+    assert listed["name"] == "Иванова Елена"
+    assert listed["role"] == "parent"
+    assert listed["messenger"] == "max"
+    assert demo.DEMO_STUDENT_NAME in listed["title"]
     async with sandbox.web.session_factory() as session:
         account = await session.scalar(select(Account).where(Account.user_id == created["id"]))
         await session.commit()
-    assert account is not None and account.messenger == Messenger.MAX
+    assert account is not None
+    assert account.messenger == Messenger.MAX
     assert account.chat_id == created["id"] != sandbox.max.dialog_of(created["id"]).chat_id
 
 
@@ -179,9 +187,11 @@ async def test_max_text_reaches_the_page_as_safe_html(
         },
     )
     plain, formatted = (await parent.chat())["messages"][-2:]
-    assert "<img" not in plain["html"] and "&lt;img" in plain["html"]
+    assert "<img" not in plain["html"]
+    assert "&lt;img" in plain["html"]
     assert "<b>Жирный</b>" in formatted["html"]
-    assert "javascript" not in formatted["html"] and "<script" not in formatted["html"]
+    assert "javascript" not in formatted["html"]
+    assert "<script" not in formatted["html"]
     assert 'data-command="/menu"' in formatted["html"]  # commands are clickable, as on Telegram
 
 

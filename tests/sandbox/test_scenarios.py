@@ -8,7 +8,7 @@ import aiohttp
 import pytest
 
 from bot import demo_data as demo
-from bot.sandbox.runner import Sandbox
+from sandbox.runner import Sandbox
 from tests.sandbox.client import ApiPersona, persona_named
 from tests.sandbox.conftest import StartSandbox
 
@@ -78,7 +78,8 @@ async def test_a_cancelled_lesson_reaches_the_parent_of_a_student_from_another_s
     await provider.wait_for("Занятие отменено; всем")
 
     alert = await parent.wait_for("Занятие отменено")
-    assert "Теория музыки" in alert["text"] and "Педагог на конкурсе" in alert["text"]
+    assert "Теория музыки" in alert["text"]
+    assert "Педагог на конкурсе" in alert["text"]
     await student.wait_for("Занятие отменено")
     await home.wait_for("Занятие отменено")  # the student's home coordinator too
 

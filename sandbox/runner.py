@@ -22,24 +22,25 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot import demo_data as demo
 from bot.app import run_polling
 from bot.demo_data import load_demo_data
-from bot.sandbox.botapi import BotApi
-from bot.sandbox.chats import MAX, Chats
-from bot.sandbox.flood import FloodControl, FloodLimits
-from bot.sandbox.max_api import MaxApi
-from bot.sandbox.max_state import MaxMessenger
-from bot.sandbox.personas import ensure_demo_accounts, max_personas, telegram_names
-from bot.sandbox.spec import Spec
-from bot.sandbox.state import Telegram
-from bot.sandbox.timetravel import TimeMachine
-from bot.sandbox.web import SandboxWeb
 from bot.settings import Settings
 from models.db import create_engine, create_session_factory
 from models.migrate import upgrade
+from sandbox.botapi import BotApi
+from sandbox.chats import Chats
+from sandbox.flood import FloodControl, FloodLimits
+from sandbox.max_api import MaxApi
+from sandbox.max_state import MaxMessenger
+from sandbox.persona_chat import MAX
+from sandbox.personas import ensure_demo_accounts, max_personas, telegram_names
+from sandbox.spec import Spec
+from sandbox.state import Telegram
+from sandbox.timetravel import TimeMachine
+from sandbox.web import SandboxWeb
 from services.clock import OffsetClock
 
 logger = logging.getLogger(__name__)
 
-SANDBOX_TOKEN = "123456:SANDBOX"
+SANDBOX_TOKEN = "123456:SANDBOX"  # noqa: S105  (made up: the fake Telegram takes it)
 DEFAULT_DATABASE = Path("data/sandbox.sqlite3")  # of the current folder; see bot/paths.py
 BOT_USER = {
     "id": int(SANDBOX_TOKEN.partition(":")[0]),
@@ -50,7 +51,7 @@ BOT_USER = {
     "can_read_all_group_messages": False,
     "supports_inline_queries": False,
 }
-MAX_TOKEN = "sandbox-max-token"
+MAX_TOKEN = "sandbox-max-token"  # noqa: S105  (made up: the fake MAX takes it)
 MAX_PREFIX = "/max"
 UPLOAD_LIMIT = 60 * 1024 * 1024
 # Demo personas on MAX unless told otherwise: a mixed family, the child on Telegram and the
@@ -166,7 +167,7 @@ class Sandbox:
 
     async def wait(self, stopping: asyncio.Event) -> None:
         """Run until `stopping` is set or the bot ends (it ends only if it crashes)."""
-        waits = [asyncio.ensure_future(stopping.wait())]
+        waits: list[asyncio.Future[object]] = [asyncio.ensure_future(stopping.wait())]
         if self._bot is not None:
             waits.append(asyncio.shield(self._bot))  # Ctrl+C cancels the waiter, not the bot
         try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from bot.sandbox.errors import bad_request
+from sandbox.errors import bad_request
 
 CALLBACK_DATA_LIMIT = 64  # bytes
 BUTTONS_LIMIT = 100

@@ -22,8 +22,8 @@ stopped the bot gets 403 `chat.denied`. Unknown paths are 404 and known paths wi
 405, in MAX's error shape, in the application `MaxApi.app()` builds.
 
 Every request is recorded in `state.requests` (method, path, params, body, status, time).
-The in-memory state and the user side (users write, start, press, send files, stop the bot)
-are `max_state.MaxMessenger`; its docstring lists that API.
+The in-memory state is a `max_server.MaxServer`; with the user side (users write, start, press,
+send files, stop the bot) it is `max_state.MaxMessenger`, whose docstring lists that API.
 
     state = MaxMessenger(token="max-test-token")
     api = MaxApi(state)
@@ -40,7 +40,8 @@ from urllib.parse import quote
 
 from aiohttp import hdrs, web
 
-from bot.sandbox.max_rules import (
+from sandbox.max_records import MaxFile, MaxMessage, RecordedRequest, Subscription
+from sandbox.max_rules import (
     BLOCKED,
     UNAUTHORIZED,
     UPDATE_TYPES,
@@ -56,7 +57,7 @@ from bot.sandbox.max_rules import (
     query_bool,
     query_int,
 )
-from bot.sandbox.max_state import MaxMessage, MaxMessenger, RecordedRequest, Subscription
+from sandbox.max_server import MaxServer
 
 # MAX's upload limits by type (schema 0.0.32, POST /uploads).
 UPLOAD_LIMITS = {
@@ -73,7 +74,7 @@ Handler = Callable[[web.Request, Params, Any], Awaitable[Any]]
 
 
 class MaxApi:
-    def __init__(self, state: MaxMessenger, prefix: str = "") -> None:
+    def __init__(self, state: MaxServer, prefix: str = "") -> None:
         self.state = state
         self.prefix = prefix.rstrip("/")
         self._uploads = 0
@@ -341,38 +342,44 @@ class MaxApi:
         return answer
 
     async def upload(self, request: web.Request) -> web.Response:
-        upload_id = request.match_info["upload_id"]
-        entry = self.state.uploads.get(upload_id)
         record = self.state.record(
             RecordedRequest("POST", request.path, dict(request.query), "<upload>", time.monotonic())
         )
         try:
-            if entry is None:
-                raise not_found("unknown upload URL")
-            kind, token = entry
-            if upload_id in self._used:
-                raise invalid("this upload URL was used already; ask POST /uploads for another")
-            data, filename, content_type = await _read_upload(request)
-            if len(data) > UPLOAD_LIMITS[kind]:
-                raise MaxError(413, "file.too.big", f"{kind} over {UPLOAD_LIMITS[kind]} bytes")
-            if kind == "image" and not self.state.image_ok(data):
-                raise invalid("data: not an image MAX can take (PNG, GIF, JPEG up to 7680×7680)")
-            stored = self.state.store_file(data, filename, content_type, kind)
-            if token is not None:  # video/audio: the token promised by POST /uploads
-                del self.state.files[stored.token]
-                stored.token = token
-                self.state.files[token] = stored
-                self.state.pending_tokens.discard(token)
-            self._used.add(upload_id)
+            stored = await self._store_upload(request)
         except MaxError as error:
             record.status, record.code = error.status, error.code
             return web.json_response(error.body(), status=error.status)
         record.status = 200
-        if kind == "image":
+        if stored.kind == "image":
             return web.json_response({"photos": {str(stored.number): {"token": stored.token}}})
-        if kind == "file":
+        if stored.kind == "file":
             return web.json_response({"token": stored.token})
         return web.json_response({"retval": "ok"})
+
+    async def _store_upload(self, request: web.Request) -> MaxFile:
+        """The upload URL's file, stored under the token POST /uploads promised (video and
+        audio) or a new one."""
+        upload_id = request.match_info["upload_id"]
+        entry = self.state.uploads.get(upload_id)
+        if entry is None:
+            raise not_found("unknown upload URL")
+        kind, token = entry
+        if upload_id in self._used:
+            raise invalid("this upload URL was used already; ask POST /uploads for another")
+        data, filename, content_type = await _read_upload(request)
+        if len(data) > UPLOAD_LIMITS[kind]:
+            raise MaxError(413, "file.too.big", f"{kind} over {UPLOAD_LIMITS[kind]} bytes")
+        if kind == "image" and not self.state.image_ok(data):
+            raise invalid("data: not an image MAX can take (PNG, GIF, JPEG up to 7680×7680)")
+        stored = self.state.store_file(data, filename, content_type, kind)
+        if token is not None:  # video/audio: the token promised by POST /uploads
+            del self.state.files[stored.token]
+            stored.token = token
+            self.state.files[token] = stored
+            self.state.pending_tokens.discard(token)
+        self._used.add(upload_id)
+        return stored
 
     async def download(self, request: web.Request) -> web.Response:
         stored = self.state.files.get(request.match_info["token"])

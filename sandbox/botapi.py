@@ -14,20 +14,20 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.sandbox.entity_builder import u16len
-from bot.sandbox.errors import NOT_FOUND, UNAUTHORIZED, ApiError, bad_request, too_many_requests
-from bot.sandbox.files import (
+from sandbox.entity_builder import u16len
+from sandbox.errors import NOT_FOUND, UNAUTHORIZED, ApiError, bad_request, too_many_requests
+from sandbox.files import (
     DOCUMENT_LIMIT,
     DOWNLOAD_LIMIT,
     PHOTO_LIMIT,
     StoredFile,
     image_size,
 )
-from bot.sandbox.flood import FloodControl
-from bot.sandbox.formatting import EntityError, UnknownParseMode, parse
-from bot.sandbox.markup import check_commands, check_reply_markup
-from bot.sandbox.spec import Spec, Upload
-from bot.sandbox.state import Chat, Message, Telegram
+from sandbox.flood import FloodControl
+from sandbox.formatting import EntityError, UnknownParseMode, parse
+from sandbox.markup import check_commands, check_reply_markup
+from sandbox.spec import Spec, Upload
+from sandbox.state import Chat, Message, Telegram
 
 logger = logging.getLogger(__name__)
 
@@ -135,8 +135,11 @@ class BotApi:
 
     def reply_to(self, chat: Chat, params: Params) -> None:
         reply = params.get("reply_parameters")
-        missing = reply and reply["message_id"] not in chat.messages
-        if missing and not reply.get("allow_sending_without_reply"):
+        if not reply:
+            return
+        if reply["message_id"] not in chat.messages and not reply.get(
+            "allow_sending_without_reply"
+        ):
             raise bad_request("message to be replied not found")
 
     def keyboard(self, chat: Chat, markup: dict[str, Any] | None) -> dict[str, Any] | None:

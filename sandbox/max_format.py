@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
 
-from bot.sandbox.entity_builder import u16len
+from sandbox.entity_builder import u16len
 
 HTML_TAGS = {
     "b": "strong",
@@ -84,10 +84,10 @@ class _Html(HTMLParser):
             name, start, attrs = self.open[i]
             if name == tag:
                 del self.open[i]
-                self._element(tag, start, attrs)
+                self.element(tag, start, attrs)
                 return
 
-    def _element(self, tag: str, start: int, attrs: dict[str, str]) -> None:
+    def element(self, tag: str, start: int, attrs: dict[str, str]) -> None:
         length = self.pos - start
         if length <= 0:
             return
@@ -104,7 +104,7 @@ def _parse_html(text: str) -> Formatted:
     parser.feed(text)
     parser.close()
     for tag, start, attrs in reversed(parser.open):  # unclosed tags run to the end
-        parser._element(tag, start, attrs)
+        parser.element(tag, start, attrs)
     parser.markup.sort(key=lambda m: (m["from"], -m["length"]))
     return Formatted("".join(parser.parts), parser.markup, parser.stripped)
 

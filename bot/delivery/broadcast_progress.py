@@ -64,9 +64,11 @@ class BroadcastProgress:
         now = self.clock.now()
         async with self.session_factory() as session:
             broadcast = await session.get(Broadcast, broadcast_id)
-            if broadcast is None or broadcast.finished_at is not None:
-                return 0
-            if broadcast.progress_at and now - broadcast.progress_at < self.min_interval:
+            if (
+                broadcast is None
+                or broadcast.finished_at is not None
+                or (broadcast.progress_at and now - broadcast.progress_at < self.min_interval)
+            ):
                 return 0
             counts = await broadcasts.progress(session, broadcast)
             if counts.shown == broadcast.progress_shown and not counts.finished:
@@ -78,29 +80,38 @@ class BroadcastProgress:
             chat_id, message_id = broadcast.progress_chat_id, broadcast.progress_message_id
             bot = self.bots.get(broadcast.progress_messenger)
             await session.commit()
-        assert chat_id is not None and message_id is not None
+        assert chat_id is not None
+        assert message_id is not None
         if bot is None:  # that messenger is not served any more
             await self._give_up(broadcast_id, now)
             return 0
-        try:
-            await bot.edit_message_text(
-                text=progress_text(tr, audience, counts), chat_id=chat_id, message_id=message_id
-            )
-        except TelegramRetryAfter:
-            return 0  # the next tick tries again
-        except TelegramBadRequest as exc:
-            if "message is not modified" not in exc.message:
-                # Deleted, or too old to edit: nothing more can be shown there.
-                logger.warning("progress message of broadcast %s: %s", broadcast_id, exc.message)
-                await self._give_up(broadcast_id, now)
-                return 0
-        except TelegramForbiddenError:
-            await self._give_up(broadcast_id, now)
+        text = progress_text(tr, audience, counts)
+        if not await self._edit(bot, broadcast_id, chat_id, message_id, text, now):
             return 0
         async with self.session_factory() as session:
             await broadcasts.mark_shown(session, broadcast_id, counts, now)
             await session.commit()
         return 1
+
+    async def _edit(
+        self, bot: Bot, broadcast_id: int, chat_id: int, message_id: int, text: str, now: datetime
+    ) -> bool:
+        """Show `text` in the progress message; whether it is shown there now."""
+        try:
+            await bot.edit_message_text(text=text, chat_id=chat_id, message_id=message_id)
+        except TelegramRetryAfter:
+            return False  # the next tick tries again
+        except TelegramBadRequest as exc:
+            if "message is not modified" in exc.message:
+                return True
+            # Deleted, or too old to edit: nothing more can be shown there.
+            logger.warning("progress message of broadcast %s: %s", broadcast_id, exc.message)
+            await self._give_up(broadcast_id, now)
+            return False
+        except TelegramForbiddenError:
+            await self._give_up(broadcast_id, now)
+            return False
+        return True
 
     async def _give_up(self, broadcast_id: int, now: datetime) -> None:
         async with self.session_factory() as session:

@@ -11,18 +11,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time as monotonic_time
+import time
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.rate_limit import PerChat, SlidingWindow
-from bot.senders import Buttons, Sender, SendFailed
-from bot.settings import MAX_SEND_RATE
+from bot.delivery.limits import Limits, in_quiet_hours, quiet_until
+from bot.delivery.rate_limit import PerChat, SlidingWindow
+from bot.delivery.senders import Buttons, Sender, SendFailed
 from bot.text_split import split_html
 from models.enums import Priority
 from services import outbox
@@ -31,39 +28,6 @@ from services.i18n import Text, Translator
 
 logger = logging.getLogger(__name__)
 LinkButtons = Callable[[dict[str, Any], Text], Buttons | None]
-
-
-@dataclass(frozen=True)
-class Limits:
-    """How fast and when: per messenger rate, per chat pace, default quiet hours."""
-
-    rate: int = 30
-    # A messenger's own rate where it differs from `rate`.
-    rates: Mapping[str, int] = field(default_factory=lambda: {"max": MAX_SEND_RATE})
-    # Measured at our end, sends bunch up on the wire; a slightly longer window keeps the
-    # messenger's own one-second count at or under `rate`.
-    window: float = 1.05
-    chat_interval: float = 1.0
-    quiet_start: time = time(21, 0)
-    quiet_end: time = time(8, 0)
-    batch: int = 10
-
-
-def in_quiet_hours(local: time, start: time, end: time) -> bool:
-    if start == end:
-        return False
-    if start < end:
-        return start <= local < end
-    return local >= start or local < end
-
-
-def quiet_until(now: datetime, zone: ZoneInfo, end: time) -> datetime:
-    """The next moment the quiet hours end, in the recipient's zone."""
-    local = now.astimezone(zone)
-    candidate = datetime.combine(local.date(), end, zone)
-    if candidate <= local:
-        candidate = datetime.combine(local.date() + timedelta(days=1), end, zone)
-    return candidate
 
 
 class Deliverer:
@@ -77,7 +41,7 @@ class Deliverer:
         *,
         limits: Limits | None = None,
         links: LinkButtons | None = None,
-        monotonic: Callable[[], float] = monotonic_time.monotonic,
+        monotonic: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         self.session_factory = session_factory

@@ -13,15 +13,15 @@ import html
 import itertools
 import re
 
-from bot.sandbox.entity_builder import (
+from sandbox.entity_builder import (
     Entity,
     EntityError,
     sort_entities,
     u16len,
     u16slice,
 )
-from bot.sandbox.parse_html import parse_html
-from bot.sandbox.parse_markdown import parse_markdown, parse_markdown_v2
+from sandbox.parse_html import parse_html
+from sandbox.parse_markdown import parse_markdown, parse_markdown_v2
 
 PARSERS = {"html": parse_html, "markdownv2": parse_markdown_v2, "markdown": parse_markdown}
 # Entities that other entities may not overlap with when detecting URLs and commands.

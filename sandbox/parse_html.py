@@ -10,7 +10,7 @@ import html
 import re
 from dataclasses import dataclass, field
 
-from bot.sandbox.entity_builder import Entity, EntityError, TextBuilder, byte_offset
+from sandbox.entity_builder import Entity, EntityError, TextBuilder, byte_offset
 
 # Tag → entity type.
 TAGS = {

@@ -7,15 +7,15 @@ for the page) uses one "something changed" signal that every waiter re-checks.
 
 from __future__ import annotations
 
-import asyncio
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.sandbox.errors import ApiError
-from bot.sandbox.files import FileStore, StoredFile
-from bot.sandbox.formatting import parse
+from sandbox.errors import ApiError
+from sandbox.files import FileStore, StoredFile
+from sandbox.formatting import parse
+from sandbox.waiting import Changes
 from services.clock import Clock
 
 # Update types Telegram sends when allowed_updates is empty (it leaves these three out).
@@ -101,38 +101,28 @@ class Telegram:
         self.callbacks: dict[str, CallbackQuery] = {}
         self.default_commands: list[dict[str, Any]] = []
         self.allowed_updates: set[str] = set()
-        self.closed = False
         self.updates: list[dict[str, Any]] = []
         self._update_ids = itertools.count(1)
         self._callback_ids = itertools.count(1)
         self._poller = 0
-        self._changed = asyncio.Event()
+        self.changes = Changes()
 
     # --- waiting -------------------------------------------------------------------------
 
+    @property
+    def closed(self) -> bool:
+        return self.changes.closed
+
     def changed(self) -> None:
         """Wake every waiter; each checks whether what it waits for has happened."""
-        self._changed.set()
-        self._changed = asyncio.Event()
+        self.changes.changed()
 
     async def wait_until(self, done: Callable[[], bool], seconds: float) -> bool:
         """Wait up to `seconds` until `done()`; returns whether it is."""
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + seconds
-        while not done():
-            left = deadline - loop.time()
-            if left <= 0 or self.closed:
-                return False
-            signal = self._changed
-            try:
-                await asyncio.wait_for(signal.wait(), left)
-            except TimeoutError:
-                return done()
-        return True
+        return await self.changes.wait_until(done, seconds)
 
     def close(self) -> None:
-        self.closed = True
-        self.changed()
+        self.changes.close()
 
     def now(self) -> int:
         return int(self.clock.now().timestamp())

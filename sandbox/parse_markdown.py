@@ -8,7 +8,7 @@ Legacy Markdown: *bold*, _italic_, `code`, ```pre```, [text](url), no reserved c
 
 from __future__ import annotations
 
-from bot.sandbox.entity_builder import Entity, EntityError, TextBuilder, byte_offset
+from sandbox.entity_builder import Entity, EntityError, TextBuilder, byte_offset
 
 RESERVED = frozenset("_*[]()~`>#+-=|{}.!")
 _MARKERS = {

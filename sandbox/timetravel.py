@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.delivery import in_quiet_hours, quiet_until
+from bot.delivery.limits import in_quiet_hours, quiet_until
 from services.clock import OffsetClock
 
 MAX_STEP = timedelta(days=366)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bot.sandbox.errors import ApiError, bad_request
+from sandbox.errors import ApiError, bad_request
 
 SPEC_PATH = Path(__file__).with_name("botapi_methods.json")
 _INTEGER = re.compile(r"[+-]?\d+")

@@ -14,16 +14,17 @@ from zoneinfo import ZoneInfo
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.sandbox.chats import MESSENGERS, TELEGRAM, ChatError, Chats, PersonaChat
-from bot.sandbox.files import DOCUMENT_LIMIT
-from bot.sandbox.personas import (
+from sandbox.chats import Chats
+from sandbox.files import DOCUMENT_LIMIT
+from sandbox.persona_chat import MESSENGERS, TELEGRAM, ChatError, PersonaChat
+from sandbox.personas import (
     NEW_BASE,
     Persona,
     held_notifications,
     load_personas,
     telegram_names,
 )
-from bot.sandbox.timetravel import TimeMachine
+from sandbox.timetravel import TimeMachine
 
 STATIC = Path(__file__).with_name("static")
 TEXT_LIMIT = 4096
@@ -57,7 +58,7 @@ class SandboxWeb:
         self.zone: ZoneInfo = time_machine.zone
         self.newcomers: dict[int, Persona] = {}  # created on the page, not registered yet
 
-    def routes(self) -> list[web.RouteDef]:
+    def routes(self) -> list[web.AbstractRouteDef]:
         return [
             web.get("/", self.index),
             web.static("/static", STATIC),

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from bot.sandbox.max_format import FORMATS
+from sandbox.max_format import FORMATS
 
 TEXT_LIMIT = 4000  # NewMessageBody.text maxLength
 BUTTON_TEXT_LIMIT = 128  # Button.text maxLength (minLength 1)
@@ -119,7 +119,7 @@ def query_int(
 ) -> int | None:
     """An integer query parameter (None when absent), within [low, high] when given."""
     raw = params.get(name)
-    if raw is None or raw == "" or raw == "null":
+    if raw is None or raw in {"", "null"}:
         return None
     try:
         value = int(raw)
