@@ -4,6 +4,7 @@ can be checked on both messengers."""
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from aiogram import Bot, Dispatcher
@@ -40,9 +41,9 @@ class MaxHub:
         assert isinstance(self.bot.session, MaxSession)
         client = self.bot.session.client
         while True:
-            if self.bot.session.limiter is not None:  # polling counts against MAX's limit too
-                await self.bot.session.limiter.acquire()
-            reply: dict[str, Any] = await client.get_updates(marker=self.marker, timeout=0)
+            limiter = self.bot.session.limiter  # polling counts against MAX's limit too
+            async with limiter.request() if limiter else contextlib.nullcontext():
+                reply: dict[str, Any] = await client.get_updates(marker=self.marker, timeout=0)
             self.marker = reply.get("marker", self.marker)
             updates = reply.get("updates") or []
             if not updates:

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, time, timedelta
 
 from sqlalchemy import select
 
+from bot.delivery.rate_limit import SlidingWindow
 from models import Account, Notification
 from models.enums import NotificationState, Priority, Role
 from services import outbox
@@ -320,3 +321,20 @@ async def test_a_notification_can_carry_a_button(session, deliverer, telegram, c
     await session.commit()
     await deliverer.deliver_due()
     assert telegram.last(11).buttons() == [("📄 Открыть заявление", "app:7")]
+
+
+async def test_a_slow_request_holds_its_place_until_a_window_after_it_ended(virtual_time):
+    """The messenger may receive a request late (a new connection, a busy machine): its place
+    counts until it has ended, so a burst can never reach the messenger bunched up."""
+    window = SlidingWindow(2, 1.0, clock=virtual_time.monotonic, sleep=virtual_time.sleep)
+    started: list[float] = []
+
+    async def request(takes: float) -> None:
+        async with window.request():
+            started.append(virtual_time.now)
+            virtual_time.now += takes  # the request is under way this long
+
+    await request(0.9)  # starts at 0, ends at 0.9
+    await request(0.1)  # starts at 0.9, ends at 1.0
+    await request(0.0)  # both places are held until 1.9 and 2.0
+    assert started[2] - started[0] >= 1.9 - 1e-9, started

@@ -4,6 +4,7 @@ polling or by a webhook. The dispatcher, handlers and services are the Telegram 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from secrets import compare_digest
 from typing import Any
@@ -62,9 +63,8 @@ async def create_max_bot(
     )
     if bot_id is None:
         try:
-            if limiter is not None:
-                await limiter.acquire()
-            bot_id = (await client.get_me()).user_id
+            async with limiter.request() if limiter else contextlib.nullcontext():
+                bot_id = (await client.get_me()).user_id
         except Exception:
             await client.close_session()
             raise
@@ -108,9 +108,9 @@ async def poll(dp: Dispatcher, bot: Bot, stop: asyncio.Event | None = None) -> N
     logger.info("polling MAX")
     while stop is None or not stop.is_set():
         try:
-            if bot.session.limiter is not None:
-                await bot.session.limiter.acquire()
-            reply = await client.get_updates(marker=marker, timeout=POLL_SECONDS, limit=100)
+            limiter = bot.session.limiter
+            async with limiter.request() if limiter else contextlib.nullcontext():
+                reply = await client.get_updates(marker=marker, timeout=POLL_SECONDS, limit=100)
         except asyncio.CancelledError:
             raise
         except InvalidToken:

@@ -136,10 +136,11 @@ class MaxSession(BaseSession):
         handler = HANDLERS.get(type(method))
         if handler is None:
             raise TelegramBadRequest(method, f"{method.__api_method__} is not available on MAX")
-        if self.limiter is not None:
-            await self.limiter.acquire()
         try:
-            return await handler(self, bot, method)
+            if self.limiter is None:
+                return await handler(self, bot, method)
+            async with self.limiter.request():
+                return await handler(self, bot, method)
         except MaxApiError as exc:
             raise _translate(method, exc) from exc
         except MaxConnection as exc:
