@@ -195,8 +195,11 @@ async def on_all_present(
     state: FSMContext,
     reply: Reply,
 ) -> None:
-    roll, _draft, data = await _marking(state, session, actor, callback_data.id, clock.now())
-    draft = {line.student_id: AttendanceStatus.PRESENT for line in roll.lines}
+    """Everyone not marked yet is present; marks already given (saved or tapped) stay."""
+    roll, draft, data = await _marking(state, session, actor, callback_data.id, clock.now())
+    for line in roll.lines:
+        if line.status is None and line.student_id not in draft:
+            draft[line.student_id] = AttendanceStatus.PRESENT
     await _keep(state, data, roll, draft)
     _show_roster(reply, tr, roll, draft)
 

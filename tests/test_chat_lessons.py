@@ -1477,6 +1477,33 @@ async def test_admin_sets_the_profile_day_and_the_catalogue_filters_by_it(
     assert "Профильный день" not in student.screen()
 
 
+async def test_all_present_fills_only_students_not_marked_yet(
+    session_factory, session, client_factory, clock
+):
+    net = await network_with_lessons(session)
+    await session.commit()
+    lesson = await lesson_at(session_factory, net.group.id, msk(TUE, 15))
+    clock.set(msk(TUE, 15, 5))
+    teacher = everyone(client_factory)[301]
+    await open_today_lesson(teacher)
+    await teacher.click("Посещаемость")
+    await teacher.click("Соколов Артём")
+    await teacher.click("Соколов Артём")  # ❌ absent
+    await teacher.click("Сохранить")
+
+    await teacher.click("Посещаемость")
+    await teacher.click("Все присутствуют")
+    assert roster_labels(teacher) == [
+        "✅ Морозова Полина · МАОУ «СОШ №4»",
+        "❌ Соколов Артём · МБОУ СОШ № 5",
+    ], "a saved absence is not overwritten"
+    await teacher.click("Сохранить")
+    assert await marks_of(session_factory, lesson.id) == {
+        net.student.id: (A.ABSENT, net.teacher.id),
+        net.other_student.id: (A.PRESENT, net.teacher.id),
+    }
+
+
 # --- 12. the coordinators' daily digest --------------------------------------------------------
 
 
