@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.menu import Menu
 from handlers.start import INVITE_PREFIX
-from handlers.ui import TEXT_LIMIT, button, keyboard, show, start_link, typed_text
+from handlers.ui import button, clip, keyboard, show, start_link, typed_text
 from services import import_files, imports, sheets
 from services.clock import Clock
 from services.errors import DomainError, Invalid
@@ -203,7 +203,7 @@ async def _refuse(
         shown += 1
     if shown < len(problems):
         lines += ["", tr("import-problems-more", count=len(problems) - shown)]
-    await _edit(status, "\n".join(lines)[:TEXT_LIMIT])
+    await _edit(status, clip("\n".join(lines)))
     if shown < len(problems):
         data = await asyncio.to_thread(import_files.problems_file, tr, problems, tables)
         await bot.send_document(

@@ -9,6 +9,8 @@ from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
+from services import text as texts
+
 logger = logging.getLogger(__name__)
 TELEGRAM_START_LINK = "https://t.me/{username}?start={payload}"
 # Telegram's limits for one message.
@@ -25,8 +27,7 @@ async def start_link(bot: Bot, payload: str) -> str:
 
 
 def button(text: str, data: CallbackData | str) -> InlineKeyboardButton:
-    if len(text) > BUTTON_TEXT_LIMIT:
-        text = text[: BUTTON_TEXT_LIMIT - 1] + "…"
+    text = texts.clip(text, BUTTON_TEXT_LIMIT, html=False)
     payload = data if isinstance(data, str) else data.pack()
     return InlineKeyboardButton(text=text, callback_data=payload)
 
@@ -37,10 +38,7 @@ def keyboard(*rows: list[InlineKeyboardButton] | None) -> InlineKeyboardMarkup:
 
 def clip(text: str) -> str:
     """Keep a screen within one message; screens are built to fit, this is the last guard."""
-    if len(text) <= TEXT_LIMIT:
-        return text
-    cut = text.rfind("\n", 0, TEXT_LIMIT - 2)
-    return text[: cut if cut > 0 else TEXT_LIMIT - 2] + "\n…"
+    return texts.clip(text, TEXT_LIMIT, at="\n", mark="\n…")
 
 
 async def show(
@@ -69,7 +67,4 @@ async def typed_text(message: Message) -> bool:
 
 def shorten(text: str, limit: int) -> str:
     """Cut free text (a description) at a word boundary so a screen stays readable."""
-    if len(text) <= limit:
-        return text
-    cut = text.rfind(" ", 0, limit - 1)
-    return text[: cut if cut > limit // 2 else limit - 1].rstrip() + "…"
+    return texts.clip(text, limit, html=False)

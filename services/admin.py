@@ -20,10 +20,11 @@ from services.audit import record
 from services.errors import Conflict, Invalid, NotFound
 from services.network import network_settings
 from services.people import Actor, require_admin
+from services.text import TextRule
 
 ORG_CODE = re.compile(r"^[a-z0-9][a-z0-9_-]{1,31}$")
-ORG_NAME_MAX = 200
-ORG_SHORT_MAX = 80
+ORG_NAME = TextRule(200, "error-org-name", "error-org-name", letters=True)
+ORG_SHORT_NAME = TextRule(80, "error-org-name", "error-org-name", letters=True)
 MIN_GROUP_SIZE_MAX = 100
 YEAR_DAYS_MAX = 400
 _TIME = re.compile(r"^(\d{1,2})[:.](\d{2})$")
@@ -107,13 +108,6 @@ class NewOrg:
         }
 
 
-def _name(text: str, limit: int) -> str:
-    name = " ".join(text.split())
-    if not name or len(name) > limit or not any(ch.isalpha() for ch in name):
-        raise Invalid("error-org-name", max=limit)
-    return name
-
-
 def _timezone(text: str) -> str:
     value = text.strip()
     try:
@@ -134,9 +128,7 @@ def parse_org(text: str) -> NewOrg:
     code = code.lower()
     if not ORG_CODE.match(code):
         raise Invalid("error-org-code")
-    return NewOrg(
-        code, _name(name, ORG_NAME_MAX), _name(short_name, ORG_SHORT_MAX), _timezone(timezone)
-    )
+    return NewOrg(code, ORG_NAME.clean(name), ORG_SHORT_NAME.clean(short_name), _timezone(timezone))
 
 
 # --- organisations ----------------------------------------------------------------------------
@@ -199,9 +191,9 @@ async def rename_organisation(
     org = await organisation(session, actor, org_id)
     name, sep, short = text.partition(";")
     old = {"name": org.name, "short_name": org.short_name}
-    org.name = _name(name, ORG_NAME_MAX)
+    org.name = ORG_NAME.clean(name)
     if sep:
-        org.short_name = _name(short, ORG_SHORT_MAX)
+        org.short_name = ORG_SHORT_NAME.clean(short)
     await _audit(
         session,
         actor,

@@ -33,8 +33,10 @@ from services.audit import record
 from services.errors import Conflict, Forbidden, Invalid, NotFound
 from services.outbox import notify_many
 from services.people import Actor
+from services.text import TextRule
 
 TEXT_MAX = 3000  # the preview (heading, counts, sender) stays within 4000 characters
+TEXT = TextRule(TEXT_MAX, "error-message-empty", lines=True)
 # Who a broadcast can reach, in the order they are listed; a letter each in callback data.
 AUDIENCE_ROLES = (Role.STUDENT, Role.PARENT, Role.TEACHER, Role.COORDINATOR)
 LETTERS = {Role.STUDENT: "s", Role.PARENT: "p", Role.TEACHER: "t", Role.COORDINATOR: "c"}
@@ -85,12 +87,7 @@ def check_audience(actor: Actor, audience: Audience) -> None:
 
 
 def clean_text(text: str) -> str:
-    cleaned = text.strip()
-    if not cleaned:
-        raise Invalid("error-message-empty")
-    if len(cleaned) > TEXT_MAX:
-        raise Invalid("error-too-long", max=TEXT_MAX)
-    return cleaned
+    return TEXT.clean(text)
 
 
 def new_token() -> str:

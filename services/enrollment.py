@@ -22,15 +22,15 @@ from models.enums import ACTIVE_APPLICATION_STATES, ApplicationState, Priority, 
 from services import consent, people
 from services.audit import record
 from services.consent import ConsentState
-from services.errors import Conflict, Forbidden, Invalid, NotFound
+from services.errors import Conflict, Forbidden, NotFound
 from services.outbox import notify_many
 from services.people import Actor
 from services.schedule import slots_overlap
+from services.text import OPTIONAL_REASON, REASON
 
 S = ApplicationState
 # Version of the consent text (`consent-application` in locales/) a parent agrees to.
 CONSENT_VERSION = "2026-11"
-REASON_MAX = 500
 
 
 @dataclass(frozen=True)
@@ -399,15 +399,6 @@ def _expect(app: Application, *states: ApplicationState) -> None:
         raise Conflict("error-application-state", state={"key": f"state-{app.state.value}"})
 
 
-def _clean_reason(reason: str, *, required: bool) -> str:
-    text = " ".join(reason.split())
-    if required and not text:
-        raise Invalid("error-reason-required")
-    if len(text) > REASON_MAX:
-        raise Invalid("error-reason-too-long", max=REASON_MAX)
-    return text
-
-
 async def apply(session: AsyncSession, actor: Actor, group_id: int, now: datetime) -> Application:
     """A student applies to a group; the application waits for a parent's consent."""
     check = await check_apply(session, actor, group_id, now)
@@ -497,7 +488,7 @@ async def parent_decline(
     loaded = await _load(session, application_id)
     await _require_parent(session, actor, loaded.app.student_id)
     _expect(loaded.app, S.AWAITING_PARENT)
-    text = _clean_reason(reason, required=False)
+    text = OPTIONAL_REASON.clean(reason)
     event = await _move(
         session,
         loaded.app,
@@ -552,7 +543,7 @@ async def school_reject(
     loaded = await _load(session, application_id)
     _require_coordinator(actor, loaded.student)
     _expect(loaded.app, S.AWAITING_SCHOOL)
-    text = _clean_reason(reason, required=True)
+    text = REASON.clean(reason)
     event = await _move(
         session,
         loaded.app,

@@ -45,11 +45,13 @@ from services.lessons import change_priority, follow_timetable
 from services.outbox import notify_many
 from services.people import Actor, new_code
 from services.sheets import Cell, Sheet
+from services.text import clip, one_line
 
 CHUNK_ROWS = 1000
 JOIN_TTL = timedelta(days=60)
 JOIN_REISSUE_BEFORE = timedelta(days=7)  # a code about to expire is replaced by a fresh one
 IN_BATCH = 500  # codes per `IN (...)` query
+SHOWN_MAX = 40  # characters of a cell's value quoted in a problem
 T = TypeVar("T")
 
 Progress = Callable[[int, int], Awaitable[None]]
@@ -121,8 +123,8 @@ def importable_orgs(actor: Actor) -> set[int] | None:
 
 
 def _shown(value: Cell) -> str:
-    text = " ".join(str(value).split())
-    return text if len(text) <= 40 else text[:39] + "…"
+    """A cell's value quoted in a problem, cut short."""
+    return clip(one_line(str(value)), SHOWN_MAX, html=False)
 
 
 def check_headers(sheets: Sequence[Sheet]) -> tuple[list[tuple[str, Sheet]], list[Problem]]:

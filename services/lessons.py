@@ -32,10 +32,10 @@ from models.enums import ApplicationState, LessonStatus, Priority, Role
 from services.errors import Conflict, Forbidden, Invalid, NotFound
 from services.outbox import notify_many
 from services.people import Actor
+from services.text import REASON, TextRule
 
-REASON_MAX = 500
 URGENT_WITHIN = timedelta(hours=24)
-PLACE_MAX = 200
+PLACE = TextRule(200)  # optional: a lesson keeps its group's place
 
 
 @dataclass(frozen=True)
@@ -291,21 +291,12 @@ async def _tell_everyone(
 # --- changing -------------------------------------------------------------------------------
 
 
-def _clean(text: str, limit: int, *, required: bool, key: str) -> str:
-    cleaned = " ".join(text.split())
-    if required and not cleaned:
-        raise Invalid(key)
-    if len(cleaned) > limit:
-        raise Invalid("error-too-long", max=limit)
-    return cleaned
-
-
 def clean_reason(text: str) -> str:
-    return _clean(text, REASON_MAX, required=True, key="error-reason-required")
+    return REASON.clean(text)
 
 
 def clean_place(text: str) -> str:
-    return _clean(text, PLACE_MAX, required=False, key="error-place")
+    return PLACE.clean(text)
 
 
 async def _load_for_change(session: AsyncSession, actor: Actor, lesson_id: int) -> LessonInfo:

@@ -10,12 +10,14 @@ from sqlalchemy.orm import selectinload
 
 from models import Group, GroupMessage, ParentLink, Person
 from models.enums import Role
-from services.errors import Forbidden, Invalid, NotFound
+from services.errors import Forbidden, NotFound
 from services.lessons import enrolled_student_ids
 from services.outbox import notify_many
 from services.people import Actor
+from services.text import TextRule
 
-MESSAGE_MAX = 3000  # leaves room for the heading within Telegram's 4096
+# 3,000 characters leave room for the heading within Telegram's 4096.
+MESSAGE = TextRule(3000, "error-message-empty", lines=True)
 
 
 async def require_teacher_of(session: AsyncSession, actor: Actor, group_id: int) -> Group:
@@ -31,12 +33,7 @@ async def require_teacher_of(session: AsyncSession, actor: Actor, group_id: int)
 
 
 def clean_message(text: str) -> str:
-    cleaned = text.strip()
-    if not cleaned:
-        raise Invalid("error-message-empty")
-    if len(cleaned) > MESSAGE_MAX:
-        raise Invalid("error-too-long", max=MESSAGE_MAX)
-    return cleaned
+    return MESSAGE.clean(text)
 
 
 async def write_to_group(

@@ -12,6 +12,7 @@ from services.audit import record
 from services.errors import Conflict, Invalid
 from services.lessons import cancel_for_holiday
 from services.people import Actor, require_admin
+from services.text import TextRule
 
 
 async def network_settings(session: AsyncSession) -> NetworkSettings:
@@ -47,7 +48,7 @@ async def set_profile_weekday(
     )
 
 
-HOLIDAY_NAME_MAX = 120
+HOLIDAY_NAME = TextRule(120, "error-holiday-format", "error-holiday-format")
 
 
 async def upcoming_holidays(session: AsyncSession, today: date) -> list[Holiday]:
@@ -63,10 +64,7 @@ def parse_holiday(text: str) -> tuple[date, str]:
         when = date(year, month, day)
     except ValueError:
         raise Invalid("error-holiday-format") from None
-    name = " ".join(rest.split())
-    if not name or len(name) > HOLIDAY_NAME_MAX:
-        raise Invalid("error-holiday-format")
-    return when, name
+    return when, HOLIDAY_NAME.clean(rest)
 
 
 async def add_holiday(

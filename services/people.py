@@ -24,10 +24,10 @@ from models.enums import Messenger, Role
 from services.audit import record
 from services.errors import Conflict, Forbidden, Invalid, NotFound
 from services.outbox import notify
+from services.text import NAME
 
 INVITE_TTL = timedelta(days=14)
 PARENT_CODE_TTL = timedelta(days=3)
-NAME_MAX = 120
 STAFF_ROLES = (Role.TEACHER, Role.COORDINATOR, Role.ADMIN)
 SELF_SERVICE_ROLES = (Role.STUDENT, Role.PARENT)
 # Letters that cannot be mistaken for one another when read aloud or typed from a screen.
@@ -159,11 +159,9 @@ def set_language(person: Person, lang: str, supported: tuple[str, ...]) -> None:
 
 def clean_name(raw: str) -> str:
     """A person's name as typed: trimmed, single-spaced, letters required."""
-    name = " ".join(raw.split())
-    if not name or len(name) > NAME_MAX or not any(ch.isalpha() for ch in name):
-        raise Invalid("error-name", max=NAME_MAX)
-    if name.startswith("/"):
-        raise Invalid("error-name", max=NAME_MAX)
+    name = NAME.clean(raw)
+    if name.startswith("/"):  # a command, not a name
+        raise Invalid("error-name", max=NAME.limit)
     return name
 
 

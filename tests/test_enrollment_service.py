@@ -21,9 +21,10 @@ from models import Application, ApplicationEvent, AuditRecord, Group, Notificati
 from models.enums import ApplicationState, Role
 from services import enrollment
 from services.clock import ManualClock
-from services.enrollment import CONSENT_VERSION, REASON_MAX, Action
+from services.enrollment import CONSENT_VERSION, Action
 from services.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from services.people import Actor
+from services.text import REASON_MAX
 from tests import factories
 
 S = ApplicationState
