@@ -11,7 +11,8 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Application, AttendanceMark, Course, Group, Lesson, Organisation, Person
-from models.enums import ApplicationState, AttendanceStatus, LessonStatus, Priority, Role
+from models.enums import AttendanceStatus, LessonStatus, Priority, Role
+from services import seats
 from services.audit import record
 from services.errors import Conflict, Forbidden, Invalid
 from services.lessons import LessonInfo, lesson_info, may_manage
@@ -73,10 +74,8 @@ async def roster(session: AsyncSession, actor: Actor, lesson_id: int, now: datet
         )
     }
     # Those enrolled by the time the lesson began; someone enrolled later was not expected.
-    enrolled = select(Application.student_id).where(
-        Application.group_id == lesson.group_id,
-        Application.state == ApplicationState.ENROLLED,
-        or_(Application.enrolled_at.is_(None), Application.enrolled_at <= lesson.starts_at),
+    enrolled = seats.students_of(lesson.group_id).where(
+        or_(Application.enrolled_at.is_(None), Application.enrolled_at <= lesson.starts_at)
     )
     rows = await session.execute(
         select(Person.id, Person.full_name, Organisation.short_name)

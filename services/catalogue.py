@@ -11,8 +11,9 @@ from sqlalchemy import BindParameter, ColumnElement, Select, bindparam, func, se
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from models import Application, Course, Group, Organisation, Person, WeeklySlot
-from models.enums import ApplicationState, CourseFormat, Direction
+from models import Course, Group, Organisation, Person, WeeklySlot
+from models.enums import CourseFormat, Direction
+from services import seats
 from services.errors import NotFound
 
 PAGE_SIZE = 6
@@ -200,22 +201,9 @@ async def available_providers(
     return list(rows.all())
 
 
-async def enrolled_counts(session: AsyncSession, group_ids: list[int]) -> dict[int, int]:
-    if not group_ids:
-        return {}
-    rows = await session.execute(
-        select(Application.group_id, func.count(Application.id))
-        .where(Application.group_id.in_(group_ids), Application.state == ApplicationState.ENROLLED)
-        .group_by(Application.group_id)
-    )
-    counts = {gid: 0 for gid in group_ids}
-    counts.update({gid: n for gid, n in rows.all()})
-    return counts
-
-
 async def group_infos(session: AsyncSession, groups: list[Group]) -> list[GroupInfo]:
     """Seats, teacher and slots for groups whose `slots` are loaded."""
-    counts = await enrolled_counts(session, [g.id for g in groups])
+    counts = await seats.counts(session, [g.id for g in groups])
     teacher_ids = {g.teacher_id for g in groups if g.teacher_id}
     teachers: dict[int, str] = {}
     if teacher_ids:

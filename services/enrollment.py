@@ -12,14 +12,14 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from models import Application, ApplicationEvent, Course, Group, Organisation, ParentLink, Person
 from models.enums import ACTIVE_APPLICATION_STATES, ApplicationState, Priority, Role
-from services import consent, people
+from services import consent, people, seats
 from services.audit import record
 from services.consent import ConsentState
 from services.errors import Conflict, Forbidden, NotFound
@@ -59,17 +59,6 @@ class ApplicationLine:
 # --- reading -------------------------------------------------------------------------------
 
 
-async def _enrolled(session: AsyncSession, group_id: int) -> int:
-    return (
-        await session.scalar(
-            select(func.count(Application.id)).where(
-                Application.group_id == group_id, Application.state == S.ENROLLED
-            )
-        )
-        or 0
-    )
-
-
 async def check_apply(
     session: AsyncSession, actor: Actor, group_id: int, now: datetime
 ) -> ApplyCheck:
@@ -99,7 +88,7 @@ async def check_apply(
     return ApplyCheck(
         group=group,
         course=course,
-        enrolled=await _enrolled(session, group_id),
+        enrolled=await seats.count(session, group_id),
         clashes=await clashes(session, actor.person_id, group_id),
     )
 
@@ -112,13 +101,7 @@ async def clashes(session: AsyncSession, student_id: int, group_id: int) -> list
         .join(Organisation, Organisation.id == Course.provider_org_id)
         .where(
             (Group.id == group_id)
-            | Group.id.in_(
-                select(Application.group_id).where(
-                    Application.student_id == student_id,
-                    Application.state == S.ENROLLED,
-                    Application.group_id != group_id,
-                )
-            )
+            | Group.id.in_(seats.groups_of(student_id).where(Application.group_id != group_id))
         )
         .options(selectinload(Group.slots))
     )
@@ -523,7 +506,7 @@ async def school_approve(
     loaded = await _load(session, application_id)
     _require_coordinator(actor, loaded.student)
     _expect(loaded.app, S.AWAITING_SCHOOL)
-    has_seat = await _enrolled(session, loaded.group.id) < loaded.group.capacity
+    has_seat = await seats.count(session, loaded.group.id) < loaded.group.capacity
     to = S.ENROLLED if has_seat else S.WAITLISTED
     event = await _move(
         session, loaded.app, to, now=now, actor_id=actor.person_id, actor_role=Role.COORDINATOR
@@ -654,7 +637,7 @@ async def withdraw(
 async def _promote_waitlist(
     session: AsyncSession, group: Group, course: Course, now: datetime
 ) -> None:
-    free = group.capacity - await _enrolled(session, group.id)
+    free = group.capacity - await seats.count(session, group.id)
     if free <= 0:
         return
     waiting = (
@@ -681,22 +664,12 @@ async def _confirm_group_if_ready(
     session: AsyncSession, group: Group, course: Course, now: datetime
 ) -> None:
     """The first time a group reaches its minimum size, everyone in it hears it will run."""
-    if group.confirmed_at is not None or await _enrolled(session, group.id) < group.min_size:
+    if group.confirmed_at is not None or await seats.count(session, group.id) < group.min_size:
         return
     group.confirmed_at = now
-    students = (
-        await session.scalars(
-            select(Application.student_id).where(
-                Application.group_id == group.id, Application.state == S.ENROLLED
-            )
-        )
-    ).all()
-    parents = (
-        await session.scalars(select(ParentLink.parent_id).where(ParentLink.child_id.in_(students)))
-    ).all()
     await notify_many(
         session,
-        [*students, *parents],
+        await seats.families(session, group.id),
         kind="notify-group-confirmed",
         key_prefix=f"group-confirmed:{group.id}",
         now=now,

@@ -21,7 +21,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from models import Application, AttendanceMark, Course, Group, Lesson, Organisation, Person
-from models.enums import ApplicationState, LessonStatus, Role
+from models.enums import LessonStatus, Role
+from services import seats
 from services.audit import record
 from services.errors import Forbidden
 from services.i18n import Text
@@ -199,7 +200,7 @@ async def load(
         ).outerjoin(Teacher, Teacher.id == Group.teacher_id)
         query = query.where(
             *where,
-            Application.state == ApplicationState.ENROLLED,
+            seats.enrolled(),
             Group.cancelled_at.is_(None),
             Group.start_date <= period.end,
             Group.end_date >= period.start,

@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from models import Application, Course, Group, Lesson, Organisation
-from models.enums import ApplicationState, LessonStatus, Role
-from services import enrollment
+from models import Course, Group, Lesson, Organisation
+from models.enums import LessonStatus, Role
+from services import enrollment, seats
 from services.audit import record
 from services.errors import Conflict, Forbidden, NotFound
 from services.outbox import notify_many
@@ -67,11 +67,6 @@ async def _load(session: AsyncSession, actor: Actor, group_id: int) -> Group:
 
 async def suggestions_for(session: AsyncSession, group: Group, now: datetime) -> list[str]:
     """Other open groups of the same direction with seats left: "Course (GROUP) — provider"."""
-    enrolled = (
-        select(func.count(Application.id))
-        .where(Application.group_id == Group.id, Application.state == ApplicationState.ENROLLED)
-        .scalar_subquery()
-    )
     rows = await session.execute(
         select(
             Course.title, Group.code, Organisation.short_name, Organisation.timezone, Group.end_date
@@ -82,7 +77,7 @@ async def suggestions_for(session: AsyncSession, group: Group, now: datetime) ->
             Course.direction == group.course.direction,
             Group.id != group.id,
             Group.cancelled_at.is_(None),
-            enrolled < Group.capacity,
+            seats.taken(Group.id) < Group.capacity,
         )
         .order_by(Group.start_date, Course.title)
     )

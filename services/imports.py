@@ -25,18 +25,17 @@ from sqlalchemy.orm import selectinload
 
 from models import (
     Account,
-    Application,
     Course,
     Group,
     Invite,
     Lesson,
     Organisation,
-    ParentLink,
     Person,
     RoleGrant,
     WeeklySlot,
 )
-from models.enums import ApplicationState, CourseFormat, Direction, LessonStatus, Priority, Role
+from models.enums import CourseFormat, Direction, LessonStatus, Priority, Role
+from services import seats
 from services.admin import GroupDefaults, group_defaults
 from services.audit import record
 from services.errors import Forbidden
@@ -313,18 +312,7 @@ async def _load(session: AsyncSession, checked: Checked) -> _Known:
             roles[person_id].add((role, org_id))
     enrolled: dict[int, int] = {}
     for batch in _batches(g.id for g in groups.values()):
-        enrolled.update(
-            (
-                await session.execute(
-                    select(Application.group_id, func.count(Application.id))
-                    .where(
-                        Application.group_id.in_(batch),
-                        Application.state == ApplicationState.ENROLLED,
-                    )
-                    .group_by(Application.group_id)
-                )
-            ).all()
-        )
+        enrolled.update(await seats.counts(session, batch))
     return _Known(orgs, courses, groups, people, roles, enrolled, await group_defaults(session))
 
 
@@ -711,21 +699,6 @@ class _Writer:
                 report.notified += await self._tell(group, self.changed_groups[group.id])
 
     async def _tell(self, group: Group, teachers: set[int]) -> int:
-        students = list(
-            (
-                await self.session.scalars(
-                    select(Application.student_id).where(
-                        Application.group_id == group.id,
-                        Application.state == ApplicationState.ENROLLED,
-                    )
-                )
-            ).all()
-        )
-        parents = (
-            await self.session.scalars(
-                select(ParentLink.parent_id).where(ParentLink.child_id.in_(students))
-            )
-        ).all()
         following = await self.session.scalar(
             select(func.min(Lesson.starts_at)).where(
                 Lesson.group_id == group.id,
@@ -736,7 +709,7 @@ class _Writer:
         priority = change_priority(following, self.now) if following else Priority.NORMAL
         return await notify_many(
             self.session,
-            [*students, *parents, *sorted(teachers)],
+            [*await seats.families(self.session, group.id), *sorted(teachers)],
             kind="notify-group-timetable-changed",
             key_prefix=f"timetable:{group.id}:{self.now.isoformat()}",
             now=self.now,

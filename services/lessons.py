@@ -16,22 +16,22 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from models import (
-    Application,
     Course,
     Group,
     Holiday,
     Lesson,
     LessonEvent,
     Organisation,
-    ParentLink,
     Person,
     RoleGrant,
     WeeklySlot,
 )
-from models.enums import ApplicationState, LessonStatus, Priority, Role
+from models.enums import LessonStatus, Priority, Role
 from services.errors import Conflict, Forbidden, Invalid, NotFound
 from services.outbox import notify_many
 from services.people import Actor
+from services.seats import groups_of, with_parents
+from services.seats import student_ids as enrolled_student_ids
 from services.text import REASON, TextRule
 
 URGENT_WITHIN = timedelta(hours=24)
@@ -197,11 +197,11 @@ async def lessons_of_student(
     session: AsyncSession, student_id: int, start: datetime, end: datetime
 ) -> list[LessonInfo]:
     """Lessons of the groups a student is enrolled in, cancelled and moved ones included."""
-    groups = select(Application.group_id).where(
-        Application.student_id == student_id, Application.state == ApplicationState.ENROLLED
-    )
     return await _infos(
-        session, Lesson.group_id.in_(groups), Lesson.starts_at >= start, Lesson.starts_at < end
+        session,
+        Lesson.group_id.in_(groups_of(student_id)),
+        Lesson.starts_at >= start,
+        Lesson.starts_at < end,
     )
 
 
@@ -215,21 +215,9 @@ async def history(session: AsyncSession, lesson_id: int) -> list[LessonEvent]:
 # --- who hears of a change ------------------------------------------------------------------
 
 
-async def enrolled_student_ids(session: AsyncSession, group_id: int) -> list[int]:
-    rows = await session.scalars(
-        select(Application.student_id).where(
-            Application.group_id == group_id, Application.state == ApplicationState.ENROLLED
-        )
-    )
-    return list(rows.all())
-
-
 async def concerned(session: AsyncSession, info: LessonInfo) -> list[int]:
     """Students, their parents, their home coordinators and the provider's coordinators."""
     students = await enrolled_student_ids(session, info.group.id)
-    parents = (
-        await session.scalars(select(ParentLink.parent_id).where(ParentLink.child_id.in_(students)))
-    ).all()
     home_orgs = select(Person.home_org_id).where(Person.id.in_(students))
     coordinators = (
         await session.scalars(
@@ -240,7 +228,7 @@ async def concerned(session: AsyncSession, info: LessonInfo) -> list[int]:
             )
         )
     ).all()
-    return list(dict.fromkeys([*students, *parents, *coordinators]))
+    return list(dict.fromkeys([*await with_parents(session, students), *coordinators]))
 
 
 async def cancel_for_holiday(

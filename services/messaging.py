@@ -8,10 +8,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from models import Group, GroupMessage, ParentLink, Person
+from models import Group, GroupMessage, Person
 from models.enums import Role
+from services import seats
 from services.errors import Forbidden, NotFound
-from services.lessons import enrolled_student_ids
 from services.outbox import notify_many
 from services.people import Actor
 from services.text import TextRule
@@ -58,14 +58,9 @@ async def write_to_group(
     )
     session.add(message)
     await session.flush()
-    recipients = await enrolled_student_ids(session, group.id)
-    if include_parents:
-        recipients += (
-            await session.scalars(
-                select(ParentLink.parent_id).where(ParentLink.child_id.in_(recipients))
-            )
-        ).all()
-    recipients = [r for r in dict.fromkeys(recipients) if r != actor.person_id]
+    students = await seats.student_ids(session, group.id)
+    everyone = await seats.with_parents(session, students) if include_parents else students
+    recipients = [r for r in everyone if r != actor.person_id]
     await notify_many(
         session,
         recipients,

@@ -25,7 +25,8 @@ from models import (
     Person,
     RoleGrant,
 )
-from models.enums import ACTIVE_APPLICATION_STATES, ApplicationState, Role
+from models.enums import ACTIVE_APPLICATION_STATES, Role
+from services import seats
 from services.audit import record
 from services.errors import Conflict, NotFound
 from services.people import Actor, require_self_or_child
@@ -201,7 +202,7 @@ async def check_can_delete(
         .join(Group, Group.id == Application.group_id)
         .where(
             Application.student_id == subject_id,
-            Application.state == ApplicationState.ENROLLED,
+            seats.enrolled(),
             Group.end_date >= now.date(),
             Group.cancelled_at.is_(None),
         )

@@ -30,6 +30,7 @@ from models import (
     RoleGrant,
 )
 from models.enums import ApplicationState, AttendanceStatus, Direction, LessonStatus, Role
+from services import seats
 from services.errors import Forbidden, Invalid, NotFound
 from services.people import Actor
 
@@ -309,17 +310,12 @@ async def visible_groups(session: AsyncSession, scope: Scope, period: Period) ->
         .join(Organisation, Organisation.id == Course.provider_org_id)
         .where(*shown)
     )
-    counts: dict[int, Counter[ApplicationState]] = defaultdict(Counter)
-    rows = await session.execute(
-        select(Application.group_id, Application.state, func.count(Application.id))
-        .where(
-            Application.group_id.in_(in_scope),
-            Application.state.in_((ApplicationState.ENROLLED, ApplicationState.WAITLISTED)),
+    counts: defaultdict[int, Counter[ApplicationState]] = defaultdict(Counter)
+    counts.update(
+        await seats.counts_by_state(
+            session, in_scope, (ApplicationState.ENROLLED, ApplicationState.WAITLISTED)
         )
-        .group_by(Application.group_id, Application.state)
     )
-    for group_id, state, count in rows.all():
-        counts[group_id][state] = count
     groups = await session.execute(
         select(Group, Course, Organisation.short_name)
         .join(Course, Course.id == Group.course_id)
@@ -522,7 +518,7 @@ async def indicators(session: AsyncSession, scope: Scope, period: Period) -> Ind
         .join(Application, Application.group_id == Group.id)
         .join(Person, Person.id == Application.student_id)
         .where(
-            Application.state == ApplicationState.ENROLLED,
+            seats.enrolled(),
             Group.cancelled_at.is_(None),
             Group.start_date <= period.end,
             Group.end_date >= period.start,
