@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from enum import Enum, StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -228,50 +229,66 @@ async def application_detail(
     return lines[0], list(events)
 
 
-class Action:
+class Action(StrEnum):
     WITHDRAW = "withdraw"
     CONFIRM = "confirm"
     DECLINE = "decline"
     APPROVE = "approve"
     REJECT = "reject"
+    EXPIRE = "expire"  # nobody's: the deadline's, when no parent answered
 
 
-async def allowed_actions(session: AsyncSession, actor: Actor, app: Application) -> set[str]:
-    """What this person may do with the application now (the buttons they should see)."""
-    actions: set[str] = set()
-    is_parent = actor.has(Role.PARENT) and await people.is_parent_of(
-        session, actor.person_id, app.student_id
-    )
-    if app.state in ACTIVE_APPLICATION_STATES and (actor.person_id == app.student_id or is_parent):
-        actions.add(Action.WITHDRAW)
-    if is_parent and app.state == S.AWAITING_PARENT:
-        actions |= {Action.CONFIRM, Action.DECLINE}
-    if app.state == S.AWAITING_SCHOOL:
+class _Who(Enum):
+    FAMILY = "family"  # the student or a linked parent
+    PARENT = "parent"  # a linked parent
+    SCHOOL = "school"  # a coordinator of the student's home organisation
+    NOBODY = "nobody"
+
+
+@dataclass(frozen=True)
+class _Rule:
+    states: frozenset[ApplicationState]  # the states the action applies in
+    who: _Who
+    not_yours: str  # what to say to someone it is not for
+
+
+# The application's state table: every action, from which states, by whom. The buttons a
+# person sees (`allowed_actions`), the checks before asking for input (`require_action`) and
+# the changes themselves (`_expect`) all read it.
+_RULES: dict[Action, _Rule] = {
+    Action.WITHDRAW: _Rule(ACTIVE_APPLICATION_STATES, _Who.FAMILY, "error-not-your-child"),
+    Action.CONFIRM: _Rule(frozenset({S.AWAITING_PARENT}), _Who.PARENT, "error-not-your-child"),
+    Action.DECLINE: _Rule(frozenset({S.AWAITING_PARENT}), _Who.PARENT, "error-not-your-child"),
+    Action.APPROVE: _Rule(frozenset({S.AWAITING_SCHOOL}), _Who.SCHOOL, "error-not-your-student"),
+    Action.REJECT: _Rule(frozenset({S.AWAITING_SCHOOL}), _Who.SCHOOL, "error-not-your-student"),
+    Action.EXPIRE: _Rule(frozenset({S.AWAITING_PARENT}), _Who.NOBODY, "error-not-found"),
+}
+
+
+async def _is(session: AsyncSession, actor: Actor, who: _Who, app: Application) -> bool:
+    if who == _Who.FAMILY and actor.person_id == app.student_id:
+        return True
+    if who in (_Who.FAMILY, _Who.PARENT):
+        return actor.has(Role.PARENT) and await people.is_parent_of(
+            session, actor.person_id, app.student_id
+        )
+    if who == _Who.SCHOOL:
         student = await session.get(Person, app.student_id)
-        if (
+        return bool(
             student is not None
             and student.home_org_id is not None
             and actor.has(Role.COORDINATOR, student.home_org_id)
-        ):
-            actions |= {Action.APPROVE, Action.REJECT}
-    return actions
+        )
+    return False
 
 
-# The states in which each action applies, and what to say to someone it is not for.
-_ACTION_STATES = {
-    Action.WITHDRAW: ACTIVE_APPLICATION_STATES,
-    Action.CONFIRM: frozenset({S.AWAITING_PARENT}),
-    Action.DECLINE: frozenset({S.AWAITING_PARENT}),
-    Action.APPROVE: frozenset({S.AWAITING_SCHOOL}),
-    Action.REJECT: frozenset({S.AWAITING_SCHOOL}),
-}
-_NOT_YOURS = {
-    Action.WITHDRAW: "error-not-your-child",
-    Action.CONFIRM: "error-not-your-child",
-    Action.DECLINE: "error-not-your-child",
-    Action.APPROVE: "error-not-your-student",
-    Action.REJECT: "error-not-your-student",
-}
+async def allowed_actions(session: AsyncSession, actor: Actor, app: Application) -> set[Action]:
+    """What this person may do with the application now (the buttons they should see)."""
+    found: dict[_Who, bool] = {}  # each "who" looked up once
+    for rule in _RULES.values():
+        if app.state in rule.states and rule.who not in found:
+            found[rule.who] = await _is(session, actor, rule.who, app)
+    return {a for a, rule in _RULES.items() if app.state in rule.states and found[rule.who]}
 
 
 async def require_action(
@@ -281,11 +298,11 @@ async def require_action(
     app = await session.get(Application, application_id)
     if app is None or not await _may_view(session, actor, app):
         raise NotFound("error-not-found")
-    if action in await allowed_actions(session, actor, app):
-        return app
-    if app.state not in _ACTION_STATES[action]:
-        _expect(app, *_ACTION_STATES[action])
-    raise Forbidden(_NOT_YOURS[action])
+    rule = _RULES[Action(action)]
+    _expect(app, Action(action))
+    if not await _is(session, actor, rule.who, app):
+        raise Forbidden(rule.not_yours)
+    return app
 
 
 # --- changing ------------------------------------------------------------------------------
@@ -377,8 +394,9 @@ async def _tell(
     )
 
 
-def _expect(app: Application, *states: ApplicationState) -> None:
-    if app.state not in states:
+def _expect(app: Application, action: Action) -> None:
+    """Refuse an action the application's state does not allow (a stale button)."""
+    if app.state not in _RULES[action].states:
         raise Conflict("error-application-state", state={"key": f"state-{app.state.value}"})
 
 
@@ -437,7 +455,7 @@ async def parent_confirm(
     """The parent consents; the home school's coordinators get it to review."""
     loaded = await _load(session, application_id)
     await _require_parent(session, actor, loaded.app.student_id)
-    _expect(loaded.app, S.AWAITING_PARENT)
+    _expect(loaded.app, Action.CONFIRM)
     if await consent.active(session, actor.person_id, loaded.app.student_id) is None:
         raise Conflict("error-consent-needed")
     event = await _move(
@@ -470,7 +488,7 @@ async def parent_decline(
 ) -> Application:
     loaded = await _load(session, application_id)
     await _require_parent(session, actor, loaded.app.student_id)
-    _expect(loaded.app, S.AWAITING_PARENT)
+    _expect(loaded.app, Action.DECLINE)
     text = OPTIONAL_REASON.clean(reason)
     event = await _move(
         session,
@@ -505,7 +523,7 @@ async def school_approve(
     """The home coordinator approves: enrolled while seats remain, else waitlisted."""
     loaded = await _load(session, application_id)
     _require_coordinator(actor, loaded.student)
-    _expect(loaded.app, S.AWAITING_SCHOOL)
+    _expect(loaded.app, Action.APPROVE)
     has_seat = await seats.count(session, loaded.group.id) < loaded.group.capacity
     to = S.ENROLLED if has_seat else S.WAITLISTED
     event = await _move(
@@ -525,7 +543,7 @@ async def school_reject(
 ) -> Application:
     loaded = await _load(session, application_id)
     _require_coordinator(actor, loaded.student)
-    _expect(loaded.app, S.AWAITING_SCHOOL)
+    _expect(loaded.app, Action.REJECT)
     text = REASON.clean(reason)
     event = await _move(
         session,
@@ -545,7 +563,7 @@ async def school_reject(
 async def expire(session: AsyncSession, application_id: int, now: datetime) -> Application:
     """Nobody consented in time: the application lapses and the family is told."""
     loaded = await _load(session, application_id)
-    _expect(loaded.app, S.AWAITING_PARENT)
+    _expect(loaded.app, Action.EXPIRE)
     event = await _move(session, loaded.app, S.EXPIRED, now=now, actor_id=None, actor_role=None)
     family = [loaded.app.student_id, *await people.parent_ids_of(session, loaded.student.id)]
     await _tell(session, family, "notify-expired", event, loaded, now)
@@ -618,7 +636,7 @@ async def withdraw(
     else:
         await _require_parent(session, actor, app.student_id)
         role = Role.PARENT
-    _expect(app, *ACTIVE_APPLICATION_STATES)
+    _expect(app, Action.WITHDRAW)
     previous = app.state
     event = await _move(
         session, app, S.WITHDRAWN, now=now, actor_id=actor.person_id, actor_role=role
