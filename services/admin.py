@@ -16,10 +16,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models import NetworkSettings, Organisation, Person, RoleGrant
 from models.enums import OrgKind, Role
 from models.network import MIN_GROUP_SIZE
+from services.actor import Actor, require_admin
 from services.audit import record
 from services.errors import Conflict, Invalid, NotFound
 from services.network import network_settings
-from services.people import Actor, require_admin
 from services.text import TextRule
 
 ORG_CODE = re.compile(r"^[a-z0-9][a-z0-9_-]{1,31}$")

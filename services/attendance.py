@@ -13,11 +13,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models import Application, AttendanceMark, Course, Group, Lesson, Organisation, Person
 from models.enums import AttendanceStatus, LessonStatus, Priority, Role
 from services import seats
+from services.actor import Actor
 from services.audit import record
 from services.errors import Conflict, Forbidden, Invalid
 from services.lessons import LessonInfo, lesson_info, may_manage
 from services.outbox import notify_many
-from services.people import Actor, parent_ids_of
+from services.people import parent_ids_of
 
 A = AttendanceStatus
 # One tap moves a student to the next status.

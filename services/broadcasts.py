@@ -29,10 +29,10 @@ from models import (
     RoleGrant,
 )
 from models.enums import NotificationState, Priority, Role
+from services.actor import Actor
 from services.audit import record
 from services.errors import Conflict, Forbidden, Invalid, NotFound
 from services.outbox import notify_many
-from services.people import Actor
 from services.text import TextRule
 
 TEXT_MAX = 3000  # the preview (heading, counts, sender) stays within 4000 characters
@@ -76,11 +76,12 @@ def check_audience(actor: Actor, audience: Audience) -> None:
     parents. Checked on every step, since callback data can be forged."""
     if not audience.roles or not audience.roles <= set(AUDIENCE_ROLES):
         raise Invalid("error-bad-choice")
-    if actor.has(Role.ADMIN):
+    reach = actor.org_scope()
+    if reach is None:
         return
-    if not actor.has(Role.COORDINATOR):
+    if not reach:
         raise Forbidden("error-broadcast-not-allowed")
-    if audience.org_id is None or audience.org_id not in actor.orgs(Role.COORDINATOR):
+    if audience.org_id is None or audience.org_id not in reach:
         raise Forbidden("error-broadcast-own-org")
     if not audience.roles <= COORDINATOR_AUDIENCE:
         raise Forbidden("error-broadcast-own-org")
@@ -97,8 +98,9 @@ def new_token() -> str:
 async def organisation_choices(session: AsyncSession, actor: Actor) -> list[Organisation]:
     """The organisations the actor may write to."""
     query = select(Organisation).order_by(Organisation.short_name)
-    if not actor.has(Role.ADMIN):
-        query = query.where(Organisation.id.in_(actor.orgs(Role.COORDINATOR)))
+    reach = actor.org_scope()
+    if reach is not None:
+        query = query.where(Organisation.id.in_(reach))
     return list((await session.scalars(query)).all())
 
 

@@ -11,9 +11,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import DataConsent, Person
 from models.enums import Role
+from services.actor import Actor
 from services.audit import record
 from services.errors import Conflict, Forbidden
-from services.people import Actor, children_of, is_parent_of
+from services.people import children_of, is_parent_of
 
 # The version of `consent-data` in locales/ a parent agrees to; a new text needs a new version.
 DATA_CONSENT_VERSION = "2026-11"

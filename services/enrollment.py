@@ -21,11 +21,11 @@ from sqlalchemy.orm import selectinload
 from models import Application, ApplicationEvent, Course, Group, Organisation, ParentLink, Person
 from models.enums import ACTIVE_APPLICATION_STATES, ApplicationState, Priority, Role
 from services import consent, people, seats
+from services.actor import Actor
 from services.audit import record
 from services.consent import ConsentState
 from services.errors import Conflict, Forbidden, NotFound
 from services.outbox import notify_many
-from services.people import Actor
 from services.schedule import slots_overlap
 from services.text import OPTIONAL_REASON, REASON
 

@@ -12,10 +12,11 @@ from sqlalchemy.orm import selectinload
 from models import Course, Group, Lesson, Organisation
 from models.enums import LessonStatus, Role
 from services import enrollment, seats
+from services.actor import Actor
 from services.audit import record
 from services.errors import Conflict, Forbidden, NotFound
 from services.outbox import notify_many
-from services.people import Actor, coordinator_ids_of
+from services.people import coordinator_ids_of
 from services.reminders import undersized_groups
 
 WARN_DAYS_BEFORE = 7

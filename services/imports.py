@@ -36,13 +36,14 @@ from models import (
 )
 from models.enums import CourseFormat, Direction, LessonStatus, Priority, Role
 from services import seats
+from services.actor import Actor
 from services.admin import GroupDefaults, group_defaults
 from services.audit import record
 from services.errors import Forbidden
 from services.import_columns import HELP_SHEETS, KIND_ORDER, KINDS, CellError, kind_of
 from services.lessons import change_priority, follow_timetable
 from services.outbox import notify_many
-from services.people import Actor, new_code
+from services.people import new_code
 from services.sheets import Cell, Sheet
 from services.text import clip, one_line
 
@@ -108,12 +109,10 @@ class Report:
 # --- who may import ---------------------------------------------------------------------------
 
 
-def importable_orgs(actor: Actor) -> set[int] | None:
+def importable_orgs(actor: Actor) -> frozenset[int] | None:
     """The organisations this person may import into; None means any (the network admin)."""
-    if actor.has(Role.ADMIN):
-        return None
-    orgs = actor.orgs(Role.COORDINATOR)
-    if not orgs:
+    orgs = actor.org_scope()
+    if orgs is not None and not orgs:
         raise Forbidden("error-import-staff-only")
     return orgs
 
@@ -316,7 +315,7 @@ async def _load(session: AsyncSession, checked: Checked) -> _Known:
     return _Known(orgs, courses, groups, people, roles, enrolled, await group_defaults(session))
 
 
-def _cross_check(checked: Checked, known: _Known, allowed: set[int] | None) -> list[Problem]:
+def _cross_check(checked: Checked, known: _Known, allowed: frozenset[int] | None) -> list[Problem]:
     """What rows must satisfy together and against the database; all problems at once."""
     problems: list[Problem] = []
     names = checked.sheet_names

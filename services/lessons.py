@@ -27,9 +27,9 @@ from models import (
     WeeklySlot,
 )
 from models.enums import LessonStatus, Priority, Role
+from services.actor import Actor
 from services.errors import Conflict, Forbidden, Invalid, NotFound
 from services.outbox import notify_many
-from services.people import Actor
 from services.seats import groups_of, with_parents
 from services.seats import student_ids as enrolled_student_ids
 from services.text import REASON, TextRule

@@ -11,9 +11,9 @@ from sqlalchemy.orm import selectinload
 from models import Group, GroupMessage, Person
 from models.enums import Role
 from services import seats
+from services.actor import Actor
 from services.errors import Forbidden, NotFound
 from services.outbox import notify_many
-from services.people import Actor
 from services.text import TextRule
 
 # 3,000 characters leave room for the heading within Telegram's 4096.

@@ -8,10 +8,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Holiday, NetworkSettings
+from services.actor import Actor, require_admin
 from services.audit import record
 from services.errors import Conflict, Invalid
 from services.lessons import cancel_for_holiday
-from services.people import Actor, require_admin
 from services.text import TextRule
 
 

@@ -27,9 +27,10 @@ from models import (
 )
 from models.enums import ACTIVE_APPLICATION_STATES, Role
 from services import seats
+from services.actor import Actor
 from services.audit import record
 from services.errors import Conflict, NotFound
-from services.people import Actor, require_self_or_child
+from services.people import require_self_or_child
 
 
 def _when(moment: datetime | None) -> str | None:

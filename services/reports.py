@@ -31,8 +31,8 @@ from models import (
 )
 from models.enums import ApplicationState, AttendanceStatus, Direction, LessonStatus, Role
 from services import seats
+from services.actor import Actor
 from services.errors import Forbidden, Invalid, NotFound
-from services.people import Actor
 
 STAFF = (Role.ADMIN, Role.COORDINATOR, Role.TEACHER)
 # The city programme (seeds 003): at least half the organisations and teachers involved.
@@ -51,19 +51,17 @@ class Scope:
     role: Role
     person_id: int
     org_ids: frozenset[int] = frozenset()
-
-    @property
-    def everything(self) -> bool:
-        return self.role == Role.ADMIN
+    everything: bool = False  # every organisation: the network admin's reach
 
 
 def scope_of(actor: Actor, role: Role | None) -> Scope:
     """The scope of the role the person acts in; refused for students, parents and guests."""
     if role not in STAFF or role not in actor.role_set:
         raise Forbidden("error-reports-staff-only")
-    if role == Role.COORDINATOR:
-        return Scope(role, actor.person_id, frozenset(actor.orgs(Role.COORDINATOR)))
-    return Scope(role, actor.person_id)
+    if role == Role.TEACHER:
+        return Scope(role, actor.person_id)
+    orgs = actor.org_scope(role)
+    return Scope(role, actor.person_id, orgs or frozenset(), everything=orgs is None)
 
 
 def _own_students_groups(org_ids: frozenset[int]) -> Select[int]:
