@@ -325,7 +325,7 @@ async def on_consent_withdraw(
     actor: Actor,
     clock: Clock,
 ) -> None:
-    ended = await consent.withdraw(session, actor, callback_data.child, clock.now())
+    ended = await enrollment.withdraw_consent(session, actor, callback_data.child, clock.now())
     await _show_consents(query, session, tr, actor, notice=tr("consent-withdrawn", count=ended))
 
 

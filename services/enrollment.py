@@ -608,14 +608,26 @@ async def close_for_cancelled_group(
     return told
 
 
-async def end_for_withdrawn_consent(
+async def withdraw_consent(
     session: AsyncSession, actor: Actor, child_id: int, now: datetime
 ) -> int:
-    """Consent withdrawn: every live application of the child is withdrawn (by the parent)."""
+    """A parent withdraws consent to process the child's data: once no consent stands, the
+    child's live applications end (seats go to the waitlist) and no new ones can be made
+    until a parent consents again. Returns the applications ended."""
+    if await consent.mark_withdrawn(session, actor, child_id, now) == ConsentState.ACTIVE:
+        return 0  # the other parent's consent still stands
+    return await end_live_applications(session, actor, child_id, now)
+
+
+async def end_live_applications(
+    session: AsyncSession, actor: Actor, student_id: int, now: datetime
+) -> int:
+    """Every live application of the student is withdrawn, by the student or their parent
+    (`actor`); returns how many."""
     live = (
         await session.scalars(
             select(Application.id).where(
-                Application.student_id == child_id,
+                Application.student_id == student_id,
                 Application.state.in_(ACTIVE_APPLICATION_STATES),
             )
         )
