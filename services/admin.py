@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models import NetworkSettings, Organisation, Person, RoleGrant
 from models.enums import OrgKind, Role
 from models.network import MIN_GROUP_SIZE
+from services import parsing
 from services.actor import Actor, require_admin
 from services.audit import record
 from services.errors import Conflict, Invalid, NotFound
@@ -27,57 +28,23 @@ ORG_NAME = TextRule(200, "error-org-name", "error-org-name", letters=True)
 ORG_SHORT_NAME = TextRule(80, "error-org-name", "error-org-name", letters=True)
 MIN_GROUP_SIZE_MAX = 100
 YEAR_DAYS_MAX = 400
-_TIME = re.compile(r"^(\d{1,2})[:.](\d{2})$")
-_RANGE_DASHES = ("–", "—")  # an en or em dash typed instead of a hyphen
 CLEAR = {"-", "—", "–"}
 
 
 # --- parsing typed values ---------------------------------------------------------------------
 
 
-def _split_range(text: str, error: str) -> tuple[str, str]:
-    value = "".join(text.split())
-    for dash in _RANGE_DASHES:
-        value = value.replace(dash, "-")
-    first, sep, second = value.partition("-")
-    if not sep or not first or not second:
-        raise Invalid(error)
-    return first, second
-
-
-def _time(text: str) -> time:
-    match = _TIME.match(text)
-    if not match:
-        raise Invalid("error-quiet-format")
-    hour, minute = int(match[1]), int(match[2])
-    if hour > 23 or minute > 59:
-        raise Invalid("error-quiet-format")
-    return time(hour, minute)
-
-
 def parse_quiet_hours(text: str) -> tuple[time, time]:
     """ "21:00-08:00": from when to when only urgent messages go out (may span midnight)."""
-    first, second = _split_range(text, "error-quiet-format")
-    start, end = _time(first), _time(second)
+    start, end = parsing.parse_time_range(text, "error-quiet-format", "error-quiet-format")
     if start == end:
         raise Invalid("error-quiet-same")
     return start, end
 
 
-def _date(text: str) -> date:
-    try:
-        day, month, year = (int(part) for part in text.split("."))
-        if year < 100:
-            raise ValueError
-        return date(year, month, day)
-    except ValueError:
-        raise Invalid("error-year-format") from None
-
-
 def parse_year(text: str) -> tuple[date, date]:
     """ "01.09.2026-31.05.2027": the first and the last day of the academic year."""
-    first, second = _split_range(text, "error-year-format")
-    start, end = _date(first), _date(second)
+    start, end = parsing.parse_date_range(text, "error-year-format")
     if end <= start:
         raise Invalid("error-year-order")
     if (end - start).days > YEAR_DAYS_MAX:

@@ -27,6 +27,7 @@ from models import (
     WeeklySlot,
 )
 from models.enums import LessonStatus, Priority, Role
+from services import parsing
 from services.actor import Actor
 from services.errors import Conflict, Forbidden, Invalid, NotFound
 from services.outbox import notify_many
@@ -517,24 +518,14 @@ async def add_lesson(
 
 
 def parse_time(text: str) -> time:
-    """A time of day as people type it: 15:30, 15.30, 9:05."""
-    cleaned = text.strip().replace(".", ":").replace(" ", "")
-    hours, sep, minutes = cleaned.partition(":")
-    if not (sep and hours.isdigit() and minutes.isdigit() and len(minutes) == 2):
-        raise Invalid("error-time-format")
-    h, m = int(hours), int(minutes)
-    if not (0 <= h <= 23 and 0 <= m <= 59):
-        raise Invalid("error-time-format")
-    return time(h, m)
+    """A lesson's time as people type it: 15:30, 15.30, 9:05."""
+    return parsing.parse_time(text)
 
 
 def parse_time_range(text: str) -> tuple[time, time]:
-    """ "15:00-16:30" (any dash) as two times, the second later."""
-    for dash in ("–", "—", "-"):
-        if dash in text:
-            first, _, second = text.partition(dash)
-            start, end = parse_time(first), parse_time(second)
-            if end <= start:
-                raise Invalid("error-times")
-            return start, end
-    raise Invalid("error-time-range-format")
+    """ "15:00-16:30" (any dash) as two times, the second later: a lesson ends the day it
+    begins."""
+    start, end = parsing.parse_time_range(text)
+    if end <= start:
+        raise Invalid("error-times")
+    return start, end

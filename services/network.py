@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Holiday, NetworkSettings
+from services import parsing
 from services.actor import Actor, require_admin
 from services.audit import record
 from services.errors import Conflict, Invalid
@@ -59,12 +60,7 @@ async def upcoming_holidays(session: AsyncSession, today: date) -> list[Holiday]
 def parse_holiday(text: str) -> tuple[date, str]:
     """ "31.12.2026 Новогодние каникулы": a date (day.month.year) and a name."""
     first, _, rest = text.strip().partition(" ")
-    try:
-        day, month, year = (int(part) for part in first.split("."))
-        when = date(year, month, day)
-    except ValueError:
-        raise Invalid("error-holiday-format") from None
-    return when, HOLIDAY_NAME.clean(rest)
+    return parsing.parse_date(first, "error-holiday-format"), HOLIDAY_NAME.clean(rest)
 
 
 async def add_holiday(

@@ -9,7 +9,6 @@ point is read through these rules, so a forged button cannot widen them.
 
 from __future__ import annotations
 
-import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -30,7 +29,7 @@ from models import (
     RoleGrant,
 )
 from models.enums import ApplicationState, AttendanceStatus, Direction, LessonStatus, Role
-from services import seats
+from services import parsing, seats
 from services.actor import Actor
 from services.errors import Forbidden, Invalid, NotFound
 
@@ -251,20 +250,9 @@ def preset_period(preset: str, today: date) -> Period:
     raise Invalid("error-bad-choice")
 
 
-_DAY = r"(\d{1,2})\.(\d{1,2})\.(\d{4})"
-_RANGE = re.compile(rf"^\s*{_DAY}\s*(?:-|–|—|\.\.)\s*{_DAY}\s*$")
-
-
 def parse_period(text: str) -> Period:
     """A typed range, "01.09.2026–31.12.2026" (a hyphen or a dash between the dates)."""
-    match = _RANGE.match(text)
-    if match is None:
-        raise Invalid("error-period-format")
-    d1, m1, y1, d2, m2, y2 = (int(part) for part in match.groups())
-    try:
-        start, end = date(y1, m1, d1), date(y2, m2, d2)
-    except ValueError:
-        raise Invalid("error-period-no-such-date") from None
+    start, end = parsing.parse_date_range(text, "error-period-format", "error-period-no-such-date")
     if end < start:
         raise Invalid("error-period-order")
     if (end - start).days >= PERIOD_MAX_DAYS:
