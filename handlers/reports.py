@@ -441,12 +441,9 @@ async def on_export_kind(
     await state.clear()
     scope = _scope(actor, person)
     kind = _kind(callback_data)
-    if kind not in exports.kinds_for(scope):
-        raise Invalid("error-export-teacher-attendance")
+    exports.check_kind(scope, kind)
     rows = [[button(tr("btn-exp-all"), Exp(k=kind.value, s=SubjectKind.ALL.value))]]
-    choices = [SubjectKind.GROUP]
-    if scope.role != Role.TEACHER:
-        choices = [SubjectKind.ORG, SubjectKind.GROUP, SubjectKind.STUDENT]
+    choices = exports.subject_kinds(scope)
     rows += [[button(tr(SUBJECT_BUTTONS[c]), Exp(k=kind.value, s=c.value + "s"))] for c in choices]
     rows.append([button(tr("btn-back"), Exp()), button(tr("btn-menu"), Menu(action="home"))])
     await show(query, tr("export-choose-subject", kind=tr(KIND_KEYS[kind])), keyboard(*rows))
@@ -504,8 +501,7 @@ async def on_export_find(
 ) -> None:
     """A student is found by typing part of the name."""
     kind = _kind(callback_data)
-    if _scope(actor, person).role == Role.TEACHER:
-        raise Invalid("error-export-teacher-attendance")
+    exports.check_kind(_scope(actor, person), kind, SubjectKind.STUDENT)
     await state.set_state(ExportInput.student)
     await state.update_data(kind=kind.value)
     await show(
@@ -544,7 +540,7 @@ async def on_export_subject(
     await state.clear()
     kind = _kind(callback_data)
     subject = _subject(callback_data)
-    name = await reports.check_subject(session, _scope(actor, person), subject)
+    name = await exports.check_subject(session, _scope(actor, person), kind, subject)
     base = {"k": kind.value, "s": subject.kind.value, "i": subject.id}
     presets = [button(tr(key), Exp(**base, p=p.value)) for p, key in PRESET_BUTTONS.items()]
     rows = [
@@ -572,7 +568,7 @@ async def on_export_custom(
 ) -> None:
     kind = _kind(callback_data)
     subject = _subject(callback_data)
-    await reports.check_subject(session, _scope(actor, person), subject)
+    await exports.check_subject(session, _scope(actor, person), kind, subject)
     await state.set_state(ExportInput.period)
     await state.update_data(kind=kind.value, subject=subject.kind.value, id=subject.id)
     await show(

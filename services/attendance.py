@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Application, AttendanceMark, Course, Group, Lesson, Organisation, Person
@@ -178,15 +178,16 @@ class CourseAttendance:
 async def student_attendance(session: AsyncSession, student_id: int) -> list[CourseAttendance]:
     """How often the student was present, absent, late or excused, per course."""
     rows = await session.execute(
-        select(Course.title, AttendanceMark.status)
+        select(Course.title, AttendanceMark.status, func.count(AttendanceMark.id))
         .join(Lesson, Lesson.id == AttendanceMark.lesson_id)
         .join(Group, Group.id == Lesson.group_id)
         .join(Course, Course.id == Group.course_id)
         .where(AttendanceMark.student_id == student_id)
+        .group_by(Course.title, AttendanceMark.status)
     )
     per_course: dict[str, Counter[AttendanceStatus]] = {}
-    for title, status in rows.all():
-        per_course.setdefault(title, Counter())[status] += 1
+    for title, status, n in rows.all():
+        per_course.setdefault(title, Counter())[status] += n
     return [CourseAttendance(t, c) for t, c in sorted(per_course.items())]
 
 

@@ -13,9 +13,10 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Select, func, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import (
@@ -227,6 +228,14 @@ class Period:
             datetime.combine(self.end + timedelta(days=1), time(), tz),
         )
 
+    def runs(self) -> ColumnElement[bool]:
+        """A group runs in the period: not cancelled, and its dates meet the period's."""
+        return and_(
+            Group.cancelled_at.is_(None),
+            Group.start_date <= self.end,
+            Group.end_date >= self.start,
+        )
+
 
 class Preset(StrEnum):
     MONTH = "month"
@@ -284,12 +293,7 @@ class GroupLine:
 async def visible_groups(session: AsyncSession, scope: Scope, period: Period) -> list[GroupLine]:
     """Groups in scope that run in the period (not cancelled), with the whole group's counts:
     totals are not personal data, and a group's size is what its minimum is measured against."""
-    shown = (
-        groups_seen(scope),
-        Group.cancelled_at.is_(None),
-        Group.start_date <= period.end,
-        Group.end_date >= period.start,
-    )
+    shown = (groups_seen(scope), period.runs())
     in_scope = (
         select(Group.id)
         .join(Course, Course.id == Group.course_id)
@@ -383,10 +387,9 @@ async def below_minimum(session: AsyncSession, scope: Scope, period: Period) -> 
 
 
 @dataclass(frozen=True)
-class Rate:
-    """Attendance of one organisation, course or week: marks of present or late, of all."""
+class Attendance:
+    """Marks of present or late, of all marks."""
 
-    name: str
     attended: int
     total: int
 
@@ -395,10 +398,27 @@ class Rate:
         return self.attended / self.total if self.total else None
 
 
-def _marks(scope: Scope, period: Period, tz: ZoneInfo) -> Select[AttendanceStatus]:
+@dataclass(frozen=True)
+class Rate(Attendance):
+    """Attendance of one organisation or course."""
+
+    name: str
+
+
+@dataclass(frozen=True)
+class Week(Attendance):
+    """Attendance of the week beginning that Monday."""
+
+    monday: date
+
+
+def marks(scope: Scope, period: Period, tz: ZoneInfo, *columns: Any) -> Select[Any]:
+    """`columns` of the attendance marks the scope may read, at the lessons held (not
+    cancelled) in the period; the mark's lesson, group, course and student (Person) joined."""
     start, end = period.bounds(tz)
     return (
-        select(AttendanceMark.status)
+        select(*columns)
+        .select_from(AttendanceMark)
         .join(Lesson, Lesson.id == AttendanceMark.lesson_id)
         .join(Group, Group.id == Lesson.group_id)
         .join(Course, Course.id == Group.course_id)
@@ -412,59 +432,60 @@ def _marks(scope: Scope, period: Period, tz: ZoneInfo) -> Select[AttendanceStatu
     )
 
 
-def _rates(rows: list[tuple[str, AttendanceStatus]]) -> list[Rate]:
-    attended: Counter[str] = Counter()
-    total: Counter[str] = Counter()
-    for name, status in rows:
-        total[name] += 1
-        attended[name] += status in ATTENDED
-    return sorted((Rate(name, attended[name], total[name]) for name in total), key=lambda r: r.name)
+# Counted by the database: one row per name (or lesson), not one per mark.
+_ATTENDED = func.sum(case((AttendanceMark.status.in_(ATTENDED), 1), else_=0))
+_TOTAL = func.count(AttendanceMark.id)
+
+
+async def _rates(session: AsyncSession, query: Select[Any]) -> list[Rate]:
+    rows = await session.execute(query)
+    return sorted(
+        (Rate(int(attended or 0), int(total), name or "—") for name, attended, total in rows),
+        key=lambda r: r.name,
+    )
 
 
 async def attendance_by_organisation(
     session: AsyncSession, scope: Scope, period: Period, tz: ZoneInfo
 ) -> list[Rate]:
     """Attendance of each organisation's students, wherever the lessons were."""
-    query = _marks(scope, period, tz).outerjoin(Organisation, Organisation.id == Person.home_org_id)
-    rows = await session.execute(query.add_columns(func.coalesce(Organisation.short_name, "—")))
-    return _rates([(name, status) for status, name in rows.all()])
+    query = (
+        marks(scope, period, tz, Organisation.short_name, _ATTENDED, _TOTAL)
+        .outerjoin(Organisation, Organisation.id == Person.home_org_id)
+        .group_by(Organisation.short_name)
+    )
+    return await _rates(session, query)
 
 
 async def attendance_by_course(
     session: AsyncSession, scope: Scope, period: Period, tz: ZoneInfo
 ) -> list[Rate]:
-    rows = await session.execute(_marks(scope, period, tz).add_columns(Course.title))
-    return _rates([(title, status) for status, title in rows.all()])
-
-
-@dataclass(frozen=True)
-class Week:
-    monday: date
-    attended: int
-    total: int
-
-    @property
-    def rate(self) -> float | None:
-        return self.attended / self.total if self.total else None
+    query = marks(scope, period, tz, Course.title, _ATTENDED, _TOTAL).group_by(Course.title)
+    return await _rates(session, query)
 
 
 async def attendance_by_week(
     session: AsyncSession, scope: Scope, period: Period, tz: ZoneInfo, today: date
 ) -> list[Week]:
-    """Every week of the period up to today, with its attendance (a week without marks too)."""
-    rows = await session.execute(_marks(scope, period, tz).add_columns(Lesson.starts_at))
+    """Every week of the period up to today, with its attendance (a week without marks too).
+
+    The database counts per lesson; which week a lesson falls in is the reader's calendar's
+    question, answered here."""
+    rows = await session.execute(
+        marks(scope, period, tz, Lesson.starts_at, _ATTENDED, _TOTAL).group_by(Lesson.starts_at)
+    )
     attended: Counter[date] = Counter()
     total: Counter[date] = Counter()
-    for status, starts_at in rows.all():
+    for starts_at, lesson_attended, lesson_total in rows.all():
         day = starts_at.astimezone(tz).date()
         monday = day - timedelta(days=day.weekday())
-        total[monday] += 1
-        attended[monday] += status in ATTENDED
+        total[monday] += lesson_total
+        attended[monday] += lesson_attended or 0
     weeks = []
     monday = period.start - timedelta(days=period.start.weekday())
     last = min(period.end, today)
     while monday <= last:
-        weeks.append(Week(monday, attended[monday], total[monday]))
+        weeks.append(Week(attended[monday], total[monday], monday))
         monday += timedelta(days=7)
     return weeks
 
@@ -503,12 +524,7 @@ async def indicators(session: AsyncSession, scope: Scope, period: Period) -> Ind
         .join(Course, Course.id == Group.course_id)
         .join(Application, Application.group_id == Group.id)
         .join(Person, Person.id == Application.student_id)
-        .where(
-            seats.enrolled(),
-            Group.cancelled_at.is_(None),
-            Group.start_date <= period.end,
-            Group.end_date >= period.start,
-        )
+        .where(seats.enrolled(), period.runs())
     )
     involved_orgs: set[int] = set()
     teachers_involved: set[int] = set()
