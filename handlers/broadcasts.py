@@ -176,7 +176,7 @@ async def on_who(
 async def _ask_text(
     event: Message | CallbackQuery, session: AsyncSession, tr: Text, audience: Audience
 ) -> None:
-    org = await session.get(Organisation, audience.org_id) if audience.org_id else None
+    org = await broadcasts.audience_org(session, audience)
     await show(
         event,
         tr("bc-ask-text", audience=audience_text(tr, audience, org), max=broadcasts.TEXT_MAX),
@@ -203,7 +203,7 @@ async def on_text(
     audience = _draft(data)
     text = broadcasts.clean_text(message.text or "")
     found = await broadcasts.preview(session, actor, audience)
-    org = await session.get(Organisation, audience.org_id) if audience.org_id else None
+    org = await broadcasts.audience_org(session, audience)
     described = audience_text(tr, audience, org)
     if not found.recipients:
         await message.answer(
@@ -270,7 +270,7 @@ async def on_send(
         messenger=messenger.value,
     )
     await state.clear()
-    org = await session.get(Organisation, audience.org_id) if audience.org_id else None
+    org = await broadcasts.audience_org(session, audience)
     total = broadcast.recipients
     await show(
         query, progress_text(tr, audience_text(tr, audience, org), Progress(total, 0, 0, total))

@@ -189,8 +189,7 @@ class Preview:
 
 
 async def preview(session: AsyncSession, actor: Actor, audience: Audience) -> Preview:
-    check_audience(actor, audience)
-    await _check_org(session, audience)
+    await check(session, actor, audience)
     ids = await recipient_ids(session, audience, actor.person_id)
     return Preview(len(ids), await unreachable_count(session, ids))
 
@@ -198,10 +197,12 @@ async def preview(session: AsyncSession, actor: Actor, audience: Audience) -> Pr
 async def check(session: AsyncSession, actor: Actor, audience: Audience) -> None:
     """May the actor write to this audience (of an organisation that exists)?"""
     check_audience(actor, audience)
-    await _check_org(session, audience)
+    await audience_org(session, audience)
 
 
-async def _check_org(session: AsyncSession, audience: Audience) -> Organisation | None:
+async def audience_org(session: AsyncSession, audience: Audience) -> Organisation | None:
+    """The organisation a broadcast is for, None for the whole network; refused if it is
+    gone (a stale button)."""
     if audience.org_id is None:
         return None
     org = await session.get(Organisation, audience.org_id)
@@ -220,7 +221,7 @@ async def message_params(
     if actor.has(Role.ADMIN):
         sender = {"key": "broadcast-from-network"}
     else:
-        org = await _check_org(session, audience)
+        org = await audience_org(session, audience)
         sender = org.short_name if org else ""
     return {"sender": sender, "author": (author.full_name if author else "") or "—", "text": text}
 
@@ -243,8 +244,7 @@ async def send(
     messenger: str = "telegram",
 ) -> Broadcast:
     """Queue the broadcast for its audience at bulk priority; a draft is sent once only."""
-    check_audience(actor, audience)
-    await _check_org(session, audience)
+    await check(session, actor, audience)
     body = clean_text(text)
     await check_not_sent(session, token)
     recipients = await recipient_ids(session, audience, actor.person_id)
