@@ -27,7 +27,7 @@ from models import (
 )
 from models.enums import ApplicationState, LessonStatus, Priority
 from services import enrollment, seats
-from services.outbox import notify
+from services.outbox import Message, queue
 from services.people import parent_ids_of
 
 S = ApplicationState
@@ -72,19 +72,12 @@ async def _queue_new(session: AsyncSession, due: list[_Due], now: datetime) -> i
                 )
             ).all()
         )
-    fresh = [d for d in due if d.key not in known]
-    for d in fresh:
-        await notify(
-            session,
-            person_id=d.person_id,
-            kind=d.kind,
-            dedupe_key=d.key,
-            now=now,
-            params=d.params,
-            link=d.link,
-            priority=Priority.NORMAL,
-        )
-    return len(fresh)
+    fresh = [
+        Message(d.person_id, d.kind, d.key, d.params, Priority.NORMAL, d.link)
+        for d in due
+        if d.key not in known
+    ]
+    return await queue(session, fresh, now)
 
 
 def _stamp(moment: datetime) -> str:
