@@ -12,8 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from models import Course, Group, Organisation, Person, WeeklySlot
-from models.enums import CourseFormat, Direction
+from models.enums import CourseFormat, Direction, Role
 from services import seats
+from services.actor import Actor
 from services.errors import NotFound
 
 PAGE_SIZE = 6
@@ -226,6 +227,23 @@ async def group_infos(session: AsyncSession, groups: list[Group]) -> list[GroupI
         )
         for g in groups
     ]
+
+
+async def group_with_course(session: AsyncSession, group_id: int) -> Group:
+    """A group with its course loaded; refused if there is none."""
+    group = await session.scalar(
+        select(Group).where(Group.id == group_id).options(selectinload(Group.course))
+    )
+    if group is None:
+        raise NotFound("error-not-found")
+    return group
+
+
+def may_manage(actor: Actor, group: Group, provider_id: int) -> bool:
+    """The group's teacher and the providing organisation's coordinators manage a group: its
+    lessons, its roll, its messages."""
+    is_teacher = actor.has(Role.TEACHER) and group.teacher_id == actor.person_id
+    return is_teacher or actor.has(Role.COORDINATOR, provider_id)
 
 
 async def course_card(

@@ -20,7 +20,7 @@ from sqlalchemy.orm import selectinload
 
 from models import Application, ApplicationEvent, Course, Group, Organisation, ParentLink, Person
 from models.enums import ACTIVE_APPLICATION_STATES, ApplicationState, Priority, Role
-from services import consent, people, seats
+from services import catalogue, consent, people, seats
 from services.actor import Actor
 from services.audit import record
 from services.consent import ConsentState
@@ -69,11 +69,7 @@ async def check_apply(
     """
     if not actor.has(Role.STUDENT) or actor.grade is None:
         raise Forbidden("error-students-only")
-    group = await session.scalar(
-        select(Group).where(Group.id == group_id).options(selectinload(Group.course))
-    )
-    if group is None:
-        raise NotFound("error-not-found")
+    group = await catalogue.group_with_course(session, group_id)
     provider = await session.get(Organisation, group.course.provider_org_id)
     assert provider is not None  # a foreign key guarantees it
     today = now.astimezone(ZoneInfo(provider.timezone)).date()

@@ -7,14 +7,13 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
 
 from models import Course, Group, Lesson, Organisation
 from models.enums import LessonStatus, Role
-from services import enrollment, seats
+from services import catalogue, enrollment, seats
 from services.actor import Actor
 from services.audit import record
-from services.errors import Conflict, Forbidden, NotFound
+from services.errors import Conflict, Forbidden
 from services.outbox import notify_many
 from services.people import coordinator_ids_of
 from services.reminders import undersized_groups
@@ -54,11 +53,7 @@ async def _provider_coordinators(session: AsyncSession, group: Group) -> list[in
 
 
 async def _load(session: AsyncSession, actor: Actor, group_id: int) -> Group:
-    group = await session.scalar(
-        select(Group).where(Group.id == group_id).options(selectinload(Group.course))
-    )
-    if group is None:
-        raise NotFound("error-not-found")
+    group = await catalogue.group_with_course(session, group_id)
     if not actor.has(Role.COORDINATOR, group.course.provider_org_id):
         raise Forbidden("error-not-your-group")
     if group.cancelled_at is not None:

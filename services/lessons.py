@@ -13,7 +13,6 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
 
 from models import (
     Course,
@@ -27,7 +26,7 @@ from models import (
     WeeklySlot,
 )
 from models.enums import LessonStatus, Priority, Role
-from services import parsing
+from services import catalogue, parsing
 from services.actor import Actor
 from services.errors import Conflict, Forbidden, Invalid, NotFound
 from services.outbox import notify_many
@@ -154,8 +153,7 @@ async def lesson_info(session: AsyncSession, lesson_id: int) -> LessonInfo:
 
 def may_manage(actor: Actor, info: LessonInfo) -> bool:
     """The group's teacher and the provider's coordinators manage its lessons."""
-    is_teacher = actor.has(Role.TEACHER) and info.group.teacher_id == actor.person_id
-    return is_teacher or actor.has(Role.COORDINATOR, info.provider.id)
+    return catalogue.may_manage(actor, info.group, info.provider.id)
 
 
 def require_manager(actor: Actor, info: LessonInfo) -> None:
@@ -447,11 +445,7 @@ async def check_new_lesson(
     now: datetime,
 ) -> LessonInfo:
     """Whether an extra lesson may be held then; returns it unsaved."""
-    group = await session.scalar(
-        select(Group).where(Group.id == group_id).options(selectinload(Group.course))
-    )
-    if group is None:
-        raise NotFound("error-not-found")
+    group = await catalogue.group_with_course(session, group_id)
     provider = await session.get(Organisation, group.course.provider_org_id)
     assert provider is not None
     info = LessonInfo(

@@ -4,15 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
 
 from models import Group, GroupMessage, Person
-from models.enums import Role
-from services import seats
+from services import catalogue, seats
 from services.actor import Actor
-from services.errors import Forbidden, NotFound
+from services.errors import Forbidden
 from services.outbox import notify_many
 from services.text import TextRule
 
@@ -21,13 +18,8 @@ MESSAGE = TextRule(3000, "error-message-empty", lines=True)
 
 
 async def require_teacher_of(session: AsyncSession, actor: Actor, group_id: int) -> Group:
-    group = await session.scalar(
-        select(Group).where(Group.id == group_id).options(selectinload(Group.course))
-    )
-    if group is None:
-        raise NotFound("error-not-found")
-    is_teacher = actor.has(Role.TEACHER) and group.teacher_id == actor.person_id
-    if not (is_teacher or actor.has(Role.COORDINATOR, group.course.provider_org_id)):
+    group = await catalogue.group_with_course(session, group_id)
+    if not catalogue.may_manage(actor, group, group.course.provider_org_id):
         raise Forbidden("error-not-your-group")
     return group
 
