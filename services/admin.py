@@ -21,7 +21,7 @@ from services.actor import Actor, require_admin
 from services.audit import record
 from services.errors import Conflict, Invalid, NotFound
 from services.network import network_settings
-from services.text import TextRule
+from services.text import TextRule, clip
 
 ORG_CODE = re.compile(r"^[a-z0-9][a-z0-9_-]{1,31}$")
 ORG_NAME = TextRule(200, "error-org-name", "error-org-name", letters=True)
@@ -80,9 +80,9 @@ def _timezone(text: str) -> str:
     try:
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError):
-        raise Invalid("error-timezone", value=value[:64]) from None
+        raise Invalid("error-timezone", value=clip(value, 64, html=False)) from None
     if "/" not in value:  # "UTC" or "EST" would parse, but schools live in a city's zone
-        raise Invalid("error-timezone", value=value[:64])
+        raise Invalid("error-timezone", value=clip(value, 64, html=False))
     return value
 
 
