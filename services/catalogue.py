@@ -76,8 +76,14 @@ class CourseCard:
 
 
 def open_groups(today: date | BindParameter[date]) -> Select[int]:
-    """Groups still taking students: not cancelled and not finished."""
+    """Groups still taking students: not cancelled and not finished (`today` on the
+    provider's calendar)."""
     return select(Group.id).where(Group.cancelled_at.is_(None), Group.end_date >= today)
+
+
+def is_open(group: Group, today: date) -> bool:
+    """The same rule as `open_groups`, for a group at hand."""
+    return group.cancelled_at is None and group.end_date >= today
 
 
 def _grade_clause(grade: int | None) -> list[ColumnElement[bool]]:

@@ -73,7 +73,7 @@ async def check_apply(
     provider = await session.get(Organisation, group.course.provider_org_id)
     assert provider is not None  # a foreign key guarantees it
     today = now.astimezone(ZoneInfo(provider.timezone)).date()
-    if group.cancelled_at is not None or group.end_date < today:
+    if not catalogue.is_open(group, today):
         raise Conflict("error-group-closed")
     course = group.course
     if not course.grade_min <= actor.grade <= course.grade_max:

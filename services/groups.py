@@ -64,23 +64,20 @@ async def _load(session: AsyncSession, actor: Actor, group_id: int) -> Group:
 async def suggestions_for(session: AsyncSession, group: Group, now: datetime) -> list[str]:
     """Other open groups of the same direction with seats left: "Course (GROUP) — provider"."""
     rows = await session.execute(
-        select(
-            Course.title, Group.code, Organisation.short_name, Organisation.timezone, Group.end_date
-        )
+        select(Group, Course.title, Organisation.short_name, Organisation.timezone)
         .join(Course, Course.id == Group.course_id)
         .join(Organisation, Organisation.id == Course.provider_org_id)
         .where(
             Course.direction == group.course.direction,
             Group.id != group.id,
-            Group.cancelled_at.is_(None),
             seats.taken(Group.id) < Group.capacity,
         )
         .order_by(Group.start_date, Course.title)
     )
     return [
-        f"{title} ({code}) — {provider}"
-        for title, code, provider, tz, end in rows.all()
-        if end >= now.astimezone(ZoneInfo(tz)).date()
+        f"{title} ({other.code}) — {provider}"
+        for other, title, provider, tz in rows.all()
+        if catalogue.is_open(other, now.astimezone(ZoneInfo(tz)).date())
     ][:SUGGESTIONS]
 
 
