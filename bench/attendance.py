@@ -5,7 +5,7 @@ Builds GROUPS groups (60 by default) of 25 students with 32 lessons each, every 
 marked at every lesson (48,000 marks for 60 groups), then times, with the network admin's
 scope: attendance by organisation, by course and by week, and one student's own attendance,
 on SQLite and, when TEST_POSTGRES_URL's server (default: the tests' local one) answers, on
-PostgreSQL. Prints the median of five runs of each and how many lines it gave.
+PostgreSQL. Prints the median of 15 runs of each and how many lines it gave.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ from tests import postgres
 
 POSTGRES = os.environ.get("TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
 STUDENTS, LESSONS, ORGS = 25, 32, 6
+REPEAT = 15
 TZ = ZoneInfo("Europe/Moscow")
 TERM = reports.Period(date(2026, 9, 1), date(2026, 12, 31))
 STATUSES = list(AttendanceStatus)
@@ -133,7 +134,7 @@ async def run(url: str, groups: int) -> None:
     }
     for name, case in cases.items():
         times = []
-        for _ in range(5):
+        for _ in range(REPEAT):
             async with factory() as s:
                 started = time.perf_counter()
                 lines = await case(s)
