@@ -71,6 +71,7 @@ typecheck: $(STAMP)  ## mypy --strict on every package
 	$(PY) -m mypy
 
 migration: $(STAMP)  ## new migration from model changes: make migration m="what changed"
+	DATABASE_URL="$$($(PY) -c 'from bot.settings import load_settings; print(load_settings().database_url)')" \
 	$(VENV)/bin/alembic -c models/alembic.ini revision --autogenerate \
 		--rev-id $$(printf '%04d' $$(( $$(ls models/migrations/versions/[0-9]*.py | wc -l) + 1 ))) \
 		-m "$(m)"

@@ -16,7 +16,7 @@ from handlers.ui import button, keyboard
 from models import ApplicationEvent, Person
 from models.enums import ApplicationState, Role
 from services import consent, enrollment
-from services.enrollment import ApplicationLine
+from services.enrollment import Action, ApplicationLine
 from services.i18n import Html, Label, Text
 from services.people import Actor
 
@@ -127,7 +127,7 @@ async def show_application(
     app = line.application
     allowed = await enrollment.allowed_actions(session, actor, app)
     rows: list[list[InlineKeyboardButton]] = []
-    needs_data_consent = AppAction.CONFIRM in allowed and not await consent.active(
+    needs_data_consent = Action.CONFIRM in allowed and not await consent.active(
         session, actor.person_id, app.student_id
     )
     if needs_data_consent:  # a separate step, before the child's data is used
@@ -135,27 +135,27 @@ async def show_application(
             [button(tr.label("btn-consent-give"), ConsentGive(child=app.student_id, app=app.id))]
         )
         rows.append([button(tr.label("btn-decline"), AppAct(id=app.id, action=AppAction.DECLINE))])
-    elif AppAction.CONFIRM in allowed:
+    elif Action.CONFIRM in allowed:
         rows.append(
             [
                 button(tr.label("btn-confirm"), AppAct(id=app.id, action=AppAction.CONFIRM)),
                 button(tr.label("btn-decline"), AppAct(id=app.id, action=AppAction.DECLINE)),
             ]
         )
-    if AppAction.APPROVE in allowed:
+    if Action.APPROVE in allowed:
         rows.append(
             [
                 button(tr.label("btn-approve"), AppAct(id=app.id, action=AppAction.APPROVE)),
                 button(tr.label("btn-reject"), AppAct(id=app.id, action=AppAction.REJECT)),
             ]
         )
-    if AppAction.WITHDRAW in allowed:
+    if Action.WITHDRAW in allowed:
         rows.append(
             [button(tr.label("btn-withdraw"), AppAct(id=app.id, action=AppAction.WITHDRAW_ASK))]
         )
     rows.append([button(tr.label("btn-back"), back_for(person))])
     text = application_text(tr, line, events)
-    if AppAction.APPROVE in allowed:
+    if Action.APPROVE in allowed:
         clashing = await enrollment.clashes(session, app.student_id, app.group_id)
         if clashing:
             text = Html(text + "\n\n" + tr("review-clash", courses=", ".join(clashing)))
@@ -165,7 +165,7 @@ async def show_application(
             + "\n\n"
             + tr("consent-data", version=consent.DATA_CONSENT_VERSION, child=line.student_name)
         )
-    elif AppAction.CONFIRM in allowed:
+    elif Action.CONFIRM in allowed:
         text = Html(text + "\n\n" + tr("consent-application", version=enrollment.CONSENT_VERSION))
     if notice:
         text = Html(notice + "\n\n" + text)

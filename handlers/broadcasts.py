@@ -183,7 +183,7 @@ async def on_who(
 
 
 async def _ask_text(reply: Reply, session: AsyncSession, tr: Text, audience: Audience) -> None:
-    org = await session.get(Organisation, audience.org_id) if audience.org_id else None
+    org = await broadcasts.audience_org(session, audience)
     reply.show(
         tr("bc-ask-text", audience=audience_text(tr, audience, org), max=broadcasts.TEXT_MAX),
         keyboard([button(tr.label("btn-cancel"), Menu(action=Screen.HOME))]),
@@ -208,7 +208,7 @@ async def on_text(
     audience = _draft(data)
     text = broadcasts.clean_text(message.text or "")
     found = await broadcasts.preview(session, actor, audience)
-    org = await session.get(Organisation, audience.org_id) if audience.org_id else None
+    org = await broadcasts.audience_org(session, audience)
     described = audience_text(tr, audience, org)
     if not found.recipients:
         reply.send(
@@ -275,7 +275,7 @@ async def on_send(
         messenger=messenger.value,
     )
     await state.clear()
-    org = await session.get(Organisation, audience.org_id) if audience.org_id else None
+    org = await broadcasts.audience_org(session, audience)
     total = broadcast.recipients
     reply.show(progress_text(tr, audience_text(tr, audience, org), Progress(total, 0, 0, total)))
 

@@ -15,7 +15,7 @@ from handlers.nav import Menu, Screen
 from handlers.reply import Reply
 from handlers.ui import READ_ONLY, button, keyboard, only_buttons_of
 from models import Person
-from services import consent
+from services import consent, enrollment
 from services.clock import Clock
 from services.errors import Forbidden
 from services.i18n import Html, Text
@@ -132,7 +132,7 @@ async def on_consent_withdraw(
     clock: Clock,
     reply: Reply,
 ) -> None:
-    ended = await consent.withdraw(session, actor, callback_data.child, clock.now())
+    ended = await enrollment.withdraw_consent(session, actor, callback_data.child, clock.now())
     await _show_consents(reply, session, tr, actor, notice=tr("consent-withdrawn", count=ended))
 
 

@@ -20,7 +20,6 @@ from handlers.nav import Menu, Screen
 from handlers.reply import Reply
 from handlers.ui import READ_ONLY, button, keyboard, only_buttons_of, typed_text
 from models import Person
-from models.enums import Role
 from services import exports, reports
 from services.clock import Clock
 from services.errors import Invalid
@@ -99,12 +98,9 @@ async def on_export_kind(
     await state.clear()
     scope = view.scope(actor, person)
     kind = _kind(callback_data)
-    if kind not in exports.kinds_for(scope):
-        raise Invalid("error-export-teacher-attendance")
+    exports.check_kind(scope, kind)
     rows = [[button(tr.label("btn-exp-all"), Exp(k=kind.value, s=SubjectKind.ALL.value))]]
-    choices = [SubjectKind.GROUP]
-    if scope.role != Role.TEACHER:
-        choices = [SubjectKind.ORG, SubjectKind.GROUP, SubjectKind.STUDENT]
+    choices = exports.subject_kinds(scope)
     rows += [
         [button(tr.label(SUBJECT_BUTTONS[c]), Exp(k=kind.value, s=c.value + "s"))] for c in choices
     ]
@@ -169,8 +165,7 @@ async def on_export_find(
 ) -> None:
     """A student is found by typing part of the name."""
     kind = _kind(callback_data)
-    if view.scope(actor, person).role == Role.TEACHER:
-        raise Invalid("error-export-teacher-attendance")
+    exports.check_kind(view.scope(actor, person), kind, SubjectKind.STUDENT)
     await state.set_state(ExportInput.student)
     await state.update_data(kind=kind.value)
     reply.show(
@@ -211,7 +206,7 @@ async def on_export_subject(
     await state.clear()
     kind = _kind(callback_data)
     subject = _subject(callback_data)
-    name = await reports.check_subject(session, view.scope(actor, person), subject)
+    name = await exports.check_subject(session, view.scope(actor, person), kind, subject)
     base = Exp(k=kind.value, s=subject.kind.value, i=subject.id)
     presets = [
         button(tr.label(key), base.model_copy(update={"p": p.value}))
@@ -242,7 +237,7 @@ async def on_export_custom(
 ) -> None:
     kind = _kind(callback_data)
     subject = _subject(callback_data)
-    await reports.check_subject(session, view.scope(actor, person), subject)
+    await exports.check_subject(session, view.scope(actor, person), kind, subject)
     await state.set_state(ExportInput.period)
     await state.update_data(kind=kind.value, subject=subject.kind.value, id=subject.id)
     reply.show(

@@ -18,7 +18,7 @@ from handlers.nav import Menu, Screen
 from handlers.reply import Reply
 from handlers.ui import button, keyboard
 from models.enums import LessonStatus
-from services import lessons
+from services import lessons, seats
 from services.clock import Clock
 from services.i18n import Html, Text
 from services.people import Actor
@@ -68,7 +68,7 @@ async def show_lesson(
     """The card with what its reader may do to the lesson now."""
     info = await lessons.lesson_info(session, lesson_id)
     lessons.require_manager(actor, info)
-    enrolled = len(await lessons.enrolled_student_ids(session, info.group.id))
+    enrolled = await seats.count(session, info.group.id)
     text = lesson_card(tr, info, await lessons.history(session, lesson_id), enrolled)
     if notice:
         text = Html(notice + "\n\n" + text)

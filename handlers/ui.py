@@ -8,6 +8,7 @@ from aiogram import Bot, F
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, Message
 
+from services import text as texts
 from services.i18n import Label
 
 TELEGRAM_START_LINK = "https://t.me/{username}?start={payload}"
@@ -28,8 +29,7 @@ async def start_link(bot: Bot, payload: str) -> str:
 
 def button(text: Label, data: CallbackData | str) -> InlineKeyboardButton:
     """A button: its label is plain text (never HTML), cut to what Telegram shows."""
-    if len(text) > BUTTON_TEXT_LIMIT:
-        text = Label(text[: BUTTON_TEXT_LIMIT - 1] + "…")
+    text = Label(texts.clip(text, BUTTON_TEXT_LIMIT, html=False))
     payload = data if isinstance(data, str) else data.pack()
     return InlineKeyboardButton(text=text, callback_data=payload)
 
@@ -40,10 +40,7 @@ def keyboard(*rows: list[InlineKeyboardButton] | None) -> InlineKeyboardMarkup:
 
 def clip(text: str) -> str:
     """Keep a screen within one message; screens are built to fit, this is the last guard."""
-    if len(text) <= TEXT_LIMIT:
-        return text
-    cut = text.rfind("\n", 0, TEXT_LIMIT - 2)
-    return text[: cut if cut > 0 else TEXT_LIMIT - 2] + "\n…"
+    return texts.clip(text, TEXT_LIMIT, at="\n", mark="\n…")
 
 
 async def typed_text(message: Message) -> bool:
@@ -53,10 +50,7 @@ async def typed_text(message: Message) -> bool:
 
 def shorten(text: str, limit: int) -> str:
     """Cut free text (a description) at a word boundary so a screen stays readable."""
-    if len(text) <= limit:
-        return text
-    cut = text.rfind(" ", 0, limit - 1)
-    return text[: cut if cut > limit // 2 else limit - 1].rstrip() + "…"
+    return texts.clip(text, limit, html=False)
 
 
 def only_buttons_of(*kinds: type[CallbackData]) -> Any:

@@ -23,11 +23,11 @@ def alembic_config() -> Config:
 
 
 def migration_engine(url: str | None = None) -> AsyncEngine:
+    """The engine migrations run on; the bare alembic CLI names its database in DATABASE_URL
+    (`make migration` passes the bot's own)."""
     url = url or os.environ.get("DATABASE_URL")
     if not url:
-        from bot.settings import load_settings  # only for the bare alembic CLI: the bot's own
-
-        url = load_settings().database_url
+        raise RuntimeError("DATABASE_URL is not set: which database should alembic use?")
     return create_engine(url, foreign_keys=False)
 
 

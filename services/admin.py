@@ -16,67 +16,35 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models import NetworkSettings, Organisation, Person, RoleGrant
 from models.enums import OrgKind, Role
 from models.network import MIN_GROUP_SIZE
+from services import parsing
+from services.actor import Actor, require_admin
 from services.audit import record
 from services.errors import Conflict, Invalid, NotFound
 from services.network import network_settings, read_network_settings
-from services.people import Actor, require_admin
+from services.text import TextRule, clip
 
 ORG_CODE = re.compile(r"^[a-z0-9][a-z0-9_-]{1,31}$")
-ORG_NAME_MAX = 200
-ORG_SHORT_MAX = 80
+ORG_NAME = TextRule(200, "error-org-name", "error-org-name", letters=True)
+ORG_SHORT_NAME = TextRule(80, "error-org-name", "error-org-name", letters=True)
 MIN_GROUP_SIZE_MAX = 100
 YEAR_DAYS_MAX = 400
-_TIME = re.compile(r"^(\d{1,2})[:.](\d{2})$")
-_RANGE_DASHES = ("–", "—")  # an en or em dash typed instead of a hyphen
 CLEAR = {"-", "—", "–"}
 
 
 # --- parsing typed values ---------------------------------------------------------------------
 
 
-def _split_range(text: str, error: str) -> tuple[str, str]:
-    value = "".join(text.split())
-    for dash in _RANGE_DASHES:
-        value = value.replace(dash, "-")
-    first, sep, second = value.partition("-")
-    if not sep or not first or not second:
-        raise Invalid(error)
-    return first, second
-
-
-def _time(text: str) -> time:
-    match = _TIME.match(text)
-    if not match:
-        raise Invalid("error-quiet-format")
-    hour, minute = int(match[1]), int(match[2])
-    if hour > 23 or minute > 59:
-        raise Invalid("error-quiet-format")
-    return time(hour, minute)
-
-
 def parse_quiet_hours(text: str) -> tuple[time, time]:
     """ "21:00-08:00": from when to when only urgent messages go out (may span midnight)."""
-    first, second = _split_range(text, "error-quiet-format")
-    start, end = _time(first), _time(second)
+    start, end = parsing.parse_time_range(text, "error-quiet-format", "error-quiet-format")
     if start == end:
         raise Invalid("error-quiet-same")
     return start, end
 
 
-def _date(text: str) -> date:
-    try:
-        day, month, year = (int(part) for part in text.split("."))
-        if year < 100:
-            raise ValueError
-        return date(year, month, day)
-    except ValueError:
-        raise Invalid("error-year-format") from None
-
-
 def parse_year(text: str) -> tuple[date, date]:
     """ "01.09.2026-31.05.2027": the first and the last day of the academic year."""
-    first, second = _split_range(text, "error-year-format")
-    start, end = _date(first), _date(second)
+    start, end = parsing.parse_date_range(text, "error-year-format")
     if end <= start:
         raise Invalid("error-year-order")
     if (end - start).days > YEAR_DAYS_MAX:
@@ -107,21 +75,14 @@ class NewOrg:
         }
 
 
-def _name(text: str, limit: int) -> str:
-    name = " ".join(text.split())
-    if not name or len(name) > limit or not any(ch.isalpha() for ch in name):
-        raise Invalid("error-org-name", max=limit)
-    return name
-
-
 def _timezone(text: str) -> str:
     value = text.strip()
     try:
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError):
-        raise Invalid("error-timezone", value=value[:64]) from None
+        raise Invalid("error-timezone", value=clip(value, 64, html=False)) from None
     if "/" not in value:  # "UTC" or "EST" would parse, but schools live in a city's zone
-        raise Invalid("error-timezone", value=value[:64])
+        raise Invalid("error-timezone", value=clip(value, 64, html=False))
     return value
 
 
@@ -134,9 +95,7 @@ def parse_org(text: str) -> NewOrg:
     code = code.lower()
     if not ORG_CODE.match(code):
         raise Invalid("error-org-code")
-    return NewOrg(
-        code, _name(name, ORG_NAME_MAX), _name(short_name, ORG_SHORT_MAX), _timezone(timezone)
-    )
+    return NewOrg(code, ORG_NAME.clean(name), ORG_SHORT_NAME.clean(short_name), _timezone(timezone))
 
 
 # --- organisations ----------------------------------------------------------------------------
@@ -199,9 +158,9 @@ async def rename_organisation(
     org = await organisation(session, actor, org_id)
     name, sep, short = text.partition(";")
     old = {"name": org.name, "short_name": org.short_name}
-    org.name = _name(name, ORG_NAME_MAX)
+    org.name = ORG_NAME.clean(name)
     if sep:
-        org.short_name = _name(short, ORG_SHORT_MAX)
+        org.short_name = ORG_SHORT_NAME.clean(short)
     await _audit(
         session,
         actor,

@@ -7,16 +7,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Application, AttendanceMark, Course, Group, Lesson, Organisation, Person
-from models.enums import ApplicationState, AttendanceStatus, LessonStatus, Priority, Role
+from models.enums import AttendanceStatus, LessonStatus, Priority, Role
+from services import seats
+from services.actor import Actor
 from services.audit import record
 from services.errors import Conflict, Forbidden, Invalid
 from services.lessons import LessonInfo, lesson_info, may_manage
 from services.outbox import notify_many
-from services.people import Actor, parent_ids_of
+from services.people import parent_ids_of
 
 A = AttendanceStatus
 # One tap moves a student to the next status.
@@ -73,10 +75,8 @@ async def roster(session: AsyncSession, actor: Actor, lesson_id: int, now: datet
         )
     }
     # Those enrolled by the time the lesson began; someone enrolled later was not expected.
-    enrolled = select(Application.student_id).where(
-        Application.group_id == lesson.group_id,
-        Application.state == ApplicationState.ENROLLED,
-        or_(Application.enrolled_at.is_(None), Application.enrolled_at <= lesson.starts_at),
+    enrolled = seats.students_of(lesson.group_id).where(
+        or_(Application.enrolled_at.is_(None), Application.enrolled_at <= lesson.starts_at)
     )
     rows = await session.execute(
         select(Person.id, Person.full_name, Organisation.short_name)
@@ -178,15 +178,16 @@ class CourseAttendance:
 async def student_attendance(session: AsyncSession, student_id: int) -> list[CourseAttendance]:
     """How often the student was present, absent, late or excused, per course."""
     rows = await session.execute(
-        select(Course.title, AttendanceMark.status)
+        select(Course.title, AttendanceMark.status, func.count(AttendanceMark.id))
         .join(Lesson, Lesson.id == AttendanceMark.lesson_id)
         .join(Group, Group.id == Lesson.group_id)
         .join(Course, Course.id == Group.course_id)
         .where(AttendanceMark.student_id == student_id)
+        .group_by(Course.title, AttendanceMark.status)
     )
     per_course: dict[str, Counter[AttendanceStatus]] = {}
-    for title, status in rows.all():
-        per_course.setdefault(title, Counter())[status] += 1
+    for title, status, n in rows.all():
+        per_course.setdefault(title, Counter())[status] += n
     return [CourseAttendance(t, c) for t, c in sorted(per_course.items())]
 
 

@@ -4,17 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import AuditRecord, Person
-from models.enums import Role
-from services.errors import Forbidden
-
-if TYPE_CHECKING:
-    from services.people import Actor
+from services.actor import Actor, require_admin
 
 
 async def record(
@@ -80,8 +76,7 @@ class AuditLine:
 
 async def recent(session: AsyncSession, actor: Actor, limit: int = 30) -> list[AuditLine]:
     """The newest sensitive actions, for the network admin."""
-    if not actor.has(Role.ADMIN):
-        raise Forbidden("error-admins-only")
+    require_admin(actor)
     rows = await session.execute(
         select(AuditRecord, Person.full_name)
         .outerjoin(Person, Person.id == AuditRecord.actor_id)

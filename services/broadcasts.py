@@ -29,12 +29,14 @@ from models import (
     RoleGrant,
 )
 from models.enums import NotificationState, Priority, Role
+from services.actor import Actor
 from services.audit import record
 from services.errors import Conflict, Forbidden, Invalid, NotFound
 from services.outbox import notify_many
-from services.people import Actor
+from services.text import TextRule
 
 TEXT_MAX = 3000  # the preview (heading, counts, sender) stays within 4000 characters
+TEXT = TextRule(TEXT_MAX, "error-message-empty", lines=True)
 # Who a broadcast can reach, in the order they are listed; a letter each in callback data.
 AUDIENCE_ROLES = (Role.STUDENT, Role.PARENT, Role.TEACHER, Role.COORDINATOR)
 LETTERS = {Role.STUDENT: "s", Role.PARENT: "p", Role.TEACHER: "t", Role.COORDINATOR: "c"}
@@ -74,23 +76,19 @@ def check_audience(actor: Actor, audience: Audience) -> None:
     parents. Checked on every step, since callback data can be forged."""
     if not audience.roles or not audience.roles <= set(AUDIENCE_ROLES):
         raise Invalid("error-bad-choice")
-    if actor.has(Role.ADMIN):
+    reach = actor.org_scope()
+    if reach is None:
         return
-    if not actor.has(Role.COORDINATOR):
+    if not reach:
         raise Forbidden("error-broadcast-not-allowed")
-    if audience.org_id is None or audience.org_id not in actor.orgs(Role.COORDINATOR):
+    if audience.org_id is None or audience.org_id not in reach:
         raise Forbidden("error-broadcast-own-org")
     if not audience.roles <= COORDINATOR_AUDIENCE:
         raise Forbidden("error-broadcast-own-org")
 
 
 def clean_text(text: str) -> str:
-    cleaned = text.strip()
-    if not cleaned:
-        raise Invalid("error-message-empty")
-    if len(cleaned) > TEXT_MAX:
-        raise Invalid("error-too-long", max=TEXT_MAX)
-    return cleaned
+    return TEXT.clean(text)
 
 
 def new_token() -> str:
@@ -100,8 +98,9 @@ def new_token() -> str:
 async def organisation_choices(session: AsyncSession, actor: Actor) -> list[Organisation]:
     """The organisations the actor may write to."""
     query = select(Organisation).order_by(Organisation.short_name)
-    if not actor.has(Role.ADMIN):
-        query = query.where(Organisation.id.in_(actor.orgs(Role.COORDINATOR)))
+    reach = actor.org_scope()
+    if reach is not None:
+        query = query.where(Organisation.id.in_(reach))
     return list((await session.scalars(query)).all())
 
 
@@ -190,8 +189,7 @@ class Preview:
 
 
 async def preview(session: AsyncSession, actor: Actor, audience: Audience) -> Preview:
-    check_audience(actor, audience)
-    await _check_org(session, audience)
+    await check(session, actor, audience)
     ids = await recipient_ids(session, audience, actor.person_id)
     return Preview(len(ids), await unreachable_count(session, ids))
 
@@ -199,10 +197,12 @@ async def preview(session: AsyncSession, actor: Actor, audience: Audience) -> Pr
 async def check(session: AsyncSession, actor: Actor, audience: Audience) -> None:
     """May the actor write to this audience (of an organisation that exists)?"""
     check_audience(actor, audience)
-    await _check_org(session, audience)
+    await audience_org(session, audience)
 
 
-async def _check_org(session: AsyncSession, audience: Audience) -> Organisation | None:
+async def audience_org(session: AsyncSession, audience: Audience) -> Organisation | None:
+    """The organisation a broadcast is for, None for the whole network; refused if it is
+    gone (a stale button)."""
     if audience.org_id is None:
         return None
     org = await session.get(Organisation, audience.org_id)
@@ -221,7 +221,7 @@ async def message_params(
     if actor.has(Role.ADMIN):
         sender = {"key": "broadcast-from-network"}
     else:
-        org = await _check_org(session, audience)
+        org = await audience_org(session, audience)
         sender = org.short_name if org else ""
     return {"sender": sender, "author": (author.full_name if author else "") or "—", "text": text}
 
@@ -244,8 +244,7 @@ async def send(
     messenger: str = "telegram",
 ) -> Broadcast:
     """Queue the broadcast for its audience at bulk priority; a draft is sent once only."""
-    check_audience(actor, audience)
-    await _check_org(session, audience)
+    await check(session, actor, audience)
     body = clean_text(text)
     await check_not_sent(session, token)
     recipients = await recipient_ids(session, audience, actor.person_id)

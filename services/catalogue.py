@@ -11,8 +11,10 @@ from sqlalchemy import BindParameter, ColumnElement, Select, bindparam, func, se
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from models import Application, Course, Group, Organisation, Person, WeeklySlot
-from models.enums import ApplicationState, CourseFormat, Direction
+from models import Course, Group, Organisation, Person, WeeklySlot
+from models.enums import CourseFormat, Direction, Role
+from services import seats
+from services.actor import Actor
 from services.errors import NotFound
 
 PAGE_SIZE = 6
@@ -74,8 +76,14 @@ class CourseCard:
 
 
 def open_groups(today: date | BindParameter[date]) -> Select[int]:
-    """Groups still taking students: not cancelled and not finished."""
+    """Groups still taking students: not cancelled and not finished (`today` on the
+    provider's calendar)."""
     return select(Group.id).where(Group.cancelled_at.is_(None), Group.end_date >= today)
+
+
+def is_open(group: Group, today: date) -> bool:
+    """The same rule as `open_groups`, for a group at hand."""
+    return group.cancelled_at is None and group.end_date >= today
 
 
 def _grade_clause(grade: int | None) -> list[ColumnElement[bool]]:
@@ -200,22 +208,9 @@ async def available_providers(
     return list(rows.all())
 
 
-async def enrolled_counts(session: AsyncSession, group_ids: list[int]) -> dict[int, int]:
-    if not group_ids:
-        return {}
-    rows = await session.execute(
-        select(Application.group_id, func.count(Application.id))
-        .where(Application.group_id.in_(group_ids), Application.state == ApplicationState.ENROLLED)
-        .group_by(Application.group_id)
-    )
-    counts = {gid: 0 for gid in group_ids}
-    counts.update({gid: n for gid, n in rows.all()})
-    return counts
-
-
 async def group_infos(session: AsyncSession, groups: list[Group]) -> list[GroupInfo]:
     """Seats, teacher and slots for groups whose `slots` are loaded."""
-    counts = await enrolled_counts(session, [g.id for g in groups])
+    counts = await seats.counts(session, [g.id for g in groups])
     teacher_ids = {g.teacher_id for g in groups if g.teacher_id}
     teachers: dict[int, str] = {}
     if teacher_ids:
@@ -238,6 +233,23 @@ async def group_infos(session: AsyncSession, groups: list[Group]) -> list[GroupI
         )
         for g in groups
     ]
+
+
+async def group_with_course(session: AsyncSession, group_id: int) -> Group:
+    """A group with its course loaded; refused if there is none."""
+    group = await session.scalar(
+        select(Group).where(Group.id == group_id).options(selectinload(Group.course))
+    )
+    if group is None:
+        raise NotFound("error-not-found")
+    return group
+
+
+def may_manage(actor: Actor, group: Group, provider_id: int) -> bool:
+    """The group's teacher and the providing organisation's coordinators manage a group: its
+    lessons, its roll, its messages."""
+    is_teacher = actor.has(Role.TEACHER) and group.teacher_id == actor.person_id
+    return is_teacher or actor.has(Role.COORDINATOR, provider_id)
 
 
 async def course_card(

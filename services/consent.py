@@ -1,5 +1,8 @@
 """Parents' consent to process their child's personal data: given as a separate step with the
-version of the text, withdrawn with one command — which stops all processing for the child."""
+version of the text, withdrawn with one command — which stops all processing for the child.
+
+This module knows consents only; enrollment reads them (no application without one) and
+`enrollment.withdraw_consent` is the whole withdrawal: the consent, then the applications."""
 
 from __future__ import annotations
 
@@ -11,9 +14,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import DataConsent, Person
 from models.enums import Role
+from services.actor import Actor
 from services.audit import record
 from services.errors import Conflict, Forbidden
-from services.people import Actor, children_of, is_parent_of
+from services.people import children_of, is_parent_of
 
 # The version of `consent-data` in locales/ a parent agrees to; a new text needs a new version.
 DATA_CONSENT_VERSION = "2026-11"
@@ -75,11 +79,11 @@ async def give(session: AsyncSession, actor: Actor, child_id: int, now: datetime
     return consent
 
 
-async def withdraw(session: AsyncSession, actor: Actor, child_id: int, now: datetime) -> int:
-    """Withdraw consent: the child's live applications end (seats go to the waitlist) and no
-    new ones can be made until a parent consents again. Returns the applications ended."""
-    from services import enrollment  # enrollment checks consent; this ends its applications
-
+async def mark_withdrawn(
+    session: AsyncSession, actor: Actor, child_id: int, now: datetime
+) -> ConsentState:
+    """The linked parent's consent ends (audited); returns the child's state now. The
+    applications it allowed are enrollment's to end: call `enrollment.withdraw_consent`."""
     await _require_parent(session, actor, child_id)
     current = await active(session, actor.person_id, child_id)
     if current is None:
@@ -95,10 +99,7 @@ async def withdraw(session: AsyncSession, actor: Actor, child_id: int, now: date
         now=now,
         details={"version": current.version},
     )
-    ended = 0
-    if await state_for_child(session, child_id) != ConsentState.ACTIVE:
-        ended = await enrollment.end_for_withdrawn_consent(session, actor, child_id, now)
-    return ended
+    return await state_for_child(session, child_id)
 
 
 async def statuses(session: AsyncSession, actor: Actor) -> list[tuple[Person, DataConsent | None]]:

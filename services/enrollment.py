@@ -9,28 +9,29 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from enum import Enum, StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from models import Application, ApplicationEvent, Course, Group, Organisation, ParentLink, Person
 from models.enums import ACTIVE_APPLICATION_STATES, ApplicationState, Priority, Role
-from services import consent, people
+from services import catalogue, consent, people, seats
+from services.actor import Actor
 from services.audit import record
 from services.consent import ConsentState
-from services.errors import Conflict, Forbidden, Invalid, NotFound
+from services.errors import Conflict, Forbidden, NotFound
 from services.outbox import notify_many
-from services.people import Actor
 from services.schedule import slots_overlap
+from services.text import OPTIONAL_REASON, REASON
 
 S = ApplicationState
 # Version of the consent text (`consent-application` in locales/) a parent agrees to.
 CONSENT_VERSION = "2026-11"
-REASON_MAX = 500
 
 
 @dataclass(frozen=True)
@@ -59,17 +60,6 @@ class ApplicationLine:
 # --- reading -------------------------------------------------------------------------------
 
 
-async def _enrolled(session: AsyncSession, group_id: int) -> int:
-    return (
-        await session.scalar(
-            select(func.count(Application.id)).where(
-                Application.group_id == group_id, Application.state == S.ENROLLED
-            )
-        )
-        or 0
-    )
-
-
 async def check_apply(
     session: AsyncSession, actor: Actor, group_id: int, now: datetime
 ) -> ApplyCheck:
@@ -79,15 +69,11 @@ async def check_apply(
     """
     if not actor.has(Role.STUDENT) or actor.grade is None:
         raise Forbidden("error-students-only")
-    group = await session.scalar(
-        select(Group).where(Group.id == group_id).options(selectinload(Group.course))
-    )
-    if group is None:
-        raise NotFound("error-not-found")
+    group = await catalogue.group_with_course(session, group_id)
     provider = await session.get(Organisation, group.course.provider_org_id)
     assert provider is not None  # a foreign key guarantees it
     today = now.astimezone(ZoneInfo(provider.timezone)).date()
-    if group.cancelled_at is not None or group.end_date < today:
+    if not catalogue.is_open(group, today):
         raise Conflict("error-group-closed")
     course = group.course
     if not course.grade_min <= actor.grade <= course.grade_max:
@@ -99,7 +85,7 @@ async def check_apply(
     return ApplyCheck(
         group=group,
         course=course,
-        enrolled=await _enrolled(session, group_id),
+        enrolled=await seats.count(session, group_id),
         clashes=await clashes(session, actor.person_id, group_id),
     )
 
@@ -112,13 +98,7 @@ async def clashes(session: AsyncSession, student_id: int, group_id: int) -> list
         .join(Organisation, Organisation.id == Course.provider_org_id)
         .where(
             (Group.id == group_id)
-            | Group.id.in_(
-                select(Application.group_id).where(
-                    Application.student_id == student_id,
-                    Application.state == S.ENROLLED,
-                    Application.group_id != group_id,
-                )
-            )
+            | Group.id.in_(seats.groups_of(student_id).where(Application.group_id != group_id))
         )
         .options(selectinload(Group.slots))
     )
@@ -245,50 +225,66 @@ async def application_detail(
     return lines[0], list(events)
 
 
-class Action:
+class Action(StrEnum):
     WITHDRAW = "withdraw"
     CONFIRM = "confirm"
     DECLINE = "decline"
     APPROVE = "approve"
     REJECT = "reject"
+    EXPIRE = "expire"  # nobody's: the deadline's, when no parent answered
 
 
-async def allowed_actions(session: AsyncSession, actor: Actor, app: Application) -> set[str]:
-    """What this person may do with the application now (the buttons they should see)."""
-    actions: set[str] = set()
-    is_parent = actor.has(Role.PARENT) and await people.is_parent_of(
-        session, actor.person_id, app.student_id
-    )
-    if app.state in ACTIVE_APPLICATION_STATES and (actor.person_id == app.student_id or is_parent):
-        actions.add(Action.WITHDRAW)
-    if is_parent and app.state == S.AWAITING_PARENT:
-        actions |= {Action.CONFIRM, Action.DECLINE}
-    if app.state == S.AWAITING_SCHOOL:
+class _Who(Enum):
+    FAMILY = "family"  # the student or a linked parent
+    PARENT = "parent"  # a linked parent
+    SCHOOL = "school"  # a coordinator of the student's home organisation
+    NOBODY = "nobody"
+
+
+@dataclass(frozen=True)
+class _Rule:
+    states: frozenset[ApplicationState]  # the states the action applies in
+    who: _Who
+    not_yours: str  # what to say to someone it is not for
+
+
+# The application's state table: every action, from which states, by whom. The buttons a
+# person sees (`allowed_actions`), the checks before asking for input (`require_action`) and
+# the changes themselves (`_expect`) all read it.
+_RULES: dict[Action, _Rule] = {
+    Action.WITHDRAW: _Rule(ACTIVE_APPLICATION_STATES, _Who.FAMILY, "error-not-your-child"),
+    Action.CONFIRM: _Rule(frozenset({S.AWAITING_PARENT}), _Who.PARENT, "error-not-your-child"),
+    Action.DECLINE: _Rule(frozenset({S.AWAITING_PARENT}), _Who.PARENT, "error-not-your-child"),
+    Action.APPROVE: _Rule(frozenset({S.AWAITING_SCHOOL}), _Who.SCHOOL, "error-not-your-student"),
+    Action.REJECT: _Rule(frozenset({S.AWAITING_SCHOOL}), _Who.SCHOOL, "error-not-your-student"),
+    Action.EXPIRE: _Rule(frozenset({S.AWAITING_PARENT}), _Who.NOBODY, "error-not-found"),
+}
+
+
+async def _is(session: AsyncSession, actor: Actor, who: _Who, app: Application) -> bool:
+    if who == _Who.FAMILY and actor.person_id == app.student_id:
+        return True
+    if who in (_Who.FAMILY, _Who.PARENT):
+        return actor.has(Role.PARENT) and await people.is_parent_of(
+            session, actor.person_id, app.student_id
+        )
+    if who == _Who.SCHOOL:
         student = await session.get(Person, app.student_id)
-        if (
+        return bool(
             student is not None
             and student.home_org_id is not None
             and actor.has(Role.COORDINATOR, student.home_org_id)
-        ):
-            actions |= {Action.APPROVE, Action.REJECT}
-    return actions
+        )
+    return False
 
 
-# The states in which each action applies, and what to say to someone it is not for.
-_ACTION_STATES = {
-    Action.WITHDRAW: ACTIVE_APPLICATION_STATES,
-    Action.CONFIRM: frozenset({S.AWAITING_PARENT}),
-    Action.DECLINE: frozenset({S.AWAITING_PARENT}),
-    Action.APPROVE: frozenset({S.AWAITING_SCHOOL}),
-    Action.REJECT: frozenset({S.AWAITING_SCHOOL}),
-}
-_NOT_YOURS = {
-    Action.WITHDRAW: "error-not-your-child",
-    Action.CONFIRM: "error-not-your-child",
-    Action.DECLINE: "error-not-your-child",
-    Action.APPROVE: "error-not-your-student",
-    Action.REJECT: "error-not-your-student",
-}
+async def allowed_actions(session: AsyncSession, actor: Actor, app: Application) -> set[Action]:
+    """What this person may do with the application now (the buttons they should see)."""
+    found: dict[_Who, bool] = {}  # each "who" looked up once
+    for rule in _RULES.values():
+        if app.state in rule.states and rule.who not in found:
+            found[rule.who] = await _is(session, actor, rule.who, app)
+    return {a for a, rule in _RULES.items() if app.state in rule.states and found[rule.who]}
 
 
 async def require_action(
@@ -298,11 +294,11 @@ async def require_action(
     app = await session.get(Application, application_id)
     if app is None or not await _may_view(session, actor, app):
         raise NotFound("error-not-found")
-    if action in await allowed_actions(session, actor, app):
-        return app
-    if app.state not in _ACTION_STATES[action]:
-        _expect(app, *_ACTION_STATES[action])
-    raise Forbidden(_NOT_YOURS[action])
+    rule = _RULES[Action(action)]
+    _expect(app, Action(action))
+    if not await _is(session, actor, rule.who, app):
+        raise Forbidden(rule.not_yours)
+    return app
 
 
 # --- changing ------------------------------------------------------------------------------
@@ -394,18 +390,10 @@ async def _tell(
     )
 
 
-def _expect(app: Application, *states: ApplicationState) -> None:
-    if app.state not in states:
+def _expect(app: Application, action: Action) -> None:
+    """Refuse an action the application's state does not allow (a stale button)."""
+    if app.state not in _RULES[action].states:
         raise Conflict("error-application-state", state={"key": f"state-{app.state.value}"})
-
-
-def _clean_reason(reason: str, *, required: bool) -> str:
-    text = " ".join(reason.split())
-    if required and not text:
-        raise Invalid("error-reason-required")
-    if len(text) > REASON_MAX:
-        raise Invalid("error-reason-too-long", max=REASON_MAX)
-    return text
 
 
 async def apply(session: AsyncSession, actor: Actor, group_id: int, now: datetime) -> Application:
@@ -463,7 +451,7 @@ async def parent_confirm(
     """The parent consents; the home school's coordinators get it to review."""
     loaded = await _load(session, application_id)
     await _require_parent(session, actor, loaded.app.student_id)
-    _expect(loaded.app, S.AWAITING_PARENT)
+    _expect(loaded.app, Action.CONFIRM)
     if await consent.active(session, actor.person_id, loaded.app.student_id) is None:
         raise Conflict("error-consent-needed")
     event = await _move(
@@ -496,8 +484,8 @@ async def parent_decline(
 ) -> Application:
     loaded = await _load(session, application_id)
     await _require_parent(session, actor, loaded.app.student_id)
-    _expect(loaded.app, S.AWAITING_PARENT)
-    text = _clean_reason(reason, required=False)
+    _expect(loaded.app, Action.DECLINE)
+    text = OPTIONAL_REASON.clean(reason)
     event = await _move(
         session,
         loaded.app,
@@ -531,8 +519,8 @@ async def school_approve(
     """The home coordinator approves: enrolled while seats remain, else waitlisted."""
     loaded = await _load(session, application_id)
     _require_coordinator(actor, loaded.student)
-    _expect(loaded.app, S.AWAITING_SCHOOL)
-    has_seat = await _enrolled(session, loaded.group.id) < loaded.group.capacity
+    _expect(loaded.app, Action.APPROVE)
+    has_seat = await seats.count(session, loaded.group.id) < loaded.group.capacity
     to = S.ENROLLED if has_seat else S.WAITLISTED
     event = await _move(
         session, loaded.app, to, now=now, actor_id=actor.person_id, actor_role=Role.COORDINATOR
@@ -551,8 +539,8 @@ async def school_reject(
 ) -> Application:
     loaded = await _load(session, application_id)
     _require_coordinator(actor, loaded.student)
-    _expect(loaded.app, S.AWAITING_SCHOOL)
-    text = _clean_reason(reason, required=True)
+    _expect(loaded.app, Action.REJECT)
+    text = REASON.clean(reason)
     event = await _move(
         session,
         loaded.app,
@@ -571,7 +559,7 @@ async def school_reject(
 async def expire(session: AsyncSession, application_id: int, now: datetime) -> Application:
     """Nobody consented in time: the application lapses and the family is told."""
     loaded = await _load(session, application_id)
-    _expect(loaded.app, S.AWAITING_PARENT)
+    _expect(loaded.app, Action.EXPIRE)
     event = await _move(session, loaded.app, S.EXPIRED, now=now, actor_id=None, actor_role=None)
     family = [loaded.app.student_id, *await people.parent_ids_of(session, loaded.student.id)]
     await _tell(session, family, "notify-expired", event, loaded, now)
@@ -616,14 +604,26 @@ async def close_for_cancelled_group(
     return told
 
 
-async def end_for_withdrawn_consent(
+async def withdraw_consent(
     session: AsyncSession, actor: Actor, child_id: int, now: datetime
 ) -> int:
-    """Consent withdrawn: every live application of the child is withdrawn (by the parent)."""
+    """A parent withdraws consent to process the child's data: once no consent stands, the
+    child's live applications end (seats go to the waitlist) and no new ones can be made
+    until a parent consents again. Returns the applications ended."""
+    if await consent.mark_withdrawn(session, actor, child_id, now) == ConsentState.ACTIVE:
+        return 0  # the other parent's consent still stands
+    return await end_live_applications(session, actor, child_id, now)
+
+
+async def end_live_applications(
+    session: AsyncSession, actor: Actor, student_id: int, now: datetime
+) -> int:
+    """Every live application of the student is withdrawn, by the student or their parent
+    (`actor`); returns how many."""
     live = (
         await session.scalars(
             select(Application.id).where(
-                Application.student_id == child_id,
+                Application.student_id == student_id,
                 Application.state.in_(ACTIVE_APPLICATION_STATES),
             )
         )
@@ -644,7 +644,7 @@ async def withdraw(
     else:
         await _require_parent(session, actor, app.student_id)
         role = Role.PARENT
-    _expect(app, *ACTIVE_APPLICATION_STATES)
+    _expect(app, Action.WITHDRAW)
     previous = app.state
     event = await _move(
         session, app, S.WITHDRAWN, now=now, actor_id=actor.person_id, actor_role=role
@@ -663,7 +663,7 @@ async def withdraw(
 async def _promote_waitlist(
     session: AsyncSession, group: Group, course: Course, now: datetime
 ) -> None:
-    free = group.capacity - await _enrolled(session, group.id)
+    free = group.capacity - await seats.count(session, group.id)
     if free <= 0:
         return
     waiting = (
@@ -690,22 +690,12 @@ async def _confirm_group_if_ready(
     session: AsyncSession, group: Group, course: Course, now: datetime
 ) -> None:
     """The first time a group reaches its minimum size, everyone in it hears it will run."""
-    if group.confirmed_at is not None or await _enrolled(session, group.id) < group.min_size:
+    if group.confirmed_at is not None or await seats.count(session, group.id) < group.min_size:
         return
     group.confirmed_at = now
-    students = (
-        await session.scalars(
-            select(Application.student_id).where(
-                Application.group_id == group.id, Application.state == S.ENROLLED
-            )
-        )
-    ).all()
-    parents = (
-        await session.scalars(select(ParentLink.parent_id).where(ParentLink.child_id.in_(students)))
-    ).all()
     await notify_many(
         session,
-        [*students, *parents],
+        await seats.families(session, group.id),
         kind="notify-group-confirmed",
         key_prefix=f"group-confirmed:{group.id}",
         now=now,

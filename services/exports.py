@@ -21,11 +21,20 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from models import Application, AttendanceMark, Course, Group, Lesson, Organisation, Person
-from models.enums import ApplicationState, LessonStatus, Role
+from models.enums import Role
+from services import reports, seats
 from services.audit import record
 from services.errors import Forbidden
 from services.i18n import Text
-from services.reports import Period, Scope, Subject, check_subject, rows_seen, subject_condition
+from services.reports import (
+    Period,
+    Scope,
+    Subject,
+    SubjectKind,
+    marks,
+    rows_seen,
+    subject_condition,
+)
 
 
 class ExportKind(StrEnum):
@@ -114,6 +123,34 @@ def kinds_for(scope: Scope) -> list[ExportKind]:
     return list(ExportKind)
 
 
+def subject_kinds(scope: Scope) -> list[SubjectKind]:
+    """Whose data, besides everything in reach: a teacher one of their groups; coordinators
+    and the admin an organisation, a group or a student."""
+    if scope.role == Role.TEACHER:
+        return [SubjectKind.GROUP]
+    return [SubjectKind.ORG, SubjectKind.GROUP, SubjectKind.STUDENT]
+
+
+def check_kind(scope: Scope, kind: ExportKind, subject: SubjectKind = SubjectKind.ALL) -> None:
+    """Refuse an export this role does not take: a teacher exports only the attendance of
+    everything in reach or of one group (callback data can be forged, so every step asks)."""
+    if kind not in kinds_for(scope) or (
+        subject != SubjectKind.ALL and subject not in subject_kinds(scope)
+    ):
+        raise Forbidden("error-export-teacher-attendance")
+
+
+async def check_subject(
+    session: AsyncSession, scope: Scope, kind: ExportKind, subject: Subject
+) -> str:
+    """Refuse an export outside the reader's scope or role; returns the subject's name for a
+    caption ("" for everything)."""
+    check_kind(scope, kind)
+    name = await reports.check_subject(session, scope, subject)
+    check_kind(scope, kind, subject.kind)
+    return name
+
+
 Home = aliased(Organisation, name="home_org")
 Provider = aliased(Organisation, name="provider_org")
 Teacher = aliased(Person, name="teacher")
@@ -138,9 +175,7 @@ async def load(
     now: datetime,
 ) -> Table:
     """The rows of an export, refused outside the reader's scope; the export is audited."""
-    if kind not in kinds_for(scope):
-        raise Forbidden("error-export-teacher-attendance")
-    subject_name = await check_subject(session, scope, subject)
+    subject_name = await check_subject(session, scope, kind, subject)
     start, end = period.bounds(tr.tz)
     where = (rows_seen(scope), subject_condition(subject))
     rows: list[list[Any]]
@@ -197,13 +232,7 @@ async def load(
             .join(Person, Person.id == Application.student_id)
             .join(Group, Group.id == Application.group_id)
         ).outerjoin(Teacher, Teacher.id == Group.teacher_id)
-        query = query.where(
-            *where,
-            Application.state == ApplicationState.ENROLLED,
-            Group.cancelled_at.is_(None),
-            Group.start_date <= period.end,
-            Group.end_date >= period.start,
-        )
+        query = query.where(*where, seats.enrolled(), period.runs())
         result = await session.execute(query.order_by(Course.title, Group.code, Person.full_name))
         rows = []
         for (
@@ -229,8 +258,11 @@ async def load(
                 ]
             )
     else:
-        query = _joined(
-            select(
+        query = (
+            marks(
+                scope,
+                period,
+                tr.tz,
                 Lesson.starts_at,
                 Course.title,
                 Group.code,
@@ -240,15 +272,9 @@ async def load(
                 AttendanceMark.status,
                 AttendanceMark.marked_at,
             )
-            .select_from(AttendanceMark)
-            .join(Person, Person.id == AttendanceMark.student_id)
-            .join(Lesson, Lesson.id == AttendanceMark.lesson_id)
-            .join(Group, Group.id == Lesson.group_id)
-        ).where(
-            *where,
-            Lesson.status != LessonStatus.CANCELLED,
-            Lesson.starts_at >= start,
-            Lesson.starts_at < end,
+            .outerjoin(Home, Home.id == Person.home_org_id)
+            .join(Provider, Provider.id == Course.provider_org_id)
+            .where(subject_condition(subject))
         )
         result = await session.execute(
             query.order_by(Lesson.starts_at, Group.code, Person.full_name)

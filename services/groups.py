@@ -5,17 +5,17 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
 
-from models import Application, Course, Group, Lesson, Organisation
-from models.enums import ApplicationState, LessonStatus, Role
-from services import enrollment
+from models import Course, Group, Lesson, Organisation
+from models.enums import LessonStatus, Role
+from services import catalogue, enrollment, seats
+from services.actor import Actor
 from services.audit import record
-from services.errors import Conflict, Forbidden, NotFound
+from services.errors import Conflict, Forbidden
 from services.outbox import notify_many
-from services.people import Actor, coordinator_ids_of
+from services.people import coordinator_ids_of
 from services.reminders import undersized_groups
 
 WARN_DAYS_BEFORE = 7
@@ -53,11 +53,7 @@ async def _provider_coordinators(session: AsyncSession, group: Group) -> list[in
 
 
 async def _load(session: AsyncSession, actor: Actor, group_id: int) -> Group:
-    group = await session.scalar(
-        select(Group).where(Group.id == group_id).options(selectinload(Group.course))
-    )
-    if group is None:
-        raise NotFound("error-not-found")
+    group = await catalogue.group_with_course(session, group_id)
     if not actor.has(Role.COORDINATOR, group.course.provider_org_id):
         raise Forbidden("error-not-your-group")
     if group.cancelled_at is not None:
@@ -67,29 +63,21 @@ async def _load(session: AsyncSession, actor: Actor, group_id: int) -> Group:
 
 async def suggestions_for(session: AsyncSession, group: Group, now: datetime) -> list[str]:
     """Other open groups of the same direction with seats left: "Course (GROUP) — provider"."""
-    enrolled = (
-        select(func.count(Application.id))
-        .where(Application.group_id == Group.id, Application.state == ApplicationState.ENROLLED)
-        .scalar_subquery()
-    )
     rows = await session.execute(
-        select(
-            Course.title, Group.code, Organisation.short_name, Organisation.timezone, Group.end_date
-        )
+        select(Group, Course.title, Organisation.short_name, Organisation.timezone)
         .join(Course, Course.id == Group.course_id)
         .join(Organisation, Organisation.id == Course.provider_org_id)
         .where(
             Course.direction == group.course.direction,
             Group.id != group.id,
-            Group.cancelled_at.is_(None),
-            enrolled < Group.capacity,
+            seats.taken(Group.id) < Group.capacity,
         )
         .order_by(Group.start_date, Course.title)
     )
     return [
-        f"{title} ({code}) — {provider}"
-        for title, code, provider, tz, end in rows.all()
-        if end >= now.astimezone(ZoneInfo(tz)).date()
+        f"{title} ({other.code}) — {provider}"
+        for other, title, provider, tz in rows.all()
+        if catalogue.is_open(other, now.astimezone(ZoneInfo(tz)).date())
     ][:SUGGESTIONS]
 
 

@@ -15,7 +15,9 @@ from datetime import date, datetime, time
 from typing import Any
 
 from models.enums import CourseFormat, Direction
+from services.errors import Invalid
 from services.sheets import Cell, Sheet
+from services.text import NAME_MAX, TextRule, one_line
 
 CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,31}$")
 WEEKDAY_NAMES = {
@@ -48,9 +50,21 @@ class CellError(Exception):
 
 
 def _text(value: Cell) -> str:
+    """A cell as one line of text (a whole float as the integer it is)."""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return " ".join(str(value).split())
+    return one_line(str(value))
+
+
+def _cleaned(rule: TextRule, value: Cell) -> str:
+    """A cell of typed text, by a rule of services.text, its refusal as the cell's problem."""
+    try:
+        return rule.clean(_text(value))
+    except Invalid as error:
+        raise CellError(error.key, **error.params) from None
+
+
+NAME_CELL = TextRule(NAME_MAX, "import-problem-name", "import-problem-too-long", letters=True)
 
 
 def read_code(value: Cell) -> str:
@@ -141,20 +155,12 @@ def read_choice(choices: tuple[str, ...]) -> Callable[[Cell], str]:
 
 
 def read_text(limit: int) -> Callable[[Cell], str]:
-    def read(value: Cell) -> str:
-        text = _text(value)
-        if len(text) > limit:
-            raise CellError("import-problem-too-long", max=limit)
-        return text
-
-    return read
+    rule = TextRule(limit, too_long="import-problem-too-long")
+    return lambda value: _cleaned(rule, value)
 
 
 def read_name(value: Cell) -> str:
-    text = read_text(120)(value)
-    if not any(ch.isalpha() for ch in text):
-        raise CellError("import-problem-name")
-    return text
+    return _cleaned(NAME_CELL, value)
 
 
 def ints(low: int, high: int) -> Callable[[Cell], int]:

@@ -17,7 +17,8 @@ from models.enums import CourseFormat, Direction
 from services.exports import sheet_title
 from services.i18n import Text
 from services.import_columns import KIND_KEYS, KIND_ORDER, KINDS
-from services.imports import JoinCode, Problem, example_dates
+from services.import_join import JoinCode, example_dates
+from services.import_rows import Problem
 from services.sheets import Sheet
 
 HELP_SHEET = "help"

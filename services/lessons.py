@@ -13,29 +13,28 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
 
 from models import (
-    Application,
     Course,
     Group,
     Holiday,
     Lesson,
     LessonEvent,
     Organisation,
-    ParentLink,
     Person,
     RoleGrant,
     WeeklySlot,
 )
-from models.enums import ApplicationState, LessonStatus, Priority, Role
+from models.enums import LessonStatus, Priority, Role
+from services import catalogue, parsing, seats
+from services.actor import Actor
 from services.errors import Conflict, Forbidden, Invalid, NotFound
 from services.outbox import notify_many
-from services.people import Actor
+from services.seats import groups_of, with_parents
+from services.text import REASON, TextRule
 
-REASON_MAX = 500
 URGENT_WITHIN = timedelta(hours=24)
-PLACE_MAX = 200
+PLACE = TextRule(200)  # optional: a lesson keeps its group's place
 
 
 @dataclass(frozen=True)
@@ -153,8 +152,7 @@ async def lesson_info(session: AsyncSession, lesson_id: int) -> LessonInfo:
 
 def may_manage(actor: Actor, info: LessonInfo) -> bool:
     """The group's teacher and the provider's coordinators manage its lessons."""
-    is_teacher = actor.has(Role.TEACHER) and info.group.teacher_id == actor.person_id
-    return is_teacher or actor.has(Role.COORDINATOR, info.provider.id)
+    return catalogue.may_manage(actor, info.group, info.provider.id)
 
 
 def require_manager(actor: Actor, info: LessonInfo) -> None:
@@ -197,11 +195,11 @@ async def lessons_of_student(
     session: AsyncSession, student_id: int, start: datetime, end: datetime
 ) -> list[LessonInfo]:
     """Lessons of the groups a student is enrolled in, cancelled and moved ones included."""
-    groups = select(Application.group_id).where(
-        Application.student_id == student_id, Application.state == ApplicationState.ENROLLED
-    )
     return await _infos(
-        session, Lesson.group_id.in_(groups), Lesson.starts_at >= start, Lesson.starts_at < end
+        session,
+        Lesson.group_id.in_(groups_of(student_id)),
+        Lesson.starts_at >= start,
+        Lesson.starts_at < end,
     )
 
 
@@ -215,21 +213,9 @@ async def history(session: AsyncSession, lesson_id: int) -> list[LessonEvent]:
 # --- who hears of a change ------------------------------------------------------------------
 
 
-async def enrolled_student_ids(session: AsyncSession, group_id: int) -> list[int]:
-    rows = await session.scalars(
-        select(Application.student_id).where(
-            Application.group_id == group_id, Application.state == ApplicationState.ENROLLED
-        )
-    )
-    return list(rows.all())
-
-
 async def concerned(session: AsyncSession, info: LessonInfo) -> list[int]:
     """Students, their parents, their home coordinators and the provider's coordinators."""
-    students = await enrolled_student_ids(session, info.group.id)
-    parents = (
-        await session.scalars(select(ParentLink.parent_id).where(ParentLink.child_id.in_(students)))
-    ).all()
+    students = await seats.student_ids(session, info.group.id)
     home_orgs = select(Person.home_org_id).where(Person.id.in_(students))
     coordinators = (
         await session.scalars(
@@ -240,7 +226,7 @@ async def concerned(session: AsyncSession, info: LessonInfo) -> list[int]:
             )
         )
     ).all()
-    return list(dict.fromkeys([*students, *parents, *coordinators]))
+    return list(dict.fromkeys([*await with_parents(session, students), *coordinators]))
 
 
 async def cancel_for_holiday(
@@ -291,21 +277,12 @@ async def _tell_everyone(
 # --- changing -------------------------------------------------------------------------------
 
 
-def _clean(text: str, limit: int, *, required: bool, key: str) -> str:
-    cleaned = " ".join(text.split())
-    if required and not cleaned:
-        raise Invalid(key)
-    if len(cleaned) > limit:
-        raise Invalid("error-too-long", max=limit)
-    return cleaned
-
-
 def clean_reason(text: str) -> str:
-    return _clean(text, REASON_MAX, required=True, key="error-reason-required")
+    return REASON.clean(text)
 
 
 def clean_place(text: str) -> str:
-    return _clean(text, PLACE_MAX, required=False, key="error-place")
+    return PLACE.clean(text)
 
 
 async def _load_for_change(session: AsyncSession, actor: Actor, lesson_id: int) -> LessonInfo:
@@ -467,11 +444,7 @@ async def check_new_lesson(
     now: datetime,
 ) -> LessonInfo:
     """Whether an extra lesson may be held then; returns it unsaved."""
-    group = await session.scalar(
-        select(Group).where(Group.id == group_id).options(selectinload(Group.course))
-    )
-    if group is None:
-        raise NotFound("error-not-found")
+    group = await catalogue.group_with_course(session, group_id)
     provider = await session.get(Organisation, group.course.provider_org_id)
     assert provider is not None
     info = LessonInfo(
@@ -538,24 +511,14 @@ async def add_lesson(
 
 
 def parse_time(text: str) -> time:
-    """A time of day as people type it: 15:30, 15.30, 9:05."""
-    cleaned = text.strip().replace(".", ":").replace(" ", "")
-    hours, sep, minutes = cleaned.partition(":")
-    if not (sep and hours.isdigit() and minutes.isdigit() and len(minutes) == 2):
-        raise Invalid("error-time-format")
-    h, m = int(hours), int(minutes)
-    if not (0 <= h <= 23 and 0 <= m <= 59):
-        raise Invalid("error-time-format")
-    return time(h, m)
+    """A lesson's time as people type it: 15:30, 15.30, 9:05."""
+    return parsing.parse_time(text)
 
 
 def parse_time_range(text: str) -> tuple[time, time]:
-    """ "15:00-16:30" (any dash) as two times, the second later."""
-    for dash in ("–", "—", "-"):
-        if dash in text:
-            first, _, second = text.partition(dash)
-            start, end = parse_time(first), parse_time(second)
-            if end <= start:
-                raise Invalid("error-times")
-            return start, end
-    raise Invalid("error-time-range-format")
+    """ "15:00-16:30" (any dash) as two times, the second later: a lesson ends the day it
+    begins."""
+    start, end = parsing.parse_time_range(text)
+    if end <= start:
+        raise Invalid("error-times")
+    return start, end

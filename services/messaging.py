@@ -4,39 +4,28 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
 
-from models import Group, GroupMessage, ParentLink, Person
-from models.enums import Role
-from services.errors import Forbidden, Invalid, NotFound
-from services.lessons import enrolled_student_ids
+from models import Group, GroupMessage, Person
+from services import catalogue, seats
+from services.actor import Actor
+from services.errors import Forbidden
 from services.outbox import notify_many
-from services.people import Actor
+from services.text import TextRule
 
-MESSAGE_MAX = 3000  # leaves room for the heading within Telegram's 4096
+# 3,000 characters leave room for the heading within Telegram's 4096.
+MESSAGE = TextRule(3000, "error-message-empty", lines=True)
 
 
 async def require_teacher_of(session: AsyncSession, actor: Actor, group_id: int) -> Group:
-    group = await session.scalar(
-        select(Group).where(Group.id == group_id).options(selectinload(Group.course))
-    )
-    if group is None:
-        raise NotFound("error-not-found")
-    is_teacher = actor.has(Role.TEACHER) and group.teacher_id == actor.person_id
-    if not (is_teacher or actor.has(Role.COORDINATOR, group.course.provider_org_id)):
+    group = await catalogue.group_with_course(session, group_id)
+    if not catalogue.may_manage(actor, group, group.course.provider_org_id):
         raise Forbidden("error-not-your-group")
     return group
 
 
 def clean_message(text: str) -> str:
-    cleaned = text.strip()
-    if not cleaned:
-        raise Invalid("error-message-empty")
-    if len(cleaned) > MESSAGE_MAX:
-        raise Invalid("error-too-long", max=MESSAGE_MAX)
-    return cleaned
+    return MESSAGE.clean(text)
 
 
 async def write_to_group(
@@ -61,14 +50,9 @@ async def write_to_group(
     )
     session.add(message)
     await session.flush()
-    recipients = await enrolled_student_ids(session, group.id)
-    if include_parents:
-        recipients += (
-            await session.scalars(
-                select(ParentLink.parent_id).where(ParentLink.child_id.in_(recipients))
-            )
-        ).all()
-    recipients = [r for r in dict.fromkeys(recipients) if r != actor.person_id]
+    students = await seats.student_ids(session, group.id)
+    everyone = await seats.with_parents(session, students) if include_parents else students
+    recipients = [r for r in everyone if r != actor.person_id]
     await notify_many(
         session,
         recipients,

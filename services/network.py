@@ -9,10 +9,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Holiday, NetworkSettings
 from models.network import MIN_GROUP_SIZE
+from services import parsing
+from services.actor import Actor, require_admin
 from services.audit import record
 from services.errors import Conflict, Invalid
 from services.lessons import cancel_for_holiday
-from services.people import Actor, require_admin
+from services.text import TextRule
 
 
 async def network_settings(session: AsyncSession) -> NetworkSettings:
@@ -56,7 +58,7 @@ async def set_profile_weekday(
     )
 
 
-HOLIDAY_NAME_MAX = 120
+HOLIDAY_NAME = TextRule(120, "error-holiday-format", "error-holiday-format")
 
 
 async def upcoming_holidays(session: AsyncSession, today: date) -> list[Holiday]:
@@ -67,15 +69,7 @@ async def upcoming_holidays(session: AsyncSession, today: date) -> list[Holiday]
 def parse_holiday(text: str) -> tuple[date, str]:
     """ "31.12.2026 Новогодние каникулы": a date (day.month.year) and a name."""
     first, _, rest = text.strip().partition(" ")
-    try:
-        day, month, year = (int(part) for part in first.split("."))
-        when = date(year, month, day)
-    except ValueError:
-        raise Invalid("error-holiday-format") from None
-    name = " ".join(rest.split())
-    if not name or len(name) > HOLIDAY_NAME_MAX:
-        raise Invalid("error-holiday-format")
-    return when, name
+    return parsing.parse_date(first, "error-holiday-format"), HOLIDAY_NAME.clean(rest)
 
 
 async def add_holiday(

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from typing import Any
 
@@ -19,6 +19,56 @@ from models.enums import NotificationState, Priority
 MAX_BACKOFF = timedelta(minutes=10)
 # A row claimed this long ago by a sender that never reported back (it crashed) is retried.
 CLAIM_TIMEOUT = timedelta(minutes=2)
+
+
+@dataclass(frozen=True)
+class Message:
+    """One message to queue: for whom, what (a text key and its values), under which key."""
+
+    person_id: int
+    kind: str
+    dedupe_key: str
+    params: dict[str, Any] = field(default_factory=dict)
+    priority: Priority = Priority.NORMAL
+    link: dict[str, Any] | None = None
+    broadcast_id: int | None = None
+
+
+async def queue(session: AsyncSession, messages: Sequence[Message], now: datetime) -> int:
+    """Queue messages in the current transaction, many rows a statement; a key already in
+    the outbox (or twice in `messages`) is ignored. Returns how many are new."""
+    rows: dict[str, dict[str, Any]] = {}
+    for m in messages:
+        rows.setdefault(
+            m.dedupe_key,
+            {
+                "person_id": m.person_id,
+                "kind": m.kind,
+                "params": m.params,
+                "link": m.link,
+                "dedupe_key": m.dedupe_key,
+                "priority": int(m.priority),
+                "state": NotificationState.PENDING,
+                "attempts": 0,
+                "next_attempt_at": now,
+                "last_error": "",
+                "created_at": now,
+                "broadcast_id": m.broadcast_id,
+            },
+        )
+    if not rows:
+        return 0
+    dialect = session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    statement = (
+        insert(Notification)
+        .on_conflict_do_nothing(index_elements=["dedupe_key"])
+        .returning(Notification.id)
+    )
+    # Many rows at once: SQLAlchemy sends them as multi-row INSERTs (its "insertmanyvalues"),
+    # and only the rows inserted come back.
+    result = await session.execute(statement, list(rows.values()))
+    return len(result.all())
 
 
 async def notify(
@@ -37,25 +87,8 @@ async def notify(
 
     Returns whether the message is new.
     """
-    values = {
-        "person_id": person_id,
-        "kind": kind,
-        "params": params or {},
-        "link": link,
-        "dedupe_key": dedupe_key,
-        "priority": int(priority),
-        "state": NotificationState.PENDING,
-        "next_attempt_at": now,
-        "created_at": now,
-        "broadcast_id": broadcast_id,
-    }
-    dialect = session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    stmt = (
-        insert(Notification).values(**values).on_conflict_do_nothing(index_elements=["dedupe_key"])
-    )
-    result = await session.execute(stmt)
-    return bool(getattr(result, "rowcount", 0))
+    message = Message(person_id, kind, dedupe_key, params or {}, priority, link, broadcast_id)
+    return bool(await queue(session, [message], now))
 
 
 async def notify_many(
@@ -70,21 +103,13 @@ async def notify_many(
     link: dict[str, Any] | None = None,
     broadcast_id: int | None = None,
 ) -> int:
-    """Queue one message per person (each once); returns how many are new."""
-    new = 0
-    for person_id in dict.fromkeys(person_ids):
-        new += await notify(
-            session,
-            person_id=person_id,
-            kind=kind,
-            dedupe_key=f"{key_prefix}:{person_id}",
-            now=now,
-            params=params,
-            priority=priority,
-            link=link,
-            broadcast_id=broadcast_id,
-        )
-    return new
+    """Queue one message per person (each once), in as few statements as the rows need;
+    returns how many are new."""
+    messages = [
+        Message(pid, kind, f"{key_prefix}:{pid}", params or {}, priority, link, broadcast_id)
+        for pid in dict.fromkeys(person_ids)
+    ]
+    return await queue(session, messages, now)
 
 
 @dataclass(frozen=True)

@@ -22,45 +22,19 @@ from models import (
     RoleGrant,
 )
 from models.enums import Messenger, Role
+from services.actor import Actor as Actor
+from services.actor import require_admin as require_admin
 from services.audit import record
 from services.errors import Conflict, Forbidden, Invalid, NotFound
 from services.outbox import notify
+from services.text import NAME
 
 INVITE_TTL = timedelta(days=14)
 PARENT_CODE_TTL = timedelta(days=3)
-NAME_MAX = 120
 STAFF_ROLES = (Role.TEACHER, Role.COORDINATOR, Role.ADMIN)
 SELF_SERVICE_ROLES = (Role.STUDENT, Role.PARENT)
 # Letters that cannot be mistaken for one another when read aloud or typed from a screen.
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who is acting: the person and every role they hold, for authorisation checks."""
-
-    person_id: int
-    roles: frozenset[tuple[Role, int | None]]
-    home_org_id: int | None = None
-    grade: int | None = None
-
-    def has(self, role: Role, org_id: int | None = None) -> bool:
-        if org_id is None:
-            return any(r == role for r, _ in self.roles)
-        return (role, org_id) in self.roles
-
-    def orgs(self, role: Role) -> set[int]:
-        return {org for r, org in self.roles if r == role and org is not None}
-
-    @property
-    def role_set(self) -> set[Role]:
-        return {r for r, _ in self.roles}
-
-
-def require_admin(actor: Actor) -> None:
-    """The network admin's actions: everyone else is refused."""
-    if not actor.has(Role.ADMIN):
-        raise Forbidden("error-admins-only")
 
 
 def actor_of(person: Person, grants: list[RoleGrant]) -> Actor:
@@ -192,11 +166,9 @@ def set_language(person: Person, lang: str, supported: tuple[str, ...]) -> None:
 
 def clean_name(raw: str) -> str:
     """A person's name as typed: trimmed, single-spaced, letters required."""
-    name = " ".join(raw.split())
-    if not name or len(name) > NAME_MAX or not any(ch.isalpha() for ch in name):
-        raise Invalid("error-name", max=NAME_MAX)
-    if name.startswith("/"):
-        raise Invalid("error-name", max=NAME_MAX)
+    name = NAME.clean(raw)
+    if name.startswith("/"):  # a command, not a name
+        raise Invalid("error-name", max=NAME.limit)
     return name
 
 

@@ -25,10 +25,12 @@ from models import (
     Person,
     RoleGrant,
 )
-from models.enums import ACTIVE_APPLICATION_STATES, ApplicationState, Role
+from models.enums import Role
+from services import enrollment, seats
+from services.actor import Actor
 from services.audit import record
 from services.errors import Conflict, NotFound
-from services.people import Actor, require_self_or_child
+from services.people import require_self_or_child
 
 
 def _when(moment: datetime | None) -> str | None:
@@ -201,7 +203,7 @@ async def check_can_delete(
         .join(Group, Group.id == Application.group_id)
         .where(
             Application.student_id == subject_id,
-            Application.state == ApplicationState.ENROLLED,
+            seats.enrolled(),
             Group.end_date >= now.date(),
             Group.cancelled_at.is_(None),
         )
@@ -225,19 +227,8 @@ async def delete_person(
     """Destroy a person's personal data: name, messenger accounts, links, codes, messages,
     and any text they wrote. What remains — grade, school, applications, attendance marks —
     no longer names anyone, so the network's statistics still add up."""
-    from services import enrollment  # ending live applications is enrollment's rule
-
     person = await check_can_delete(session, actor, subject_id, now)
-    live = (
-        await session.scalars(
-            select(Application.id).where(
-                Application.student_id == subject_id,
-                Application.state.in_(ACTIVE_APPLICATION_STATES),
-            )
-        )
-    ).all()
-    for app_id in live:
-        await enrollment.withdraw(session, actor, app_id, now)
+    withdrawn = await enrollment.end_live_applications(session, actor, subject_id, now)
     name = person.full_name
     scope = [
         "name",
@@ -298,6 +289,6 @@ async def delete_person(
         object_type="person",
         object_id=subject_id,
         now=now,
-        details={"scope": scope, "at": now.isoformat(), "applications_withdrawn": len(live)},
+        details={"scope": scope, "at": now.isoformat(), "applications_withdrawn": withdrawn},
     )
-    return Deleted(scope, len(live))
+    return Deleted(scope, withdrawn)

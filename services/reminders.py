@@ -13,7 +13,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, exists, func, or_, select
+from sqlalchemy import ColumnElement, exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import (
@@ -26,8 +26,8 @@ from models import (
     Organisation,
 )
 from models.enums import ApplicationState, LessonStatus, Priority
-from services import enrollment
-from services.outbox import notify
+from services import enrollment, seats
+from services.outbox import Message, queue
 from services.people import parent_ids_of
 
 S = ApplicationState
@@ -72,19 +72,12 @@ async def _queue_new(session: AsyncSession, due: list[_Due], now: datetime) -> i
                 )
             ).all()
         )
-    fresh = [d for d in due if d.key not in known]
-    for d in fresh:
-        await notify(
-            session,
-            person_id=d.person_id,
-            kind=d.kind,
-            dedupe_key=d.key,
-            now=now,
-            params=d.params,
-            link=d.link,
-            priority=Priority.NORMAL,
-        )
-    return len(fresh)
+    fresh = [
+        Message(d.person_id, d.kind, d.key, d.params, Priority.NORMAL, d.link)
+        for d in due
+        if d.key not in known
+    ]
+    return await queue(session, fresh, now)
 
 
 def _stamp(moment: datetime) -> str:
@@ -147,15 +140,7 @@ async def queue_lesson_reminders(
             .where(Lesson.status != LessonStatus.CANCELLED, Lesson.starts_at > now, or_(*windows))
         )
     ).all()
-    students: dict[int, list[int]] = {}
-    group_ids = {row.group_id for row in due_lessons}
-    if group_ids:
-        for group_id, student_id in await session.execute(
-            select(Application.group_id, Application.student_id).where(
-                Application.group_id.in_(group_ids), Application.state == S.ENROLLED
-            )
-        ):
-            students.setdefault(group_id, []).append(student_id)
+    students = await seats.students_by_group(session, {row.group_id for row in due_lessons})
     rows = [
         (lesson_id, starts_at, place, title, code, student_id)
         for lesson_id, starts_at, place, group_id, title, code in due_lessons
@@ -200,9 +185,7 @@ async def queue_roll_reminders(
         mornings[zone_name] = set(days)
         morning_windows += _local_days(zone_name, days, shift=-1)
     marked = exists().where(AttendanceMark.lesson_id == Lesson.id)
-    has_students = exists().where(
-        Application.group_id == Lesson.group_id, Application.state == S.ENROLLED
-    )
+    has_students = seats.students_of(Lesson.group_id).exists()
     rows = await session.execute(
         select(
             Lesson.id,
@@ -292,11 +275,7 @@ async def undersized_groups(
     session: AsyncSession, org_ids: set[int] | None, today_from: datetime, days: int
 ) -> list[tuple[Group, str, int]]:
     """Groups below their minimum that start within `days` (of the providers in `org_ids`)."""
-    enrolled = (
-        select(func.count(Application.id))
-        .where(Application.group_id == Group.id, Application.state == S.ENROLLED)
-        .scalar_subquery()
-    )
+    enrolled = seats.taken(Group.id)
     query = (
         select(Group, Course.title, enrolled, Organisation.timezone)
         .join(Course, Course.id == Group.course_id)

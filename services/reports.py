@@ -9,14 +9,14 @@ point is read through these rules, so a forged button cannot widen them.
 
 from __future__ import annotations
 
-import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Select, func, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import (
@@ -30,8 +30,9 @@ from models import (
     RoleGrant,
 )
 from models.enums import ApplicationState, AttendanceStatus, Direction, LessonStatus, Role
+from services import parsing, seats
+from services.actor import Actor
 from services.errors import Forbidden, Invalid, NotFound
-from services.people import Actor
 
 STAFF = (Role.ADMIN, Role.COORDINATOR, Role.TEACHER)
 # The city programme (seeds 003): at least half the organisations and teachers involved.
@@ -50,19 +51,17 @@ class Scope:
     role: Role
     person_id: int
     org_ids: frozenset[int] = frozenset()
-
-    @property
-    def everything(self) -> bool:
-        return self.role == Role.ADMIN
+    everything: bool = False  # every organisation: the network admin's reach
 
 
 def scope_of(actor: Actor, role: Role | None) -> Scope:
     """The scope of the role the person acts in; refused for students, parents and guests."""
     if role not in STAFF or role not in actor.role_set:
         raise Forbidden("error-reports-staff-only")
-    if role == Role.COORDINATOR:
-        return Scope(role, actor.person_id, frozenset(actor.orgs(Role.COORDINATOR)))
-    return Scope(role, actor.person_id)
+    if role == Role.TEACHER:
+        return Scope(role, actor.person_id)
+    orgs = actor.org_scope(role)
+    return Scope(role, actor.person_id, orgs or frozenset(), everything=orgs is None)
 
 
 def _own_students_groups(org_ids: frozenset[int]) -> Select[int]:
@@ -229,6 +228,14 @@ class Period:
             datetime.combine(self.end + timedelta(days=1), time(), tz),
         )
 
+    def runs(self) -> ColumnElement[bool]:
+        """A group runs in the period: not cancelled, and its dates meet the period's."""
+        return and_(
+            Group.cancelled_at.is_(None),
+            Group.start_date <= self.end,
+            Group.end_date >= self.start,
+        )
+
 
 class Preset(StrEnum):
     MONTH = "month"
@@ -252,20 +259,9 @@ def preset_period(preset: str, today: date) -> Period:
     raise Invalid("error-bad-choice")
 
 
-_DAY = r"(\d{1,2})\.(\d{1,2})\.(\d{4})"
-_RANGE = re.compile(rf"^\s*{_DAY}\s*(?:-|–|—|\.\.)\s*{_DAY}\s*$")
-
-
 def parse_period(text: str) -> Period:
     """A typed range, "01.09.2026–31.12.2026" (a hyphen or a dash between the dates)."""
-    match = _RANGE.match(text)
-    if match is None:
-        raise Invalid("error-period-format")
-    d1, m1, y1, d2, m2, y2 = (int(part) for part in match.groups())
-    try:
-        start, end = date(y1, m1, d1), date(y2, m2, d2)
-    except ValueError:
-        raise Invalid("error-period-no-such-date") from None
+    start, end = parsing.parse_date_range(text, "error-period-format", "error-period-no-such-date")
     if end < start:
         raise Invalid("error-period-order")
     if (end - start).days >= PERIOD_MAX_DAYS:
@@ -297,29 +293,19 @@ class GroupLine:
 async def visible_groups(session: AsyncSession, scope: Scope, period: Period) -> list[GroupLine]:
     """Groups in scope that run in the period (not cancelled), with the whole group's counts:
     totals are not personal data, and a group's size is what its minimum is measured against."""
-    shown = (
-        groups_seen(scope),
-        Group.cancelled_at.is_(None),
-        Group.start_date <= period.end,
-        Group.end_date >= period.start,
-    )
+    shown = (groups_seen(scope), period.runs())
     in_scope = (
         select(Group.id)
         .join(Course, Course.id == Group.course_id)
         .join(Organisation, Organisation.id == Course.provider_org_id)
         .where(*shown)
     )
-    counts: dict[int, Counter[ApplicationState]] = defaultdict(Counter)
-    rows = await session.execute(
-        select(Application.group_id, Application.state, func.count(Application.id))
-        .where(
-            Application.group_id.in_(in_scope),
-            Application.state.in_((ApplicationState.ENROLLED, ApplicationState.WAITLISTED)),
+    counts: defaultdict[int, Counter[ApplicationState]] = defaultdict(Counter)
+    counts.update(
+        await seats.counts_by_state(
+            session, in_scope, (ApplicationState.ENROLLED, ApplicationState.WAITLISTED)
         )
-        .group_by(Application.group_id, Application.state)
     )
-    for group_id, state, count in rows.all():
-        counts[group_id][state] = count
     groups = await session.execute(
         select(Group, Course, Organisation.short_name)
         .join(Course, Course.id == Group.course_id)
@@ -401,10 +387,9 @@ async def below_minimum(session: AsyncSession, scope: Scope, period: Period) -> 
 
 
 @dataclass(frozen=True)
-class Rate:
-    """Attendance of one organisation, course or week: marks of present or late, of all."""
+class Attendance:
+    """Marks of present or late, of all marks."""
 
-    name: str
     attended: int
     total: int
 
@@ -413,10 +398,27 @@ class Rate:
         return self.attended / self.total if self.total else None
 
 
-def _marks(scope: Scope, period: Period, tz: ZoneInfo) -> Select[AttendanceStatus]:
+@dataclass(frozen=True)
+class Rate(Attendance):
+    """Attendance of one organisation or course."""
+
+    name: str
+
+
+@dataclass(frozen=True)
+class Week(Attendance):
+    """Attendance of the week beginning that Monday."""
+
+    monday: date
+
+
+def marks(scope: Scope, period: Period, tz: ZoneInfo, *columns: Any) -> Select[Any]:
+    """`columns` of the attendance marks the scope may read, at the lessons held (not
+    cancelled) in the period; the mark's lesson, group, course and student (Person) joined."""
     start, end = period.bounds(tz)
     return (
-        select(AttendanceMark.status)
+        select(*columns)
+        .select_from(AttendanceMark)
         .join(Lesson, Lesson.id == AttendanceMark.lesson_id)
         .join(Group, Group.id == Lesson.group_id)
         .join(Course, Course.id == Group.course_id)
@@ -430,59 +432,60 @@ def _marks(scope: Scope, period: Period, tz: ZoneInfo) -> Select[AttendanceStatu
     )
 
 
-def _rates(rows: list[tuple[str, AttendanceStatus]]) -> list[Rate]:
-    attended: Counter[str] = Counter()
-    total: Counter[str] = Counter()
-    for name, status in rows:
-        total[name] += 1
-        attended[name] += status in ATTENDED
-    return sorted((Rate(name, attended[name], total[name]) for name in total), key=lambda r: r.name)
+# Counted by the database: one row per name (or lesson), not one per mark.
+_ATTENDED = func.sum(case((AttendanceMark.status.in_(ATTENDED), 1), else_=0))
+_TOTAL = func.count(AttendanceMark.id)
+
+
+async def _rates(session: AsyncSession, query: Select[Any]) -> list[Rate]:
+    rows = await session.execute(query)
+    return sorted(
+        (Rate(int(attended or 0), int(total), name or "—") for name, attended, total in rows),
+        key=lambda r: r.name,
+    )
 
 
 async def attendance_by_organisation(
     session: AsyncSession, scope: Scope, period: Period, tz: ZoneInfo
 ) -> list[Rate]:
     """Attendance of each organisation's students, wherever the lessons were."""
-    query = _marks(scope, period, tz).outerjoin(Organisation, Organisation.id == Person.home_org_id)
-    rows = await session.execute(query.add_columns(func.coalesce(Organisation.short_name, "—")))
-    return _rates([(name, status) for status, name in rows.all()])
+    query = (
+        marks(scope, period, tz, Organisation.short_name, _ATTENDED, _TOTAL)
+        .outerjoin(Organisation, Organisation.id == Person.home_org_id)
+        .group_by(Organisation.short_name)
+    )
+    return await _rates(session, query)
 
 
 async def attendance_by_course(
     session: AsyncSession, scope: Scope, period: Period, tz: ZoneInfo
 ) -> list[Rate]:
-    rows = await session.execute(_marks(scope, period, tz).add_columns(Course.title))
-    return _rates([(title, status) for status, title in rows.all()])
-
-
-@dataclass(frozen=True)
-class Week:
-    monday: date
-    attended: int
-    total: int
-
-    @property
-    def rate(self) -> float | None:
-        return self.attended / self.total if self.total else None
+    query = marks(scope, period, tz, Course.title, _ATTENDED, _TOTAL).group_by(Course.title)
+    return await _rates(session, query)
 
 
 async def attendance_by_week(
     session: AsyncSession, scope: Scope, period: Period, tz: ZoneInfo, today: date
 ) -> list[Week]:
-    """Every week of the period up to today, with its attendance (a week without marks too)."""
-    rows = await session.execute(_marks(scope, period, tz).add_columns(Lesson.starts_at))
+    """Every week of the period up to today, with its attendance (a week without marks too).
+
+    The database counts per lesson; which week a lesson falls in is the reader's calendar's
+    question, answered here."""
+    rows = await session.execute(
+        marks(scope, period, tz, Lesson.starts_at, _ATTENDED, _TOTAL).group_by(Lesson.starts_at)
+    )
     attended: Counter[date] = Counter()
     total: Counter[date] = Counter()
-    for status, starts_at in rows.all():
+    for starts_at, lesson_attended, lesson_total in rows.all():
         day = starts_at.astimezone(tz).date()
         monday = day - timedelta(days=day.weekday())
-        total[monday] += 1
-        attended[monday] += status in ATTENDED
+        total[monday] += lesson_total
+        attended[monday] += lesson_attended or 0
     weeks = []
     monday = period.start - timedelta(days=period.start.weekday())
     last = min(period.end, today)
     while monday <= last:
-        weeks.append(Week(monday, attended[monday], total[monday]))
+        weeks.append(Week(attended[monday], total[monday], monday))
         monday += timedelta(days=7)
     return weeks
 
@@ -521,12 +524,7 @@ async def indicators(session: AsyncSession, scope: Scope, period: Period) -> Ind
         .join(Course, Course.id == Group.course_id)
         .join(Application, Application.group_id == Group.id)
         .join(Person, Person.id == Application.student_id)
-        .where(
-            Application.state == ApplicationState.ENROLLED,
-            Group.cancelled_at.is_(None),
-            Group.start_date <= period.end,
-            Group.end_date >= period.start,
-        )
+        .where(seats.enrolled(), period.runs())
     )
     involved_orgs: set[int] = set()
     teachers_involved: set[int] = set()

@@ -10,9 +10,9 @@ from sqlalchemy.orm import selectinload
 
 from models import Course, Group, Organisation, RoleGrant
 from models.enums import Role
+from services.actor import Actor, require_admin
 from services.catalogue import GroupInfo, group_infos
 from services.errors import Forbidden
-from services.people import Actor, require_admin
 
 
 @dataclass(frozen=True)

@@ -459,3 +459,21 @@ def test_the_progress_job_runs_every_three_seconds() -> None:
     (job,) = scheduler.get_jobs()
     assert job.trigger.interval == timedelta(seconds=3)
     assert (job.coalesce, job.max_instances) == (True, 1)
+
+
+async def test_the_audiences_organisation_is_loaded_by_the_service(session):
+    """The screens name the audience's organisation through broadcasts.audience_org, which
+    refuses one that is gone as `check` does."""
+    from services.errors import NotFound
+
+    net = await factories.network(session)
+    assert await broadcasts.audience_org(session, Audience(None, frozenset({Role.TEACHER}))) is None
+    found = await broadcasts.audience_org(session, Audience(net.home.id, frozenset({Role.STUDENT})))
+    assert found is not None
+    assert found.id == net.home.id
+    gone = Audience(net.home.id + 100, frozenset({Role.STUDENT}))
+    with pytest.raises(NotFound):
+        await broadcasts.audience_org(session, gone)
+    admin = await factories.person(session, "Администратор", Role.ADMIN)
+    with pytest.raises(NotFound):
+        await broadcasts.check(session, await net.actor(session, admin), gone)

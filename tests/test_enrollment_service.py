@@ -21,9 +21,10 @@ from models import Application, ApplicationEvent, AuditRecord, Group, Notificati
 from models.enums import ApplicationState, Role
 from services import enrollment
 from services.clock import ManualClock
-from services.enrollment import CONSENT_VERSION, REASON_MAX, Action
+from services.enrollment import CONSENT_VERSION, Action
 from services.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from services.people import Actor
+from services.text import REASON_MAX
 from tests import factories
 
 S = ApplicationState
@@ -1195,3 +1196,40 @@ async def test_application_detail_only_for_the_people_involved(
             NotFound,
             "error-not-found",
         )
+
+
+@pytest.mark.parametrize("state", list(ApplicationState))
+async def test_buttons_checks_and_changes_read_one_state_table(world: World, state):
+    """In every state, for each person, the buttons shown (`allowed_actions`) are exactly the
+    actions `require_action` lets through, and a change refused as stale is never shown."""
+    w = world
+    app = await factories.enrolled(w.session, w.net.group, w.net.student, state)
+    app_id = app.id
+    await w.session.commit()
+    people = [w.net.student, w.net.parent, w.net.coordinator, w.net.other_coordinator]
+    actors = [(who.full_name, await w.actor(who)) for who in people]
+    calls = {
+        Action.CONFIRM: lambda a: enrollment.parent_confirm(w.session, a, app_id, w.clock.now()),
+        Action.DECLINE: lambda a: enrollment.parent_decline(w.session, a, app_id, w.clock.now()),
+        Action.APPROVE: lambda a: enrollment.school_approve(w.session, a, app_id, w.clock.now()),
+        Action.REJECT: lambda a: enrollment.school_reject(
+            w.session, a, app_id, w.clock.now(), REASON
+        ),
+        Action.WITHDRAW: lambda a: enrollment.withdraw(w.session, a, app_id, w.clock.now()),
+    }
+    for name, actor in actors:
+        shown = await enrollment.allowed_actions(w.session, actor, app)
+        for action, call in calls.items():
+            try:
+                await enrollment.require_action(w.session, actor, app_id, action)
+                passed = True
+            except (Conflict, Forbidden, NotFound):
+                passed = False
+            assert passed == (action in shown), (name, action)
+            if action not in shown:
+                with pytest.raises((Conflict, Forbidden, NotFound)):
+                    await call(actor)
+                await w.session.rollback()
+                assert await state_of(w.session, app_id) == state
+                app = await w.session.get(Application, app_id, populate_existing=True)
+                assert app is not None

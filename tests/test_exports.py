@@ -332,3 +332,35 @@ async def test_enrolled_on_is_a_date_not_a_string(session):
     assert sheet.max_row == len(table.rows) + 1 == 4
     assert sheet["I2"].is_date
     assert sheet["I2"].number_format == "DD.MM.YYYY"
+
+
+async def test_a_teacher_exports_everything_or_a_group_never_one_student(session, client_factory):
+    """The rule lives in services/exports.check_subject: a forged button naming a student of
+    the teacher's own group (whom the teacher's reports may show) gets no file."""
+    from services.errors import Forbidden
+    from services.people import load_actor
+    from services.reports import Role, Subject, SubjectKind, scope_of
+
+    k = await known_network(session)
+    physics_teacher = await session.scalar(select(Person).where(Person.full_name == "Орлова Вера"))
+    scope = scope_of(await load_actor(session, physics_teacher), Role.TEACHER)
+    student = Subject(SubjectKind.STUDENT, k.net.other_student.id)
+    with pytest.raises(Forbidden, match="error-export-teacher-attendance"):
+        await exports.check_subject(session, scope, exports.ExportKind.ATTENDANCE, student)
+    group = Subject(SubjectKind.GROUP, k.physics_group_id)
+    assert await exports.check_subject(session, scope, exports.ExportKind.ATTENDANCE, group)
+    assert exports.subject_kinds(scope) == [SubjectKind.GROUP]
+    student_id = k.net.other_student.id
+    await session.rollback()  # the bot's own sessions take over
+
+    teacher = client_factory(302)
+    await teacher.send("/export")
+    for period in ("term", ""):
+        forged = Exp(k="attendance", s="student", i=student_id, p=period)
+        assert await teacher.press(forged.pack()) == (
+            "Педагог может выгрузить только посещаемость своих групп."
+        )
+    assert await teacher.press(Exp(k="attendance", s="students").pack()) == (
+        "Педагог может выгрузить только посещаемость своих групп."
+    )
+    assert not any(m.document for m in teacher.telegram.messages(302))

@@ -13,6 +13,7 @@ from models.enums import AttendanceStatus, LessonStatus, Role
 from services import attendance, calendar, lessons, network
 from services.errors import Conflict, Forbidden, Invalid
 from services.schedule import slots_overlap
+from services.text import REASON_MAX
 from tests import factories
 
 
@@ -356,3 +357,49 @@ async def test_admin_adds_a_holiday_in_chat(session, client_factory):
     assert "31 декабря 2026 — Новогодние каникулы: добавлено" in admin.screen()
     await admin.send("/holidays")
     assert "• 31 декабря 2026 — Новогодние каникулы" in admin.screen()
+
+
+async def test_a_lessons_reason_and_place_keep_their_limits(session, clock):
+    """One reason rule for cancelling and moving a lesson as for an application; a place has
+    its own limit. Nothing changes on a refusal."""
+    net = await factories.network(session)
+    tomorrow = (await _lessons(session, net.group))[1]
+    teacher = await net.actor(session, net.teacher)
+    with pytest.raises(Invalid) as refused:
+        await lessons.cancel_lesson(
+            session, teacher, tomorrow.id, "я" * (REASON_MAX + 1), clock.now()
+        )
+    assert (refused.value.key, refused.value.params) == (
+        "error-reason-too-long",
+        {"max": REASON_MAX},
+    )
+    move = {"day": date(2026, 11, 25), "start": time(16, 0), "now": clock.now()}
+    with pytest.raises(Invalid) as refused:
+        await lessons.move_lesson(
+            session, teacher, tomorrow.id, place="", reason="я" * (REASON_MAX + 1), **move
+        )
+    assert refused.value.key == "error-reason-too-long"
+    with pytest.raises(Invalid) as refused:
+        await lessons.move_lesson(
+            session,
+            teacher,
+            tomorrow.id,
+            place="к" * (lessons.PLACE.limit + 1),
+            reason="Концерт",
+            **move,
+        )
+    assert (refused.value.key, refused.value.params) == (
+        "error-too-long",
+        {"max": lessons.PLACE.limit},
+    )
+    assert tomorrow.status == LessonStatus.SCHEDULED
+    assert tomorrow.sequence == 0
+    await lessons.move_lesson(
+        session,
+        teacher,
+        tomorrow.id,
+        place="к" * lessons.PLACE.limit,
+        reason="я" * REASON_MAX,
+        **move,
+    )
+    assert tomorrow.status == LessonStatus.MOVED

@@ -221,6 +221,30 @@ async def test_attendance_rates(session):
     assert weeks[3].rate == pytest.approx(2 / 3)
 
 
+async def test_attendance_is_counted_per_name_by_the_database(session):
+    """Counted with GROUP BY: every status and a student whose school is gone (no home
+    organisation) are counted as the rows would be one by one."""
+    k = await known_network(session)
+    homeless = await factories.person(session, "Без школы", Role.STUDENT, None, grade=8)
+    await factories.enrolled(session, k.net.group, homeless)
+    for who, status in (
+        (homeless, AttendanceStatus.EXCUSED),
+        (k.net.coordinator, AttendanceStatus.LATE),  # not a student: still a mark
+    ):
+        await mark(session, k.net.group.id, date(2026, 11, 17), who, status)
+    admin = await scope(session, k.admin, Role.ADMIN)
+    by_org = await reports.attendance_by_organisation(session, admin, TERM, MSK)
+    assert [(r.name, r.attended, r.total) for r in by_org] == [
+        ("МАОУ «СОШ №4»", 1, 2),
+        ("МБОУ СОШ № 5", 2, 2),
+        ("—", 0, 1),
+    ]
+    by_course = await reports.attendance_by_course(session, admin, TERM, MSK)
+    assert [(r.name, r.attended, r.total) for r in by_course] == [(MATHS, 2, 4), ("Физика", 1, 1)]
+    week = (await reports.attendance_by_week(session, admin, TERM, MSK, TODAY))[-2]
+    assert (week.monday, week.attended, week.total) == (date(2026, 11, 16), 3, 5)
+
+
 async def test_indicators_of_the_city_programme(session):
     k = await known_network(session)
     admin = await scope(session, k.admin, Role.ADMIN)

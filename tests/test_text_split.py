@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from bot.text_split import shown_length, split_html
+from services.text import shown_length, split_html
 from tests.telegram_fake import html_error
 
 

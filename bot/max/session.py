@@ -69,6 +69,7 @@ from bot.max.client import MaxClient
 from models.enums import Messenger
 from services import message_refs
 from services.clock import Clock
+from services.text import clip
 
 logger = logging.getLogger(__name__)
 
@@ -224,10 +225,7 @@ def _format(bot: Bot, parse_mode: Any) -> MaxFormat | None:
 
 def fit_text(text: str) -> str:
     """The last guard: screens and split notifications are built to fit already."""
-    if len(text) <= TEXT_LIMIT:
-        return text
-    cut = text.rfind("\n", 0, TEXT_LIMIT - 2)
-    return text[: cut if cut > 0 else TEXT_LIMIT - 2] + "\n…"
+    return clip(text, TEXT_LIMIT, at="\n", mark="\n…")
 
 
 def keyboard(markup: Any) -> list[Attachment]:
