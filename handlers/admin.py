@@ -24,10 +24,10 @@ from handlers.ui import READ_ONLY, button, keyboard, only_buttons_of, typed_text
 from models import Organisation
 from models.enums import OrgKind, Role
 from services import admin, network, people
+from services.actor import Actor, require_admin
 from services.clock import Clock
 from services.errors import Conflict
 from services.i18n import Html, Label, Text
-from services.people import Actor, require_admin
 
 ORG_LIMIT = 40
 

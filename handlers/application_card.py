@@ -16,9 +16,9 @@ from handlers.ui import button, keyboard
 from models import ApplicationEvent, Person
 from models.enums import ApplicationState, Role
 from services import consent, enrollment
+from services.actor import Actor
 from services.enrollment import Action, ApplicationLine
 from services.i18n import Html, Label, Text
-from services.people import Actor
 
 STATE_ICONS = {
     ApplicationState.SUBMITTED: "📨",

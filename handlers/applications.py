@@ -19,10 +19,10 @@ from handlers.ui import READ_ONLY, button, keyboard, only_buttons_of, typed_text
 from models import Person
 from models.enums import Role
 from services import enrollment
+from services.actor import Actor
 from services.clock import Clock
 from services.errors import Forbidden
 from services.i18n import Text
-from services.people import Actor
 
 LIST_LIMIT = 30  # buttons on one screen; older applications stay visible in their history
 

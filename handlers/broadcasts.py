@@ -20,11 +20,11 @@ from handlers.ui import READ_ONLY, button, keyboard, only_buttons_of, typed_text
 from models import Organisation
 from models.enums import Messenger, Role
 from services import broadcasts
+from services.actor import Actor
 from services.broadcasts import Audience, Progress
 from services.clock import Clock
 from services.errors import Conflict, Forbidden
 from services.i18n import Html, Label, Text
-from services.people import Actor
 
 ORG_LIMIT = 60
 

@@ -18,11 +18,11 @@ from handlers.ui import READ_ONLY, button, keyboard, only_buttons_of, shorten
 from models import Organisation
 from models.enums import CourseFormat, Direction, Role
 from services import catalogue, enrollment, network, people
+from services.actor import Actor
 from services.catalogue import CatalogueFilter, CourseCard, GroupInfo
 from services.clock import Clock
 from services.errors import Forbidden
 from services.i18n import Html, Label, Text
-from services.people import Actor
 from services.schedule import slot_for_reader
 
 DESCRIPTION_LIMIT = 1200  # a card must leave room for its groups within one message

@@ -16,10 +16,10 @@ from handlers.reply import Reply
 from handlers.ui import READ_ONLY, button, keyboard, only_buttons_of
 from models import Person
 from services import consent, enrollment
+from services.actor import Actor
 from services.clock import Clock
 from services.errors import Forbidden
 from services.i18n import Html, Text
-from services.people import Actor
 
 
 class ConsentWithdraw(CallbackData, prefix="cwd"):

@@ -16,9 +16,9 @@ from handlers.nav import Menu, Screen
 from handlers.reply import Reply
 from handlers.ui import READ_ONLY, keyboard, only_buttons_of
 from services import enrollment, groups, people
+from services.actor import Actor
 from services.clock import Clock
 from services.i18n import Html, Text
-from services.people import Actor
 
 QUEUE_LIMIT = 30
 UNREACHABLE_SHOWN = 50

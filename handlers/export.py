@@ -21,11 +21,11 @@ from handlers.reply import Reply
 from handlers.ui import READ_ONLY, button, keyboard, only_buttons_of, typed_text
 from models import Person
 from services import exports, reports
+from services.actor import Actor
 from services.clock import Clock
 from services.errors import Invalid
 from services.exports import ExportKind
 from services.i18n import Label, Text
-from services.people import Actor
 from services.reports import Period, Preset, Subject, SubjectKind
 
 GROUPS_PAGE = 8

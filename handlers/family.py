@@ -18,10 +18,10 @@ from handlers.ui import READ_ONLY, button, keyboard, only_buttons_of, start_link
 from models import Person
 from models.enums import ApplicationState, Role
 from services import enrollment, people
+from services.actor import Actor
 from services.clock import Clock
 from services.errors import Forbidden
 from services.i18n import Html, Text
-from services.people import Actor
 
 CHILDREN_SHOWN = 10
 APPLICATIONS_SHOWN = 30

@@ -15,10 +15,10 @@ from handlers.nav import Menu, Screen
 from handlers.reply import Reply
 from handlers.ui import READ_ONLY, button, keyboard, only_buttons_of, typed_text
 from services import messaging, staff
+from services.actor import Actor
 from services.clock import Clock
 from services.errors import Conflict
 from services.i18n import Html, Text
-from services.people import Actor
 
 GROUPS_SHOWN = 40
 

@@ -20,11 +20,11 @@ from handlers.reply import Reply
 from handlers.start import INVITE_PREFIX
 from handlers.ui import READ_ONLY, button, keyboard, only_buttons_of, start_link, typed_text
 from services import import_files, imports, sheets
+from services.actor import Actor
 from services.clock import Clock
 from services.errors import DomainError, Invalid
 from services.i18n import Html, Text
 from services.import_columns import KIND_KEYS
-from services.people import Actor
 
 PROGRESS_EVERY = 1.0  # seconds between edits of the progress message (Telegram's pace)
 PROBLEMS_SHOWN = 15  # in the message; all of them go into a file

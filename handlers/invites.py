@@ -15,9 +15,9 @@ from handlers.start import INVITE_PREFIX
 from handlers.ui import READ_ONLY, button, keyboard, only_buttons_of, start_link
 from models.enums import Role
 from services import people
+from services.actor import Actor, require_admin
 from services.clock import Clock
 from services.i18n import Label, Text
-from services.people import Actor, require_admin
 
 
 class InviteRole(CallbackData, prefix="invr"):

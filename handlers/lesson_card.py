@@ -19,9 +19,9 @@ from handlers.reply import Reply
 from handlers.ui import button, keyboard
 from models.enums import LessonStatus
 from services import lessons, seats
+from services.actor import Actor
 from services.clock import Clock
 from services.i18n import Html, Text
-from services.people import Actor
 
 
 class LessonOpen(CallbackData, prefix="les"):

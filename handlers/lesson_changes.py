@@ -25,10 +25,10 @@ from handlers.nav import Menu, Screen
 from handlers.reply import Reply
 from handlers.ui import READ_ONLY, button, keyboard, only_buttons_of, typed_text
 from services import lessons, messaging
+from services.actor import Actor
 from services.clock import Clock
 from services.errors import Conflict
 from services.i18n import Label, Text
-from services.people import Actor
 
 MOVE_DAYS_AHEAD = 21
 

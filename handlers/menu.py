@@ -24,8 +24,8 @@ from handlers.ui import READ_ONLY, button, keyboard, only_buttons_of
 from models import Person
 from models.enums import Role
 from services import enrollment, people
+from services.actor import Actor
 from services.i18n import LANGUAGES, Html, Text, Translator
-from services.people import Actor
 
 # Commands shown in Telegram's menu for each role, in this order; /start, /menu, /help and
 # /language are everyone's.

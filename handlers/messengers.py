@@ -17,9 +17,9 @@ from handlers.reply import Reply
 from handlers.ui import READ_ONLY, button, keyboard, only_buttons_of, typed_text
 from models.enums import Messenger
 from services import accounts, people
+from services.actor import Actor
 from services.clock import Clock
 from services.i18n import Html, Text
-from services.people import Actor
 
 ACCOUNT_PREFIX = "acc-"
 

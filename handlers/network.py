@@ -16,9 +16,9 @@ from handlers.nav import Menu, Screen
 from handlers.reply import Reply
 from handlers.ui import READ_ONLY, button, keyboard, only_buttons_of, typed_text
 from services import audit, network, staff
+from services.actor import Actor, require_admin
 from services.clock import Clock
 from services.i18n import Html, Label, Text
-from services.people import Actor, require_admin
 
 HOLIDAYS_SHOWN = 40
 

@@ -17,9 +17,9 @@ from handlers.ui import READ_ONLY, button, keyboard, only_buttons_of
 from models import Person
 from models.enums import Role
 from services import people, privacy
+from services.actor import Actor
 from services.clock import Clock
 from services.i18n import Text
-from services.people import Actor
 
 
 class DataExport(CallbackData, prefix="myd"):

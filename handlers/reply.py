@@ -156,10 +156,11 @@ class Reply:
         if isinstance(self.event, CallbackQuery) and isinstance(self.event.message, Message):
             try:
                 await _edit(self.event.message, text, markup)
-                return
             except TelegramBadRequest as exc:
                 # The message cannot be edited any more (too old, or gone): show it anew.
                 logger.info("could not edit a message (%s); sending a new one", exc.message)
+            else:
+                return
         await self._send(text, markup)
 
     async def _send(self, text: str, markup: InlineKeyboardMarkup | None) -> None:

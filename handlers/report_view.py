@@ -12,9 +12,9 @@ from handlers.nav import Menu, Screen
 from handlers.ui import button
 from models import Person
 from services import reports
+from services.actor import Actor
 from services.clock import Clock
 from services.i18n import Html, Text
-from services.people import Actor
 from services.reports import Period, Preset, Scope
 
 PRESET_BUTTONS = {

@@ -26,10 +26,10 @@ from handlers.ui import READ_ONLY, button, keyboard, only_buttons_of
 from models import Person
 from models.enums import Role
 from services import charts, reports
+from services.actor import Actor
 from services.clock import Clock
 from services.errors import Invalid
 from services.i18n import Html, Label, Text
-from services.people import Actor
 from services.reports import Period, Preset, Scope
 
 LINES_MAX = 40  # lines of one report screen; the rest is counted

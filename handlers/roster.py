@@ -18,10 +18,10 @@ from handlers.reply import Reply
 from handlers.ui import READ_ONLY, button, keyboard, only_buttons_of
 from models.enums import AttendanceStatus
 from services import attendance
+from services.actor import Actor
 from services.clock import Clock
 from services.errors import Conflict
 from services.i18n import Label, Text
-from services.people import Actor
 
 MARK_ICONS = {
     None: "▫️",

@@ -18,10 +18,10 @@ from handlers.ui import READ_ONLY, button, keyboard, only_buttons_of
 from models import Person
 from models.enums import AttendanceStatus, Role
 from services import attendance, lessons, people
+from services.actor import Actor
 from services.clock import Clock
 from services.errors import Forbidden
 from services.i18n import Html, Text
-from services.people import Actor
 
 SCHEDULE_DAYS = 14
 CALENDAR_PAST = timedelta(days=60)

@@ -18,10 +18,10 @@ from handlers.ui import button, keyboard, only_buttons_of, typed_text
 from models import Person
 from models.enums import Messenger, Role
 from services import people
+from services.actor import Actor
 from services.clock import Clock
 from services.errors import DomainError
 from services.i18n import LANGUAGES, Html, Label, Text, Translator
-from services.people import Actor
 
 INVITE_PREFIX = "inv-"
 PARENT_PREFIX = "par-"

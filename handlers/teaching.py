@@ -18,9 +18,9 @@ from handlers.reply import Reply
 from handlers.ui import READ_ONLY, button, keyboard, only_buttons_of
 from models import Person
 from services import lessons
+from services.actor import Actor
 from services.clock import Clock
 from services.i18n import Html, Text
-from services.people import Actor
 
 WEEK = timedelta(days=7)
 LIST_LIMIT = 60

@@ -316,7 +316,7 @@ async def progress(session: AsyncSession, broadcast: Broadcast) -> Progress:
         .where(Notification.broadcast_id == broadcast.id)
         .group_by(Notification.state)
     )
-    counts = {state: n for state, n in rows.all()}
+    counts: dict[NotificationState, int] = dict(rows.all())
     waiting = counts.get(NotificationState.PENDING, 0) + counts.get(NotificationState.SENDING, 0)
     return Progress(
         total=broadcast.recipients,

@@ -136,7 +136,7 @@ async def list_courses(
 
 @cache
 def _list_queries(
-    grade: bool, direction: bool, provider: bool, weekday: bool, format: bool
+    grade: bool, direction: bool, provider: bool, weekday: bool, course_format: bool
 ) -> tuple[Select[*tuple[Any, ...]], Select[int]]:
     """The catalogue page and its count for one combination of filters, built once (building
     a statement costs more than running it); the values come as parameters."""
@@ -157,7 +157,7 @@ def _list_queries(
         conditions.append(Course.direction == bindparam("direction"))
     if provider:
         conditions.append(Course.provider_org_id == bindparam("provider"))
-    if format:
+    if course_format:
         conditions.append(Course.format == bindparam("format"))
     page = (
         select(

@@ -27,9 +27,9 @@ class Labels:
 
 
 def _figure(height: float) -> tuple[Any, Any]:
-    import matplotlib
+    import matplotlib as mpl
 
-    matplotlib.use("Agg")
+    mpl.use("Agg")
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 

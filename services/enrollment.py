@@ -325,7 +325,8 @@ async def _load(session: AsyncSession, application_id: int) -> _Loaded:
         .with_for_update()
     )
     student = await session.get(Person, app.student_id)
-    assert group is not None and student is not None  # foreign keys guarantee both
+    assert group is not None  # foreign keys guarantee both
+    assert student is not None
     return _Loaded(app, group, group.course, student)
 
 

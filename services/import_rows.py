@@ -98,11 +98,11 @@ def check_headers(sheets: Sequence[Sheet]) -> tuple[list[tuple[str, Sheet]], lis
                 )
             elif sheet.header.index(name) != position:
                 header_problems.append(Problem(sheet.name, 1, name, "import-problem-column-twice"))
-        for column in KINDS[kind]:
-            if column.required and column.name not in sheet.header:
-                header_problems.append(
-                    Problem(sheet.name, 1, column.name, "import-problem-column-missing")
-                )
+        header_problems.extend(
+            Problem(sheet.name, 1, column.name, "import-problem-column-missing")
+            for column in KINDS[kind]
+            if column.required and column.name not in sheet.header
+        )
         problems += header_problems
         if not header_problems:
             found.append((kind, sheet))

@@ -22,8 +22,7 @@ from models import (
     RoleGrant,
 )
 from models.enums import Messenger, Role
-from services.actor import Actor as Actor
-from services.actor import require_admin as require_admin
+from services.actor import Actor
 from services.audit import record
 from services.errors import Conflict, Forbidden, Invalid, NotFound
 from services.outbox import notify

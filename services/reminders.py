@@ -146,7 +146,7 @@ async def queue_lesson_reminders(
         for lesson_id, starts_at, place, group_id, title, code in due_lessons
         for student_id in students.get(group_id, [])
     ]
-    due = []
+    due: list[_Due] = []
     for lesson_id, starts_at, place, title, code, student_id in rows:
         params = {
             "course": title,
@@ -208,7 +208,7 @@ async def queue_roll_reminders(
             has_students,
         )
     )
-    due = []
+    due: list[_Due] = []
     for lesson_id, starts_at, ends_at, title, code, teacher_id, tz in rows.all():
         if teacher_id is None:
             continue
@@ -247,27 +247,27 @@ async def process_consent_deadlines(
         )
     ).all()
     expired = 0
-    due = []
+    due: list[_Due] = []
     for app_id, since, student_id in waiting:
         if since <= now - rules.consent_expire_after:
             await enrollment.expire(session, app_id, now)
             expired += 1
             continue
         line = await enrollment.application_line(session, app_id)
-        for parent_id in await parent_ids_of(session, student_id):
-            due.append(
-                _Due(
-                    parent_id,
-                    "notify-consent-reminder",
-                    f"remind-consent:{app_id}:{parent_id}",
-                    {
-                        "student": line.student_name,
-                        "course": line.course_title,
-                        "group": line.group_code,
-                    },
-                    {"to": "application", "id": app_id},
-                )
+        due.extend(
+            _Due(
+                parent_id,
+                "notify-consent-reminder",
+                f"remind-consent:{app_id}:{parent_id}",
+                {
+                    "student": line.student_name,
+                    "course": line.course_title,
+                    "group": line.group_code,
+                },
+                {"to": "application", "id": app_id},
             )
+            for parent_id in await parent_ids_of(session, student_id)
+        )
     return await _queue_new(session, due, now), expired
 
 

@@ -134,10 +134,7 @@ def _read_xlsx(data: bytes) -> list[Sheet]:
                 if not cells:
                     continue
                 total += 1
-                if total > MAX_ROWS:
-                    raise Invalid("import-error-too-many-rows", max=MAX_ROWS)
-                if len(cells) > MAX_COLUMNS:
-                    raise Invalid("import-error-too-many-columns", max=MAX_COLUMNS)
+                _check_size(total, cells)
                 sheet.rows.append((number, cells))
             sheets.append(sheet)
     except Invalid:
@@ -147,6 +144,13 @@ def _read_xlsx(data: bytes) -> list[Sheet]:
     finally:
         workbook.close()
     return sheets
+
+
+def _check_size(rows: int, cells: list[Cell]) -> None:
+    if rows > MAX_ROWS:
+        raise Invalid("import-error-too-many-rows", max=MAX_ROWS)
+    if len(cells) > MAX_COLUMNS:
+        raise Invalid("import-error-too-many-columns", max=MAX_COLUMNS)
 
 
 def _trim(cells: list[Cell]) -> list[Cell]:

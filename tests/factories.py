@@ -22,7 +22,8 @@ from models import (
     WeeklySlot,
 )
 from models.enums import ApplicationState, CourseFormat, Direction, Messenger, OrgKind, Role
-from services.people import Actor, load_actor
+from services.actor import Actor
+from services.people import load_actor
 from tests.conftest import START
 
 _seq = itertools.count(1)

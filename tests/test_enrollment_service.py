@@ -20,10 +20,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models import Application, ApplicationEvent, AuditRecord, Group, Notification, Person
 from models.enums import ApplicationState, Role
 from services import enrollment
+from services.actor import Actor
 from services.clock import ManualClock
 from services.enrollment import CONSENT_VERSION, Action
 from services.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
-from services.people import Actor
 from services.text import REASON_MAX
 from tests import factories
 
