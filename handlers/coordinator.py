@@ -14,7 +14,7 @@ from handlers.application_card import line_button
 from handlers.menu import home_button
 from handlers.nav import Menu, Screen
 from handlers.reply import Reply
-from handlers.ui import READ_ONLY, keyboard, only_buttons_of
+from handlers.ui import READ_ONLY, button, keyboard, only_buttons_of
 from services import enrollment, groups, people
 from services.actor import Actor
 from services.clock import Clock
@@ -25,10 +25,12 @@ UNREACHABLE_SHOWN = 50
 
 
 class GroupDecision(CallbackData, prefix="gdec"):
-    """The provider coordinator's decision about a group below its minimum."""
+    """The provider coordinator's decision about a group below its minimum; cancelling is
+    asked once more (`sure`) with what it does."""
 
     id: int
     run: bool
+    sure: bool = False
 
 
 async def on_review(
@@ -61,6 +63,28 @@ async def on_group_decision(
     if callback_data.run:
         await groups.run_anyway(session, actor, callback_data.id, clock.now())
         text = tr("group-run-anyway-done")
+    elif not callback_data.sure:
+        preview = await groups.cancel_preview(session, actor, callback_data.id)
+        reply.show(
+            tr(
+                "group-cancel-ask",
+                course=preview.course,
+                group=preview.group,
+                students=preview.students,
+                count=preview.told,
+            ),
+            keyboard(
+                [
+                    button(
+                        tr.label("btn-cancel-group-yes"),
+                        GroupDecision(id=callback_data.id, run=False, sure=True),
+                    )
+                ],
+                [button(tr.label("btn-run-anyway"), GroupDecision(id=callback_data.id, run=True))],
+                [home_button(tr)],
+            ),
+        )
+        return
     else:
         told = await groups.cancel_group(session, actor, callback_data.id, clock.now())
         text = tr("group-cancelled-done", count=told)

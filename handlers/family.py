@@ -9,7 +9,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.application_card import line_button
-from handlers.menu import home_button, set_commands, show_menu
+from handlers.menu import cancel_button, home_button, set_commands, show_menu
 from handlers.nav import Menu, Screen
 from handlers.reply import Reply
 from handlers.schedule import ChildView, ChildWhat
@@ -50,7 +50,7 @@ async def on_link_ask(
 ) -> None:
     """A parent types the code the child shows them."""
     await state.set_state(LinkCode.code)
-    reply.show(tr("link-ask-code"))
+    reply.show(tr("link-ask-code"), keyboard([cancel_button(tr)]))
 
 
 async def on_link_code(

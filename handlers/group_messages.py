@@ -28,9 +28,15 @@ class Writing(StatesGroup):
 
 
 async def on_groups(
-    _: Message | CallbackQuery, session: AsyncSession, tr: Text, actor: Actor, reply: Reply
+    _: Message | CallbackQuery,
+    session: AsyncSession,
+    tr: Text,
+    actor: Actor,
+    state: FSMContext,
+    reply: Reply,
 ) -> None:
     """A teacher's groups with how many are enrolled and the minimum to run."""
+    await state.clear()
     groups = await staff.teacher_groups(session, actor)
     lines = [
         tr(

@@ -35,6 +35,7 @@ class LessonAction(StrEnum):
     CANCEL = "cancel"  # changes (handlers/lesson_changes.py)
     CANCEL_YES = "cancel_yes"
     MOVE = "move"
+    MOVE_YES = "move_yes"
     SAME_PLACE = "same_place"
 
 

@@ -3,7 +3,7 @@ concerned reads) and adding an extra lesson to a group."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from aiogram import F, Router
@@ -97,12 +97,24 @@ async def on_cancel_ask(
     )
 
 
-async def on_cancel_reason(message: Message, tr: Text, state: FSMContext, reply: Reply) -> None:
+async def on_cancel_reason(
+    message: Message, session: AsyncSession, tr: Text, state: FSMContext, reply: Reply
+) -> None:
+    """What cancelling does and to how many people, before it is done."""
     lesson_id = (await state.get_data())["lesson_id"]
     reason = lessons.clean_reason(message.text or "")
     await state.update_data(reason=reason)
+    info = await lessons.lesson_info(session, lesson_id)
+    told = len(await lessons.concerned(session, info))
     reply.send(
-        tr("cancel-confirm", reason=reason),
+        tr(
+            "cancel-confirm",
+            course=info.course.title,
+            group=info.group.code,
+            when=tr.datetime(info.lesson.starts_at),
+            reason=reason,
+            count=told,
+        ),
         keyboard(
             [
                 button(
@@ -206,7 +218,8 @@ async def on_move_time(
                     tr.label("btn-same-place"),
                     LessonAct(id=lesson_id, action=LessonAction.SAME_PLACE),
                 )
-            ]
+            ],
+            [button(tr.label("btn-back"), LessonOpen(id=lesson_id))],
         ),
     )
 
@@ -214,7 +227,11 @@ async def on_move_time(
 async def _ask_move_reason(reply: Reply, tr: Text, state: FSMContext, place: str) -> None:
     await state.update_data(place=place)
     await state.set_state(Prompt.move_reason)
-    reply.send(tr("move-ask-reason"))
+    lesson_id = (await state.get_data())["lesson_id"]
+    reply.send(
+        tr("move-ask-reason"),
+        keyboard([button(tr.label("btn-back"), LessonOpen(id=lesson_id))]),
+    )
 
 
 async def on_move_place(message: Message, tr: Text, state: FSMContext, reply: Reply) -> None:
@@ -234,8 +251,53 @@ async def on_move_reason(
     state: FSMContext,
     reply: Reply,
 ) -> None:
+    """The whole move, and to how many people it will be told, before it is done."""
+    reason = lessons.clean_reason(message.text or "")
+    data = await state.get_data()
+    day, start = date.fromisoformat(data["day"]), lessons.parse_time(data["time"])
+    info = await lessons.check_move(
+        session, actor, data["lesson_id"], day=day, start=start, now=clock.now()
+    )
+    await state.update_data(reason=reason)
+    moved_to = datetime.combine(day, start, info.timezone)
+    told = len(await lessons.concerned(session, info))
+    reply.send(
+        tr(
+            "move-confirm",
+            course=info.course.title,
+            group=info.group.code,
+            old=tr.datetime(info.lesson.starts_at),
+            new=tr.datetime(moved_to),
+            place=data.get("place") or info.lesson.place or "—",
+            reason=reason,
+            count=told,
+        ),
+        keyboard(
+            [
+                button(
+                    tr.label("btn-move-yes"),
+                    LessonAct(id=info.lesson.id, action=LessonAction.MOVE_YES),
+                )
+            ],
+            [button(tr.label("btn-back"), LessonOpen(id=info.lesson.id))],
+        ),
+    )
+
+
+async def on_move_yes(
+    _: CallbackQuery,
+    callback_data: LessonAct,
+    session: AsyncSession,
+    tr: Text,
+    actor: Actor,
+    clock: Clock,
+    state: FSMContext,
+    reply: Reply,
+) -> None:
     """Move the lesson; everyone concerned is told at once."""
     data = await state.get_data()
+    if data.get("lesson_id") != callback_data.id or "reason" not in data:
+        raise Conflict("error-stale-button")
     info = await lessons.move_lesson(
         session,
         actor,
@@ -243,7 +305,7 @@ async def on_move_reason(
         day=date.fromisoformat(data["day"]),
         start=lessons.parse_time(data["time"]),
         place=data.get("place", ""),
-        reason=message.text or "",
+        reason=data["reason"],
         now=clock.now(),
     )
     await state.clear()
@@ -284,7 +346,10 @@ async def on_add_day(
     day = _picked_day(callback_data.day)
     await state.set_state(Prompt.add_times)
     await state.update_data(group_id=callback_data.id, day=day.isoformat())
-    reply.show(tr("add-ask-times", day=tr.date(day)))
+    reply.show(
+        tr("add-ask-times", day=tr.date(day)),
+        keyboard([button(tr.label("btn-back"), Menu(action=Screen.GROUPS))]),
+    )
 
 
 async def on_add_times(
@@ -317,7 +382,8 @@ async def on_add_times(
                     tr.label("btn-same-place"),
                     GroupAct(id=data["group_id"], action=GroupAction.SAME_PLACE),
                 )
-            ]
+            ],
+            [button(tr.label("btn-back"), Menu(action=Screen.GROUPS))],
         ),
     )
 
@@ -388,7 +454,8 @@ def setup() -> Router:
         lesson(F.action == LessonAction.SAME_PLACE),
         flags=READ_ONLY,
     )
-    msg(on_move_reason, Prompt.move_reason, typed_text)
+    msg(on_move_reason, Prompt.move_reason, typed_text, flags=READ_ONLY)
+    cb(on_move_yes, Prompt.move_reason, lesson(F.action == LessonAction.MOVE_YES))
     cb(on_add_ask, group(F.action == GroupAction.ADD), flags=READ_ONLY)
     cb(on_add_day, PickDay.filter(F.target == DayFor.ADD), flags=READ_ONLY)
     msg(on_add_times, Prompt.add_times, typed_text, flags=READ_ONLY)

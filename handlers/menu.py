@@ -127,6 +127,11 @@ def home_button(tr: Text) -> InlineKeyboardButton:
     return _go(tr, "btn-menu", Screen.HOME)
 
 
+def cancel_button(tr: Text) -> InlineKeyboardButton:
+    """Leave a question unanswered: back to the main menu, the question forgotten."""
+    return _go(tr, "btn-cancel", Screen.HOME)
+
+
 async def menu_text(session: AsyncSession, tr: Text, person: Person, actor: Actor) -> Html:
     role = person.active_role
     if role is None:

@@ -11,7 +11,7 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers.menu import home_button, set_commands, show_menu
+from handlers.menu import cancel_button, home_button, set_commands, show_menu
 from handlers.nav import Menu, Screen
 from handlers.reply import Reply
 from handlers.ui import READ_ONLY, button, keyboard, only_buttons_of, typed_text
@@ -34,9 +34,15 @@ class Notify(CallbackData, prefix="ntf"):
 
 
 async def on_messengers(
-    _: Message | CallbackQuery, session: AsyncSession, tr: Text, actor: Actor, reply: Reply
+    _: Message | CallbackQuery,
+    session: AsyncSession,
+    tr: Text,
+    actor: Actor,
+    state: FSMContext,
+    reply: Reply,
 ) -> None:
     """Which messengers the person uses, and where notifications go."""
+    await state.clear()
     await _show_accounts(reply, session, tr, actor.person_id)
 
 
@@ -105,7 +111,7 @@ async def on_connect(
     """`/connect CODE` in the other messenger; a bare `/connect` asks for the code."""
     if not command.args:
         await state.set_state(ConnectCode.code)
-        reply.send(tr("accounts-ask-code"))
+        reply.send(tr("accounts-ask-code"), keyboard([cancel_button(tr)]))
         return
     await connect(session, tr, state, clock, messenger, command.args, reply)
 

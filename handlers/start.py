@@ -58,6 +58,14 @@ class Registration(StatesGroup):
     staff_name = State()
 
 
+def role_keyboard(tr: Text) -> InlineKeyboardMarkup:
+    """The first question of a newcomer: who are you?"""
+    return keyboard(
+        [button(tr.label("role-student"), PickRole(role=Role.STUDENT))],
+        [button(tr.label("role-parent"), PickRole(role=Role.PARENT))],
+    )
+
+
 def language_keyboard() -> InlineKeyboardMarkup:
     return keyboard([button(Label(name), Lang(code=code)) for code, name in LANGUAGE_NAMES.items()])
 
@@ -151,13 +159,7 @@ async def _continue(
         refused = True
     # After a refusal shown in place, the next screen goes below it so both stay readable.
     if not actor.role_set:
-        (reply.send if refused else reply.show)(
-            tr("start-choose-role"),
-            keyboard(
-                [button(tr.label("role-student"), PickRole(role=Role.STUDENT))],
-                [button(tr.label("role-parent"), PickRole(role=Role.PARENT))],
-            ),
-        )
+        (reply.send if refused else reply.show)(tr("start-choose-role"), role_keyboard(tr))
         return
     await show_menu(reply, session, tr, person, actor, below=refused)
 

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import Course, Group, Lesson, Organisation
-from models.enums import LessonStatus, Role
+from models import Application, Course, Group, Lesson, Organisation
+from models.enums import ACTIVE_APPLICATION_STATES, LessonStatus, Role
 from services import catalogue, enrollment, seats
 from services.actor import Actor
 from services.audit import record
@@ -79,6 +80,32 @@ async def suggestions_for(session: AsyncSession, group: Group, now: datetime) ->
         for other, title, provider, tz in rows.all()
         if catalogue.is_open(other, now.astimezone(ZoneInfo(tz)).date())
     ][:SUGGESTIONS]
+
+
+@dataclass(frozen=True)
+class CancelPreview:
+    """What cancelling a group does, shown before it is done."""
+
+    course: str
+    group: str
+    students: int  # live applications that end
+    told: int  # the students and their parents, each told once
+
+
+async def cancel_preview(session: AsyncSession, actor: Actor, group_id: int) -> CancelPreview:
+    group = await _load(session, actor, group_id)
+    students = list(
+        (
+            await session.scalars(
+                select(Application.student_id).where(
+                    Application.group_id == group.id,
+                    Application.state.in_(ACTIVE_APPLICATION_STATES),
+                )
+            )
+        ).all()
+    )
+    told = await seats.with_parents(session, students)
+    return CancelPreview(group.course.title, group.code, len(students), len(told))
 
 
 async def cancel_group(session: AsyncSession, actor: Actor, group_id: int, now: datetime) -> int:

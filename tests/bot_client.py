@@ -36,8 +36,10 @@ class BotClient:
             "language_code": language_code,
         }
         telegram.known_chats.add(user_id)
+        self._seen = 0
 
     async def _feed(self, raw: dict[str, Any]) -> None:
+        self._seen = len(self.telegram.messages(self.user_id))
         update = Update.model_validate(
             {"update_id": next(_update_ids), **raw}, context={"bot": self.bot}
         )
@@ -143,6 +145,10 @@ class BotClient:
             return ""
         last = messages[-1]
         return "\n".join([last.text, *(f"[{label}]" for label, _ in last.buttons())])
+
+    def replies(self) -> str:
+        """Every new message the bot sent in answer to the last update, one after another."""
+        return "\n\n".join(m.text for m in self.telegram.messages(self.user_id)[self._seen :])
 
     def texts(self) -> list[str]:
         return [m.text for m in self.telegram.messages(self.user_id)]

@@ -86,7 +86,7 @@ async def test_non_admins_are_refused(session, session_factory, client_factory):
         assert answer, data
         assert "только администратору сети" in answer, data
     await coordinator.send("01.09.2026-31.05.2027")
-    assert "Здесь я не жду сообщения" in coordinator.screen()
+    assert "Сейчас я не жду сообщения" in coordinator.replies()
     assert (await _settings(session_factory)) is None or (
         await _settings(session_factory)
     ).year_start is None

@@ -239,7 +239,7 @@ async def test_forged_audiences_and_other_roles_are_refused(
     assert answer
     assert "только ученикам и родителям своей организации" in answer
     await coordinator.send("Текст, который никуда не уйдёт")
-    assert "Здесь я не жду сообщения" in coordinator.screen(), "no draft was started"
+    assert "Сейчас я не жду сообщения" in coordinator.replies(), "no draft was started"
 
     student, teacher = client_factory(101), client_factory(301)
     await student.send("/broadcast")

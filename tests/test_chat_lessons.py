@@ -544,7 +544,7 @@ async def test_another_teacher_cannot_open_or_mark_the_lesson(
 
     # Typing after the refused buttons is not taken as a cancel reason or a new time.
     await intruder.send("16:00")
-    assert "Здесь я не жду сообщения" in intruder.screen()
+    assert "Сейчас я не жду сообщения" in intruder.replies()
 
 
 async def test_students_parents_and_home_coordinators_cannot_mark_or_change_lessons(
@@ -587,7 +587,7 @@ async def test_students_parents_and_home_coordinators_cannot_mark_or_change_less
             else:
                 assert who.screen() == "Это доступно только учителям.", (uid, command)
         await who.send("Педагог заболел")  # no reason is being asked for
-        assert "Здесь я не жду сообщения" in who.screen()
+        assert "Сейчас я не жду сообщения" in who.replies()
     assert await count(session_factory, AttendanceMark) == 0
     assert (await lesson_by_id(session_factory, lesson.id)).status == LessonStatus.SCHEDULED
 
@@ -644,8 +644,10 @@ async def test_teacher_cancels_a_lesson_and_everyone_concerned_is_told(
     await teacher.send("Педагог <заболел> & на больничном")
     assert len(teacher.texts()) == sent + 1, "the confirm screen is a new message"
     assert teacher.screen() == (
-        "Отменить занятие? Причина: «Педагог &lt;заболел&gt; &amp; на больничном». "
-        "Всем, кого это касается, сообщим сразу.\n[❌ Да, отменить]\n[◀ Назад]"
+        f"Отменить занятие «{COURSE}» ({net.group.code}), 24 ноября, 15:00?\n"
+        "Причина: «Педагог &lt;заболел&gt; &amp; на больничном».\n"
+        "Сообщение сразу получат 7 человек: ученики, их родители, координаторы и педагог.\n"
+        "[❌ Да, отменить]\n[◀ Назад]"
     )
     assert (await lesson_by_id(session_factory, lesson.id)).status == LessonStatus.SCHEDULED
     assert await count(session_factory, LessonEvent) == 0
@@ -747,8 +749,18 @@ async def test_teacher_moves_a_lesson_and_everyone_concerned_is_told(
     await teacher.send("16:00")
     assert "Где? Напишите место или оставьте прежнее." in teacher.screen()
     await teacher.click("То же место")
-    assert teacher.screen() == "Почему переносится? Напишите причину."
+    assert teacher.screen() == "Почему переносится? Напишите причину.\n[◀ Назад]"
     await teacher.send("Концерт в школе")
+    assert teacher.screen() == (
+        f"Перенести занятие «{COURSE}» ({net.group.code})\n"
+        "с 24 ноября, 15:00 на <b>26 ноября, 16:00</b>, место: каб. 21?\n"
+        "Причина: «Концерт в школе».\n"
+        "Сообщение сразу получат 7 человек: ученики, их родители, координаторы и педагог.\n"
+        "[🔁 Да, перенести]\n[◀ Назад]"
+    )
+    assert (await lesson_by_id(session_factory, lesson.id)).status == LessonStatus.SCHEDULED
+    assert await count(session_factory, Notification) == 0, "nothing before the confirmation"
+    await teacher.click("Да, перенести")
     card = teacher.screen()
     assert "🔁 Занятие перенесено" in card
     assert "🕒 четверг, 26 ноября, 16:00–17:30" in card
@@ -791,6 +803,7 @@ async def test_teacher_moves_a_lesson_and_everyone_concerned_is_told(
     await teacher.send("10.30")
     await teacher.send("Актовый зал")
     await teacher.send("Зал занят")
+    await teacher.click("Да, перенести")
     again = await lesson_by_id(session_factory, lesson.id)
     assert (again.starts_at, again.place) == (msk(date(2026, 11, 27), 10, 30), "Актовый зал")
     assert again.original_starts_at == msk(TUE, 15)
@@ -865,8 +878,9 @@ async def test_after_a_refused_past_time_the_teacher_can_type_a_later_one(
     await teacher.send("18:00")
     assert "Где? Напишите место или оставьте прежнее." in teacher.screen()
     await teacher.click("То же место")
-    assert teacher.screen() == "Почему переносится? Напишите причину."
+    assert teacher.screen() == "Почему переносится? Напишите причину.\n[◀ Назад]"
     await teacher.send("Ремонт")
+    await teacher.click("Да, перенести")
     assert "🔁 Занятие перенесено" in teacher.screen()
     moved = await lesson_by_id(session_factory, lesson.id)
     assert moved.starts_at == msk(MON, 18), teacher.texts()[-3:]
@@ -925,6 +939,7 @@ async def test_moving_onto_another_lesson_of_the_group_or_teacher_is_refused(
     await teacher.send("15:30")
     await teacher.click("То же место")
     await teacher.send("Экскурсия")
+    await teacher.click("Да, перенести")
     assert (await lesson_by_id(session_factory, lesson.id)).starts_at == msk(NEXT_TUE, 15, 30)
 
 
@@ -1317,7 +1332,7 @@ async def test_another_teacher_cannot_write_to_the_group(session_factory, sessio
             answer,
         )
     await intruder.send("Привет всем")
-    assert "Здесь я не жду сообщения" in intruder.screen()
+    assert "Сейчас я не жду сообщения" in intruder.replies()
     await student.send("/menu")
     answer = await student.press(f"grp:{net.group.id}:write")
     assert answer is not None

@@ -144,6 +144,19 @@ btn-open-application = 📄 Open the application
 btn-mark-attendance = ✅ Mark attendance
 btn-cancel-group = 🚫 Cancel the group
 btn-run-anyway = ▶️ Run it anyway
+btn-cancel-group-yes = 🚫 Yes, cancel the group
+group-cancel-ask =
+    Cancel group { $group } of <b>{ $course }</b>?
+    { $students ->
+        [0] The group has no applications.
+        [one] One application ends, and every future lesson is cancelled.
+       *[other] { $students } applications end, and every future lesson is cancelled.
+    }
+    { $count ->
+        [0] Nobody to tell.
+        [one] One person is told, with the direction's other open groups.
+       *[other] { $count } people are told, with the direction's other open groups.
+    }
 btn-unreachable = 📵 Parents we cannot reach
 cmd-unreachable = Parents who blocked the bot
 group-cancelled-done = { $count ->

@@ -61,12 +61,26 @@ roll-saved = { $told ->
    *[other] 💾 Saved { $count } marks; { $told } parents were told of absences.
 }
 cancel-ask-reason = Why is the lesson cancelled? Type the reason: students, parents and coordinators will read it.
-cancel-confirm = Cancel the lesson? Reason: «{ $reason }». Everyone concerned is told at once.
+cancel-confirm =
+    Cancel the lesson «{ $course }» ({ $group }), { $when }?
+    Reason: «{ $reason }».
+    { lesson-change-told }
 cancel-done = ❌ The lesson is cancelled; everyone concerned is being told.
 move-ask-day = Which day should the lesson move to? (times are in { $zone })
 move-ask-time = New start time on { $day }? Type it like 15:30.
 move-ask-place = Where? Type the place, or keep the same one.
 move-ask-reason = Why is it moved? Type the reason.
+move-confirm =
+    Move the lesson «{ $course }» ({ $group })
+    from { $old } to <b>{ $new }</b>, place: { $place }?
+    Reason: «{ $reason }».
+    { lesson-change-told }
+btn-move-yes = 🔁 Yes, move it
+lesson-change-told = { $count ->
+    [0] Nobody to tell yet: the group is empty.
+    [one] One person is told at once: students, their parents, coordinators and the teacher.
+   *[other] { $count } people are told at once: students, their parents, coordinators and the teacher.
+}
 move-done = 🔁 The lesson is moved; everyone concerned is being told.
 add-ask-day = An extra lesson for { $group }: which day?
 add-ask-times = Time on { $day }? Type it like 15:00-16:30.
