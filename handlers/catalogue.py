@@ -11,6 +11,7 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from handlers.application_card import AppOpen
 from handlers.menu import home_button
 from handlers.nav import Menu, Screen
 from handlers.reply import Reply
@@ -243,6 +244,7 @@ def group_lines(tr: Text, card: CourseCard, group: GroupInfo, today: date) -> Ht
         capacity=group.capacity,
         enrolled=group.enrolled,
         minimum=group.min_size,
+        ready="yes" if group.enrolled >= group.min_size else "no",
     )
 
 
@@ -277,14 +279,20 @@ async def on_course(
     """A course card with its groups; a button per group to apply."""
     _require_student(actor)
     today = clock.now().astimezone(tr.tz).date()
-    card = await catalogue.course_card(session, callback_data.id, grade=actor.grade, today=today)
+    card = await catalogue.course_card(
+        session, callback_data.id, grade=actor.grade, today=today, student_id=actor.person_id
+    )
     back = callback_data.back()
     rows = []
-    if card.open_to_grade:
-        rows = [
-            [button(tr.label("cat-btn-apply", code=g.code), ApplyStep(group_id=g.id))]
-            for g in card.groups
-        ]
+    for g in card.groups:
+        own = card.mine.get(g.id)
+        if own is not None:  # the student's own group: their application, not «Записаться»
+            label = tr.label(
+                "cat-btn-mine", code=g.code, state=tr.label(f"state-{own.state.value}")
+            )
+            rows.append([button(label, AppOpen(id=own.id))])
+        elif card.open_to_grade:
+            rows.append([button(tr.label("cat-btn-apply", code=g.code), ApplyStep(group_id=g.id))])
     text = course_text(tr, card, today)
     if not card.open_to_grade:
         text = Html(

@@ -14,6 +14,7 @@ STATUS_ICONS = {
     LessonStatus.CANCELLED: "❌",
     LessonStatus.MOVED: "🔁",
 }
+PAST_ICON = "☑️"  # a lesson that has ended: it is there for its attendance, not to attend
 
 
 def time_range(tr: Text, info: LessonInfo) -> str:
@@ -22,17 +23,23 @@ def time_range(tr: Text, info: LessonInfo) -> str:
     return f"{tr.time(start.time())}–{tr.time(end.time())}"
 
 
-def button_label(tr: Text, info: LessonInfo) -> Label:
+def _icon(info: LessonInfo, now: datetime) -> str:
+    if info.lesson.status != LessonStatus.CANCELLED and info.lesson.ends_at <= now:
+        return PAST_ICON
+    return STATUS_ICONS[info.lesson.status]
+
+
+def button_label(tr: Text, info: LessonInfo, now: datetime) -> Label:
     start = info.lesson.starts_at.astimezone(tr.tz)
     return Label(
-        f"{STATUS_ICONS[info.lesson.status]} {tr.weekday(start.weekday(), short=True)} "
+        f"{_icon(info, now)} {tr.weekday(start.weekday(), short=True)} "
         f"{start.day:02d}.{start.month:02d} {tr.time(start.time())} · "
         f"{info.course.title} ({info.group.code})"
     )
 
 
-def lesson_line(tr: Text, info: LessonInfo) -> Html:
-    """One line of a schedule, with what changed."""
+def lesson_line(tr: Text, info: LessonInfo, now: datetime) -> Html:
+    """One line of a schedule, with what changed; a lesson that has ended is marked so."""
     lesson = info.lesson
     line = tr(
         "lesson-line",
@@ -48,10 +55,12 @@ def lesson_line(tr: Text, info: LessonInfo) -> Html:
             "lesson-moved-note", old=tr.datetime(lesson.original_starts_at), reason=lesson.reason
         )
         return Html(f"{line}\n    {note}")
+    if lesson.ends_at <= now:
+        return Html(f"{PAST_ICON} {line}")
     return line
 
 
-def days_schedule(tr: Text, infos: list[LessonInfo], first: date, days: int) -> Html:
+def days_schedule(tr: Text, infos: list[LessonInfo], first: date, days: int, now: datetime) -> Html:
     """Lessons grouped by the reader's days, empty days left out."""
     by_day: dict[date, list[LessonInfo]] = {}
     for info in infos:
@@ -61,7 +70,7 @@ def days_schedule(tr: Text, infos: list[LessonInfo], first: date, days: int) -> 
         day = first + timedelta(days=offset)
         if day in by_day:
             heading = f"<b>{tr.weekday(day.weekday())}, {tr.date(day)}</b>"
-            parts.append("\n".join([heading, *(lesson_line(tr, i) for i in by_day[day])]))
+            parts.append("\n".join([heading, *(lesson_line(tr, i, now) for i in by_day[day])]))
     return Html("\n\n".join(parts))
 
 

@@ -94,6 +94,7 @@ def menu_keyboard(tr: Text, actor: Actor, role: Role | None) -> InlineKeyboardMa
     elif role == Role.COORDINATOR:
         rows += [
             [_go(tr, "btn-review", Screen.REVIEW)],
+            [_go(tr, "btn-today", Screen.TODAY), _go(tr, "btn-week", Screen.WEEK)],
             [_go(tr, "btn-unreachable", Screen.UNREACHABLE)],
             [_go(tr, "btn-broadcast", Screen.BROADCAST), _go(tr, "btn-import", Screen.IMPORT)],
         ]

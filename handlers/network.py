@@ -44,6 +44,8 @@ async def on_network(
             courses=o.courses,
             students=o.students,
             coordinators=o.coordinators,
+            in_courses=o.in_courses,
+            guests=o.guests,
         )
         for o in overview
     ]

@@ -69,7 +69,7 @@ async def _schedule(
     found = await lessons.lessons_of_student(
         session, student.id, start, start + timedelta(days=SCHEDULE_DAYS)
     )
-    body = days_schedule(tr, found, monday, SCHEDULE_DAYS) or tr("schedule-empty")
+    body = days_schedule(tr, found, monday, SCHEDULE_DAYS, clock.now()) or tr("schedule-empty")
     text = Html(tr("schedule-title", name=student.full_name) + "\n\n" + body)
     rows = [
         [

@@ -45,7 +45,8 @@ async def on_today(
     found = await lessons.lessons_for_staff(
         session, actor, person.active_role, start, start + timedelta(days=1)
     )
-    _show_list(reply, tr, tr("today-title", day=tr.date(start.date()), count=len(found)), found)
+    title = tr("today-title", day=tr.date(start.date()), count=len(found))
+    _show_list(reply, tr, title, found, clock.now())
 
 
 async def on_week(
@@ -62,12 +63,14 @@ async def on_week(
     found = await lessons.lessons_for_staff(
         session, actor, person.active_role, today - WEEK, today + WEEK
     )
-    _show_list(reply, tr, tr("week-title", count=len(found)), found)
+    _show_list(reply, tr, tr("week-title", count=len(found)), found, clock.now())
 
 
-def _show_list(reply: Reply, tr: Text, title: Html, found: list[lessons.LessonInfo]) -> None:
+def _show_list(
+    reply: Reply, tr: Text, title: Html, found: list[lessons.LessonInfo], now: datetime
+) -> None:
     rows = [
-        [button(button_label(tr, info), LessonOpen(id=info.lesson.id))]
+        [button(button_label(tr, info, now), LessonOpen(id=info.lesson.id))]
         for info in found[:LIST_LIMIT]
     ]
     rows.append(
@@ -77,7 +80,7 @@ def _show_list(reply: Reply, tr: Text, title: Html, found: list[lessons.LessonIn
         ]
     )
     rows.append([home_button(tr)])
-    reply.show(title, keyboard(*rows))
+    reply.show(Html(f"{title}\n{tr('lessons-legend')}") if found else title, keyboard(*rows))
 
 
 async def on_lesson(

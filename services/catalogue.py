@@ -11,8 +11,8 @@ from sqlalchemy import BindParameter, ColumnElement, Select, bindparam, func, se
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from models import Course, Group, Organisation, Person, WeeklySlot
-from models.enums import CourseFormat, Direction, Role
+from models import Application, Course, Group, Organisation, Person, WeeklySlot
+from models.enums import ACTIVE_APPLICATION_STATES, CourseFormat, Direction, Role
 from services import seats
 from services.actor import Actor
 from services.errors import NotFound
@@ -73,6 +73,8 @@ class CourseCard:
     provider: Organisation
     groups: list[GroupInfo]
     open_to_grade: bool
+    # The reader's own live application to each group they applied to: group -> application.
+    mine: dict[int, Application] = field(default_factory=dict)
 
 
 def open_groups(today: date | BindParameter[date]) -> Select[int]:
@@ -253,7 +255,12 @@ def may_manage(actor: Actor, group: Group, provider_id: int) -> bool:
 
 
 async def course_card(
-    session: AsyncSession, course_id: int, *, grade: int | None, today: date
+    session: AsyncSession,
+    course_id: int,
+    *,
+    grade: int | None,
+    today: date,
+    student_id: int | None = None,
 ) -> CourseCard:
     course = await session.get(Course, course_id)
     if course is None:
@@ -269,4 +276,15 @@ async def course_card(
         )
     ).all()
     open_to_grade = grade is None or course.grade_min <= grade <= course.grade_max
-    return CourseCard(course, provider, await group_infos(session, list(groups)), open_to_grade)
+    mine: dict[int, Application] = {}
+    if student_id is not None and groups:
+        live = await session.scalars(
+            select(Application).where(
+                Application.student_id == student_id,
+                Application.group_id.in_([g.id for g in groups]),
+                Application.state.in_(ACTIVE_APPLICATION_STATES),
+            )
+        )
+        mine = {app.group_id: app for app in live}
+    infos = await group_infos(session, list(groups))
+    return CourseCard(course, provider, infos, open_to_grade, mine)

@@ -8,8 +8,9 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from models import Course, Group, Organisation, RoleGrant
+from models import Application, Course, Group, Organisation, Person, RoleGrant
 from models.enums import Role
+from services import seats
 from services.actor import Actor, require_admin
 from services.catalogue import GroupInfo, group_infos
 from services.errors import Forbidden
@@ -39,9 +40,11 @@ async def teacher_groups(session: AsyncSession, actor: Actor) -> list[TeacherGro
 @dataclass(frozen=True)
 class OrgOverview:
     organisation: Organisation
-    courses: int
-    students: int
+    courses: int  # courses it offers to the network
+    students: int  # its own students registered in the bot
     coordinators: int
+    in_courses: int = 0  # of its students, those enrolled in a network group (anywhere)
+    guests: int = 0  # students of other organisations enrolled in its groups
 
 
 async def _holders_per_org(session: AsyncSession, role: Role) -> dict[int | None, int]:
@@ -62,8 +65,41 @@ async def network_overview(session: AsyncSession, actor: Actor) -> list[OrgOverv
     courses = dict(rows.all())
     students = await _holders_per_org(session, Role.STUDENT)
     coordinators = await _holders_per_org(session, Role.COORDINATOR)
+    enrolled = (
+        select(Person.id, Person.home_org_id, Course.provider_org_id)
+        .join(Application, Application.student_id == Person.id)
+        .join(Group, Group.id == Application.group_id)
+        .join(Course, Course.id == Group.course_id)
+        .where(seats.enrolled())
+        .subquery()
+    )
+    in_courses: dict[int | None, int] = dict(
+        (
+            await session.execute(
+                select(enrolled.c.home_org_id, func.count(func.distinct(enrolled.c.id))).group_by(
+                    enrolled.c.home_org_id
+                )
+            )
+        ).all()
+    )
+    guests: dict[int, int] = dict(
+        (
+            await session.execute(
+                select(enrolled.c.provider_org_id, func.count(func.distinct(enrolled.c.id)))
+                .where(enrolled.c.home_org_id != enrolled.c.provider_org_id)
+                .group_by(enrolled.c.provider_org_id)
+            )
+        ).all()
+    )
     orgs = (await session.scalars(select(Organisation).order_by(Organisation.name))).all()
     return [
-        OrgOverview(o, courses.get(o.id, 0), students.get(o.id, 0), coordinators.get(o.id, 0))
+        OrgOverview(
+            o,
+            courses.get(o.id, 0),
+            students.get(o.id, 0),
+            coordinators.get(o.id, 0),
+            in_courses.get(o.id, 0),
+            guests.get(o.id, 0),
+        )
         for o in orgs
     ]

@@ -580,7 +580,10 @@ async def test_second_application_to_the_same_group_is_refused(
 
     await student.click("Каталог")
     await student.click("Олимпиадная математика")
-    answer = await student.click("Записаться")
+    # Its own group shows the application, not «Записаться»; a forged press is refused.
+    assert "Записаться" not in student.screen()
+    assert f"[📄 {net.group.code}: ждёт согласия родителя]" in student.screen()
+    answer = await student.press(ApplyStep(group_id=net.group.id).pack())
     assert answer is not None
     assert "уже подали" in answer
     answer = await student.press(ApplyStep(group_id=net.group.id, confirm=True).pack())
@@ -901,7 +904,7 @@ async def test_english_speakers_see_english_through_the_loop(
     assert "grade 8: 1 course" in assert_english(student)
     await student.click("Олимпиадная математика")
     assert "Group G-" in assert_english(student)
-    assert "0 of 10 to run" in student.screen()
+    assert "0 of 10 enrolled to run" in student.screen()
     await student.click("Apply to")
     assert "Apply to <b>Олимпиадная математика</b>" in assert_english(student)
     await student.click("Yes, apply")

@@ -227,7 +227,11 @@ async def test_teacher_sees_own_lessons_today_and_this_week(
     teacher, other = client_factory(301), client_factory(302)
 
     past_tue = date(2026, 11, 17)
-    math_labels = [f"🕒 вт {d} 15:00 · {COURSE} ({net.group.code})" for d in ("17.11", "24.11")]
+    # Last Tuesday's lesson has ended (it is there for its attendance); this one is ahead.
+    math_labels = [
+        f"{icon} вт {d} 15:00 · {COURSE} ({net.group.code})"
+        for icon, d in (("☑️", "17.11"), ("🕒", "24.11"))
+    ]
     math_lessons = [
         await lesson_at(session_factory, net.group.id, msk(day, 15))
         for day in (past_tue, TUE, NEXT_TUE)
@@ -256,10 +260,10 @@ async def test_teacher_sees_own_lessons_today_and_this_week(
     assert "<b>Прошедшие и ближайшие 7 дней</b>: 2 занятия" in other.screen()
     assert lesson_buttons(other) == [
         (
-            f"🕒 чт {day:%d.%m} 10:00 · Шахматы ({chess.code})",
+            f"{icon} чт {day:%d.%m} 10:00 · Шахматы ({chess.code})",
             LessonOpen(id=(await lesson_at(session_factory, chess.id, msk(day, 10))).id).pack(),
         )
-        for day in (date(2026, 11, 19), THU)
+        for icon, day in (("☑️", date(2026, 11, 19)), ("🕒", THU))
     ]
     assert COURSE not in other.screen()
     await other.send("/today")

@@ -206,7 +206,7 @@ async def test_students_see_of_other_students_only_a_count(session, client_facto
     await student.send("/catalogue")
     await student.click("Олимпиадная математика")
     screen = student.screen()
-    assert "1 из 10 для запуска" in screen
+    assert "записано 1 из 10 для запуска" in screen
     assert "Морозова Полина" not in screen
     await student.send("/applications")
     await student.send("/schedule")

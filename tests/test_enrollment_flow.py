@@ -20,7 +20,7 @@ async def test_full_loop_in_chat(session, session_factory, client_factory, deliv
     assert "Олимпиадная математика" in student.screen()
     await student.click("Олимпиадная математика")
     assert "Группа G-" in student.screen()
-    assert "0 из 10 для запуска" in student.screen()
+    assert "записано 0 из 10 для запуска" in student.screen()
     await student.click("Записаться")
     await student.click("Да, подать")
     assert "Заявление отправлено" in student.screen()

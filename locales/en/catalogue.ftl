@@ -42,9 +42,13 @@ cat-group =
         [0] No seats left (waitlist)
         [one] { $seats } seat left of { $capacity }
        *[other] { $seats } seats left of { $capacity }
-    } · { $enrolled } of { $minimum } to run
+    } · { $ready ->
+        [yes] the group will run
+       *[no] { $enrolled } of { $minimum } enrolled to run
+    }
 cat-no-groups = No open groups right now.
 cat-btn-apply = ✍️ Apply to { $code }
+cat-btn-mine = 📄 { $code }: { $state }
 
 apply-ask = Apply to <b>{ $course }</b>, group { $code }?
 apply-full = ⚠️ This group is full: if your school approves, you will be on the waitlist and get the first seat that frees up.

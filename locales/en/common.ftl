@@ -128,7 +128,8 @@ network-title = { $count ->
    *[other] { $count } organisations in the network:
 }
 network-line = <b>{ $name }</b> ({ $kind })
-    Courses: { $courses } · students: { $students } · coordinators: { $coordinators }
+    Courses it offers the network: { $courses } · other schools' students on them: { $guests }
+    Its students in the bot: { $students }, in network courses: { $in_courses } · coordinators: { $coordinators }
 invite-choose-role = Which role is the invite for?
 invite-choose-org = In which organisation?
 invite-created =

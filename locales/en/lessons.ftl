@@ -22,6 +22,7 @@ today-title = { $count ->
     [one] <b>Today, { $day }</b>: { $count } lesson
    *[other] <b>Today, { $day }</b>: { $count } lessons
 }
+lessons-legend = ☑️ has ended (attendance can be marked) · 🕒 ahead · ❌ cancelled · 🔁 moved
 week-title = { $count ->
     [0] <b>Past and next 7 days</b>: no lessons.
     [one] <b>Past and next 7 days</b>: { $count } lesson

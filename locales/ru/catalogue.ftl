@@ -45,9 +45,13 @@ cat-group =
         [one] Осталось { $seats } место из { $capacity }
         [few] Осталось { $seats } места из { $capacity }
        *[many] Осталось { $seats } мест из { $capacity }
-    } · { $enrolled } из { $minimum } для запуска
+    } · { $ready ->
+        [yes] группа набрана
+       *[no] записано { $enrolled } из { $minimum } для запуска
+    }
 cat-no-groups = Открытых групп сейчас нет.
 cat-btn-apply = ✍️ Записаться в { $code }
+cat-btn-mine = 📄 { $code }: { $state }
 
 apply-ask = Подать заявление на курс <b>{ $course }</b>, группа { $code }?
 apply-full = ⚠️ В группе нет мест: если школа одобрит заявление, вы попадёте в лист ожидания и получите первое освободившееся место.

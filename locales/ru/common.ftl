@@ -132,7 +132,8 @@ network-title = { $count ->
    *[many] В сети { $count } организаций:
 }
 network-line = <b>{ $name }</b> ({ $kind })
-    Курсов: { $courses } · учеников: { $students } · координаторов: { $coordinators }
+    Предлагает сети курсов: { $courses } · на её курсах учеников других школ: { $guests }
+    Её учеников в боте: { $students }, из них на сетевых курсах: { $in_courses } · координаторов: { $coordinators }
 invite-choose-role = Для какой роли приглашение?
 invite-choose-org = В какую организацию?
 invite-created =
