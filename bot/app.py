@@ -189,7 +189,7 @@ async def run_polling(
         if max_bot is not None:
             from bot.max import poll as max_poll
 
-            await menu.on_startup(max_bot, rt.translator)
+            await menu.on_startup(max_bot, rt.translator, dp["start_links"])
             polls.append(asyncio.create_task(max_poll(dp, max_bot, stop)))
         telegram = rt.bots.get(Messenger.TELEGRAM)
         try:

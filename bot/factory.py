@@ -17,6 +17,7 @@ from bot.middlewares import ContextMiddleware, DomainErrorMiddleware, UpdateMidd
 from bot.response_models import KeepResponseModels
 from bot.settings import Settings
 from handlers import build_router
+from handlers.ui import StartLinks
 from services.clock import Clock
 from services.i18n import Translator
 
@@ -78,6 +79,7 @@ def create_dispatcher(
         storage, isolation = create_fsm(settings)
     dp = Dispatcher(storage=storage, events_isolation=isolation or SimpleEventIsolation())
     dp["translator"] = translator  # for startup handlers (the command menus)
+    dp["start_links"] = StartLinks()  # every messenger's deep link, learnt at startup
     # The session and the reply around everything; then, around the chosen handler (inner
     # middlewares know it, and its flags), who is writing and a refusal turned into a reply.
     dp.update.outer_middleware(UpdateMiddleware(session_factory))

@@ -96,7 +96,8 @@ def _add_max(
             )
         )
         bots[0].session.middleware(RetryAfterMiddleware())
-        await menu.on_startup(bots[0], dp["translator"])  # MAX's command list, as polling sets it
+        # MAX's command list and deep links, as polling sets them
+        await menu.on_startup(bots[0], dp["translator"], dp["start_links"])
 
     async def stop(_: web.Application) -> None:
         for max_bot in bots:

@@ -14,7 +14,15 @@ from handlers.nav import Menu, Screen
 from handlers.reply import Reply
 from handlers.schedule import ChildView, ChildWhat
 from handlers.start import PARENT_PREFIX, LinkCode
-from handlers.ui import READ_ONLY, button, keyboard, only_buttons_of, start_link, typed_text
+from handlers.ui import (
+    READ_ONLY,
+    StartLinks,
+    button,
+    keyboard,
+    links_text,
+    only_buttons_of,
+    typed_text,
+)
 from models import Person
 from models.enums import ApplicationState, Role
 from services import enrollment, people
@@ -34,13 +42,14 @@ async def on_parent_code(
     actor: Actor,
     clock: Clock,
     bot: Bot,
+    start_links: StartLinks,
     reply: Reply,
 ) -> None:
-    """A student gets a one-time code and link to pass to a parent."""
+    """A student gets a one-time code and links (for each messenger) to pass to a parent."""
     code = await people.create_parent_code(session, actor, clock.now())
-    link = await start_link(bot, PARENT_PREFIX + code.code)
+    links = links_text(tr, await start_links.for_reader(bot, PARENT_PREFIX + code.code))
     reply.show(
-        tr("link-code", code=code.code, link=link, expires=tr.datetime(code.expires_at)),
+        tr("link-code", code=code.code, link=links, expires=tr.datetime(code.expires_at)),
         keyboard([home_button(tr)]),
     )
 

@@ -12,7 +12,7 @@ from handlers.menu import home_button
 from handlers.nav import Menu, Screen
 from handlers.reply import Reply
 from handlers.start import INVITE_PREFIX
-from handlers.ui import READ_ONLY, button, keyboard, only_buttons_of, start_link
+from handlers.ui import READ_ONLY, StartLinks, button, keyboard, links_text, only_buttons_of
 from models.enums import Role
 from services import people
 from services.actor import Actor, require_admin
@@ -45,11 +45,12 @@ async def on_invite_role(
     actor: Actor,
     clock: Clock,
     bot: Bot,
+    start_links: StartLinks,
     reply: Reply,
 ) -> None:
     require_admin(actor)
     if callback_data.role == Role.ADMIN:
-        await _issue(callback_data.role, None, session, tr, clock, bot, reply)
+        await _issue(callback_data.role, None, session, tr, clock, bot, start_links, reply)
         return
     orgs = await people.organisations(session)
     rows = [
@@ -67,10 +68,13 @@ async def on_invite_org(
     actor: Actor,
     clock: Clock,
     bot: Bot,
+    start_links: StartLinks,
     reply: Reply,
 ) -> None:
     require_admin(actor)
-    await _issue(callback_data.role, callback_data.org_id, session, tr, clock, bot, reply)
+    await _issue(
+        callback_data.role, callback_data.org_id, session, tr, clock, bot, start_links, reply
+    )
 
 
 async def _issue(
@@ -80,10 +84,11 @@ async def _issue(
     tr: Text,
     clock: Clock,
     bot: Bot,
+    start_links: StartLinks,
     reply: Reply,
 ) -> None:
     invite = await people.create_invite(session, role=role, org_id=org_id, now=clock.now())
-    link = await start_link(bot, INVITE_PREFIX + invite.code)
+    link = links_text(tr, await start_links.for_reader(bot, INVITE_PREFIX + invite.code))
     reply.show(
         tr(
             "invite-created",

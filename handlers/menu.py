@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.nav import Menu, Screen
 from handlers.reply import Reply
-from handlers.ui import READ_ONLY, button, keyboard, only_buttons_of
+from handlers.ui import READ_ONLY, StartLinks, button, keyboard, only_buttons_of
 from models import Person
 from models.enums import Role
 from services import enrollment, people
@@ -173,8 +173,10 @@ def set_commands(reply: Reply, tr: Text, role: Role | None) -> None:
     reply.call(SetMyCommands(commands=commands, scope=BotCommandScopeChat(chat_id=reply.chat_id)))
 
 
-async def on_startup(bot: Bot, translator: Translator) -> None:
-    """Everyone's command menu, in each language, until a chat gets its role's own."""
+async def on_startup(bot: Bot, translator: Translator, start_links: StartLinks) -> None:
+    """Everyone's command menu, in each language, until a chat gets its role's own; the
+    bot's deep links learnt (see handlers/ui.StartLinks)."""
+    await start_links.learn(bot)
     for lang in LANGUAGES:
         tr = translator.for_reader(lang, "UTC")
         commands = [

@@ -8,8 +8,9 @@ from aiogram import Bot, F
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, Message
 
+from models.enums import Messenger
 from services import text as texts
-from services.i18n import Label
+from services.i18n import Html, Label, Text
 
 TELEGRAM_START_LINK = "https://t.me/{username}?start={payload}"
 # Telegram's limits for one message.
@@ -25,6 +26,33 @@ async def start_link(bot: Bot, payload: str) -> str:
     me = await bot.me()
     pattern = getattr(bot.session, "start_link_pattern", TELEGRAM_START_LINK)
     return str(pattern).format(username=me.username, payload=payload)
+
+
+class StartLinks:
+    """Deep links into the bot on every messenger it serves: a code passed from a student on
+    Telegram to a parent on MAX must open the bot on MAX too. Each bot is learnt at startup
+    (aiogram keeps `me()` after the first call, so handlers never wait on it)."""
+
+    def __init__(self) -> None:
+        self.patterns: dict[str, str] = {}
+
+    async def learn(self, bot: Bot) -> None:
+        messenger = str(getattr(bot.session, "messenger", Messenger.TELEGRAM))
+        self.patterns[messenger] = await start_link(bot, "{payload}")
+
+    async def for_reader(self, bot: Bot, payload: str) -> list[tuple[str, str]]:
+        """(messenger, link) for every messenger served, the reader's own first."""
+        await self.learn(bot)
+        own = str(getattr(bot.session, "messenger", Messenger.TELEGRAM))
+        order = sorted(self.patterns, key=lambda m: m != own)
+        return [(m, self.patterns[m].replace("{payload}", payload)) for m in order]
+
+
+def links_text(tr: Text, links: list[tuple[str, str]]) -> Html:
+    """Links on their own lines, each named by its messenger when there are several."""
+    if len(links) == 1:
+        return Html(links[0][1])
+    return Html("\n".join(f"{tr(f'messenger-{m}')}: {link}" for m, link in links))
 
 
 def button(text: Label, data: CallbackData | str) -> InlineKeyboardButton:

@@ -67,3 +67,19 @@ async def test_button_labels_show_names_as_written(session, client_factory):
     labels = [label for label, _ in student.telegram.last(101).buttons()]
     assert "Олимпиадная математика · ДШИ <Искусство> & сын" in labels
     assert not any("&amp;" in label or "&lt;" in label for label in labels)
+
+
+async def test_a_parents_link_opens_the_bot_on_every_messenger_it_serves(
+    session, client_factory, dp
+):
+    """A student on Telegram passes the link to a parent who uses MAX: both links are there,
+    the reader's own messenger first."""
+    await factories.network(session)
+    await session.commit()
+    dp["start_links"].patterns["max"] = "https://max.ru/school_net_bot?start={payload}"
+    student = client_factory(101)
+    await student.send("/parent")
+    screen = student.screen()
+    telegram_at = screen.index("Telegram: https://t.me/network_test_bot?start=par-")
+    max_at = screen.index("MAX: https://max.ru/school_net_bot?start=par-")
+    assert telegram_at < max_at
