@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from datetime import time
 from enum import StrEnum
-from typing import Protocol
 
 from aiogram import F, Router
 from aiogram.filters import Command
@@ -20,7 +19,7 @@ from handlers.invites import InviteOrg
 from handlers.menu import home_button
 from handlers.nav import Menu, Screen
 from handlers.reply import Reply
-from handlers.ui import READ_ONLY, button, keyboard, only_buttons_of, typed_text
+from handlers.ui import READ_ONLY, QuietDefaults, button, keyboard, only_buttons_of, typed_text
 from models import Organisation
 from models.enums import OrgKind, Role
 from services import admin, network, people
@@ -53,13 +52,6 @@ class Adm(CallbackData, prefix="adm"):
 
 class AdmKind(CallbackData, prefix="admk"):
     kind: OrgKind
-
-
-class QuietDefaults(Protocol):
-    """The part of the bot's settings shown here: the quiet hours when nobody set any."""
-
-    quiet_start: time
-    quiet_end: time
 
 
 class AdminPrompt(StatesGroup):

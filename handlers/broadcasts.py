@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from handlers.menu import home_button
 from handlers.nav import Menu, Screen
 from handlers.reply import Reply
-from handlers.ui import READ_ONLY, button, keyboard, only_buttons_of, typed_text
+from handlers.ui import READ_ONLY, QuietDefaults, button, keyboard, only_buttons_of, typed_text
 from models import Organisation
 from models.enums import Messenger, Role
 from services import broadcasts
@@ -199,6 +199,8 @@ async def on_text(
     session: AsyncSession,
     tr: Text,
     actor: Actor,
+    clock: Clock,
+    settings: QuietDefaults,
     state: FSMContext,
     reply: Reply,
 ) -> None:
@@ -207,7 +209,9 @@ async def on_text(
     data = await state.get_data()
     audience = _draft(data)
     text = broadcasts.clean_text(message.text or "")
-    found = await broadcasts.preview(session, actor, audience)
+    found = await broadcasts.preview(
+        session, actor, audience, clock.now(), tr.tz, (settings.quiet_start, settings.quiet_end)
+    )
     org = await broadcasts.audience_org(session, audience)
     described = audience_text(tr, audience, org)
     if not found.recipients:
@@ -226,7 +230,9 @@ async def on_text(
             "bc-preview",
             audience=described,
             count=found.recipients,
-            unreachable=found.unreachable,
+            blocked=found.unreachable.blocked,
+            never_started=found.unreachable.never_started,
+            held=tr.datetime(found.held_until) if found.held_until else "none",
             message=tr.render(broadcasts.KIND, params),
         ),
         keyboard(

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import time
+from typing import Any, Protocol
 
 from aiogram import Bot, F
 from aiogram.filters.callback_data import CallbackData
@@ -16,6 +17,15 @@ TELEGRAM_START_LINK = "https://t.me/{username}?start={payload}"
 # Telegram's limits for one message.
 TEXT_LIMIT = 4096
 BUTTON_TEXT_LIMIT = 64
+
+
+class QuietDefaults(Protocol):
+    """The part of the bot's settings screens read: the quiet hours when nobody set any."""
+
+    quiet_start: time
+    quiet_end: time
+
+
 # A handler flagged so only reads: its transaction takes no write lock (see bot/middlewares).
 READ_ONLY: dict[str, Any] = {"read_only": True}
 

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, Select, and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -29,6 +30,7 @@ from models import (
     RoleGrant,
 )
 from models.enums import NotificationState, Priority, Role
+from services import quiet
 from services.actor import Actor
 from services.audit import record
 from services.errors import Conflict, Forbidden, Invalid, NotFound
@@ -165,33 +167,57 @@ async def recipient_ids(session: AsyncSession, audience: Audience, author_id: in
     return list(found)
 
 
-async def unreachable_count(session: AsyncSession, person_ids: Iterable[int]) -> int:
-    """How many of these people have no messenger account that still accepts our messages."""
-    ids = list(person_ids)
+@dataclass(frozen=True)
+class Unreachable:
+    """People a message cannot reach now: every account of theirs blocked the bot, or they
+    never started it (imported from a school's list, not joined yet)."""
+
+    blocked: int
+    never_started: int
+
+    @property
+    def total(self) -> int:
+        return self.blocked + self.never_started
+
+
+async def unreachable(session: AsyncSession, person_ids: Iterable[int]) -> Unreachable:
+    ids = set(person_ids)
     if not ids:
-        return 0
-    reachable = set(
-        (
-            await session.scalars(
-                select(Account.person_id)
-                .where(Account.person_id.in_(ids), Account.unreachable_since.is_(None))
-                .distinct()
-            )
-        ).all()
+        return Unreachable(0, 0)
+    rows = await session.execute(
+        select(Account.person_id, Account.unreachable_since).where(Account.person_id.in_(ids))
     )
-    return len(set(ids) - reachable)
+    with_account: set[int] = set()
+    reachable: set[int] = set()
+    for person_id, since in rows.all():
+        with_account.add(person_id)
+        if since is None:
+            reachable.add(person_id)
+    return Unreachable(len(with_account - reachable), len(ids - with_account))
 
 
 @dataclass(frozen=True)
 class Preview:
     recipients: int
-    unreachable: int
+    unreachable: Unreachable
+    # Non-urgent messages wait for the end of the quiet hours now: until then (local time).
+    held_until: datetime | None = None
 
 
-async def preview(session: AsyncSession, actor: Actor, audience: Audience) -> Preview:
+async def preview(
+    session: AsyncSession,
+    actor: Actor,
+    audience: Audience,
+    now: datetime,
+    zone: ZoneInfo,
+    default_quiet: quiet.Hours,
+) -> Preview:
+    """Who a broadcast reaches, who it cannot, and whether it waits for the morning (the
+    audience organisation's quiet hours, or the network's in the author's zone)."""
     await check(session, actor, audience)
     ids = await recipient_ids(session, audience, actor.person_id)
-    return Preview(len(ids), await unreachable_count(session, ids))
+    held = await quiet.held_until(session, audience.org_id, now, zone, default_quiet)
+    return Preview(len(ids), await unreachable(session, ids), held)
 
 
 async def check(session: AsyncSession, actor: Actor, audience: Audience) -> None:

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Account, NetworkSettings, Notification, Organisation, Person
 from models.enums import NotificationState, Priority
+from services import quiet as quiet_hours
 
 # Delivery attempts back off up to this delay; a row is never dropped for failing.
 MAX_BACKOFF = timedelta(minutes=10)
@@ -152,7 +153,7 @@ async def claim_due(session: AsyncSession, now: datetime, limit: int = 50) -> li
         return []
     person_ids = {row.person_id for row in rows}
     readers = {
-        pid: (lang, own_tz or org_tz, (q_start, q_end) if q_start and q_end else None)
+        pid: (lang, own_tz or org_tz, quiet_hours.hours_of(q_start, q_end))
         for pid, lang, own_tz, org_tz, q_start, q_end in (
             await session.execute(
                 select(
@@ -170,9 +171,7 @@ async def claim_due(session: AsyncSession, now: datetime, limit: int = 50) -> li
     }
     network = await session.get(NetworkSettings, 1)
     network_quiet = (
-        (network.quiet_start, network.quiet_end)
-        if network and network.quiet_start and network.quiet_end
-        else None
+        quiet_hours.hours_of(network.quiet_start, network.quiet_end) if network else None
     )
     chosen: dict[int, list[tuple[str, int]]] = {pid: [] for pid in person_ids}
     others: dict[int, list[tuple[str, int]]] = {pid: [] for pid in person_ids}

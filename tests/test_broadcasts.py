@@ -4,6 +4,7 @@ progress message the worker edits as delivery goes."""
 from __future__ import annotations
 
 from datetime import time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select
@@ -94,7 +95,9 @@ async def test_coordinator_previews_then_reaches_exactly_own_students_and_parent
 
     preview = coordinator.screen()
     assert "Получат <b>3</b> человека" in preview  # two students and one parent
-    assert "из них 1 сейчас недоступен" in preview
+    assert "Заблокировали бота: 1 — им сообщение не придёт." in preview
+    assert "не начинали диалог" not in preview, "everyone here has started the bot"
+    assert "Сообщения уходят после срочных." in preview, "09:00 is not a quiet hour"
     assert "Завтра &lt;b&gt;собрание&lt;/b&gt; в 18:00 &amp; не опаздывайте" in preview
     assert "МБОУ СОШ № 5</b> · Петрова Марина" in preview
     assert not await _broadcasts(session_factory), "nothing is sent before the confirmation"
@@ -360,9 +363,32 @@ async def test_recipients_leave_out_deleted_people_withdrawn_consent_and_the_aut
     ids = await broadcasts.recipient_ids(session, audience, net.coordinator.id)
     assert sorted(ids) == sorted([net.student.id, net.parent.id])
     found = await broadcasts.preview(
-        session, coordinator, Audience(net.home.id, frozenset({Role.STUDENT}))
+        session,
+        coordinator,
+        Audience(net.home.id, frozenset({Role.STUDENT})),
+        START,
+        ZoneInfo("Europe/Moscow"),
+        (time(21, 0), time(8, 0)),
     )
-    assert (found.recipients, found.unreachable) == (1, 0)
+    assert (found.recipients, found.unreachable.total, found.held_until) == (1, 0, None)
+
+
+async def test_a_preview_tells_apart_who_blocked_the_bot_and_who_never_started_it_and_waits(
+    session, telegram, clock
+):
+    """An imported student has no messenger account yet: not "blocked". At 23:00 the
+    preview says when the broadcast will start going out."""
+    net, _blocked = await _network(session, telegram)
+    await factories.person(session, "Новикова Ира", Role.STUDENT, net.home.id, grade=9)
+    coordinator = await net.actor(session, net.coordinator)
+    students = Audience(net.home.id, frozenset({Role.STUDENT}))
+    night = clock.now().replace(hour=20)  # 23:00 in Moscow
+    found = await broadcasts.preview(
+        session, coordinator, students, night, ZoneInfo("Europe/Moscow"), (time(21), time(8))
+    )
+    assert (found.unreachable.blocked, found.unreachable.never_started) == (1, 1)
+    assert found.held_until is not None
+    assert found.held_until.astimezone(ZoneInfo("Europe/Moscow")).hour == 8
 
 
 @pytest.mark.parametrize("bad", ["", "x", "ss", "sa"])

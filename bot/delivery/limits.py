@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import time
+
+from services.quiet import in_quiet_hours, quiet_until
+
+__all__ = ["MAX_SEND_RATE", "Limits", "in_quiet_hours", "quiet_until"]
 
 # MAX counts every request against its 30 a second (polls and replies too): notifications
 # leave the rest room.
@@ -27,20 +30,3 @@ class Limits:
     quiet_start: time = time(21, 0)
     quiet_end: time = time(8, 0)
     batch: int = 10
-
-
-def in_quiet_hours(local: time, start: time, end: time) -> bool:
-    if start == end:
-        return False
-    if start < end:
-        return start <= local < end
-    return local >= start or local < end
-
-
-def quiet_until(now: datetime, zone: ZoneInfo, end: time) -> datetime:
-    """The next moment the quiet hours end, in the recipient's zone."""
-    local = now.astimezone(zone)
-    candidate = datetime.combine(local.date(), end, zone)
-    if candidate <= local:
-        candidate = datetime.combine(local.date() + timedelta(days=1), end, zone)
-    return candidate

@@ -30,12 +30,17 @@ bc-preview =
     { $count ->
         [one] Reaches <b>{ $count }</b> person
        *[other] Reaches <b>{ $count }</b> people
-    }{ $unreachable ->
-        [0] .
-        [one] , of whom { $unreachable } cannot be reached now (blocked the bot) and will not get it.
-       *[other] , of whom { $unreachable } cannot be reached now (blocked the bot) and will not get it.
+    }.{ $blocked ->
+        [0] { "" }
+       *[other] { " " }Blocked the bot: { $blocked } — they will not get it.
+    }{ $never_started ->
+        [0] { "" }
+       *[other] { " " }Have not started the bot yet: { $never_started } — they will not get it.
     }
-    It goes after urgent messages; during a recipient's quiet hours it waits until morning.
+    { $held ->
+        [none] It goes after urgent messages.
+       *[other] 🌙 Quiet hours now: the broadcast starts going out { $held }.
+    }
 
     Recipients will see:
     ───────────
