@@ -105,16 +105,25 @@ async def _already(session: AsyncSession, prefix: str, people: list[int]) -> boo
 async def queue_admin_summaries(
     session: AsyncSession, now: datetime, at: time, timezone: str, weekday: int = 0
 ) -> int:
-    """The network admin, once a week: what the last seven days brought."""
-    local = now.astimezone(ZoneInfo(timezone))
-    if local.weekday() != weekday or local.time() < at:
-        return 0
+    """The network admin, once a week: what the seven days before `weekday` at `at` brought.
+    Due from that moment until the next one: a tick missed then (a restart, downtime) is
+    caught up by the next tick, once (the week's key)."""
+    zone = ZoneInfo(timezone)
+    local = now.astimezone(zone)
+    due_day = local.date() - timedelta(days=(local.weekday() - weekday) % 7)
+    due = datetime.combine(due_day, at, zone)
+    if due > now:
+        due -= timedelta(days=7)
     admins = (
         await session.scalars(select(RoleGrant.person_id).where(RoleGrant.role == Role.ADMIN))
     ).all()
     if not admins:
         return 0
-    since = now - timedelta(days=7)
+    year, week, _ = due.isocalendar()
+    prefix = f"weekly:{year}-{week:02d}"
+    if await _already(session, prefix, list(admins)):
+        return 0
+    since, until = due - timedelta(days=7), due
 
     async def count(query: Select[int]) -> int:
         return int(await session.scalar(query) or 0)
@@ -123,35 +132,38 @@ async def queue_admin_summaries(
         select(func.count(ApplicationEvent.id)).where(
             ApplicationEvent.to_state == ApplicationState.SUBMITTED,
             ApplicationEvent.created_at >= since,
+            ApplicationEvent.created_at < until,
         )
     )
     enrolled = await count(
         select(func.count(ApplicationEvent.id)).where(
             ApplicationEvent.to_state == ApplicationState.ENROLLED,
             ApplicationEvent.created_at >= since,
+            ApplicationEvent.created_at < until,
         )
     )
     changed = await count(
         select(func.count(LessonEvent.id)).where(
-            LessonEvent.action.in_(("cancelled", "moved")), LessonEvent.created_at >= since
+            LessonEvent.action.in_(("cancelled", "moved")),
+            LessonEvent.created_at >= since,
+            LessonEvent.created_at < until,
         )
     )
     marks = (
         await session.execute(
             select(AttendanceMark.status, func.count(AttendanceMark.id))
             .join(Lesson, Lesson.id == AttendanceMark.lesson_id)
-            .where(Lesson.starts_at >= since, Lesson.starts_at < now)
+            .where(Lesson.starts_at >= since, Lesson.starts_at < until)
             .group_by(AttendanceMark.status)
         )
     ).all()
     total = sum(n for _, n in marks)
     attended = sum(n for s, n in marks if s in (AttendanceStatus.PRESENT, AttendanceStatus.LATE))
-    year, week, _ = local.isocalendar()
     return await notify_many(
         session,
         admins,
         kind="notify-admin-weekly",
-        key_prefix=f"weekly:{year}-{week:02d}",
+        key_prefix=prefix,
         now=now,
         params={
             "submitted": submitted,

@@ -166,6 +166,22 @@ async def test_admin_weekly_summary_on_mondays(session, clock):
     assert (await _kinds(session, "notify-admin-weekly"))[0][0] == admin.id
 
 
+async def test_a_weekly_summary_missed_on_monday_is_caught_up_once(session, clock):
+    """The bot was down all Monday evening: Tuesday's first tick sends the week's summary,
+    once; the next one comes the next Monday."""
+    await factories.person(session, "Лебедева Ирина", Role.ADMIN)
+    at = time(18, 0)
+    tuesday = datetime(2026, 11, 24, 7, 0, tzinfo=UTC)  # 10:00 Moscow, the day after
+    assert await digests.queue_admin_summaries(session, tuesday, at, "Europe/Moscow") == 1
+    later = tuesday + timedelta(days=3)
+    assert await digests.queue_admin_summaries(session, later, at, "Europe/Moscow") == 0
+    next_monday = datetime(2026, 11, 30, 15, 1, tzinfo=UTC)  # 18:01 Moscow
+    assert await digests.queue_admin_summaries(session, next_monday, at, "Europe/Moscow") == 1
+    keys = [k for (_, k) in await _kinds(session, "notify-admin-weekly")]
+    assert keys == sorted(keys)
+    assert len(set(keys)) == 2
+
+
 async def _small_group(session, clock):
     net = await factories.network(session)
     provider_coordinator = await factories.person(
