@@ -4,7 +4,7 @@ button labels show names as they are written."""
 
 from __future__ import annotations
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from models import Organisation
 from models.enums import Role
@@ -83,3 +83,28 @@ async def test_a_parents_link_opens_the_bot_on_every_messenger_it_serves(
     telegram_at = screen.index("Telegram: https://t.me/network_test_bot?start=par-")
     max_at = screen.index("MAX: https://max.ru/school_net_bot?start=par-")
     assert telegram_at < max_at
+
+
+async def test_the_demo_network_has_a_small_group_for_its_coordinator_to_decide(session):
+    """A newcomer sees the minimum-group decision in the sandbox: one demo group starts in
+    five days below its minimum, and its art school's coordinator is asked about it."""
+    from bot.demo_data import DEMO_COORDINATOR_DSHI_NAME, load_demo_data
+    from models import Group, Notification, Person
+    from services import groups
+    from tests.conftest import START
+
+    await load_demo_data(session, START)
+    assert await groups.queue_undersized_warnings(session, START) >= 1
+    coordinator = await session.scalar(
+        select(Person).where(Person.full_name == DEMO_COORDINATOR_DSHI_NAME)
+    )
+    asked = (
+        await session.scalars(
+            select(Notification).where(
+                Notification.kind == "notify-group-undersized",
+                Notification.person_id == coordinator.id,
+            )
+        )
+    ).all()
+    decided = [await session.get(Group, n.link["id"]) for n in asked]
+    assert [g.code for g in decided] == ["DANCE-2"]
