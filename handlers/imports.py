@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import time
+from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
+import aiohttp
 from aiogram import Bot, F, Router
+from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import Command
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
@@ -22,12 +26,14 @@ from handlers.ui import READ_ONLY, button, keyboard, only_buttons_of, start_link
 from services import import_files, imports, sheets
 from services.actor import Actor
 from services.clock import Clock
-from services.errors import DomainError, Invalid
+from services.errors import Conflict, DomainError, Invalid
 from services.i18n import Html, Text
 from services.import_columns import KIND_KEYS
 
 PROGRESS_EVERY = 1.0  # seconds between edits of the progress message (Telegram's pace)
 PROBLEMS_SHOWN = 15  # in the message; all of them go into a file
+EXAMPLES_SHOWN = 10  # row numbers of skipped examples named per sheet
+PENDING = "import_preview"  # the conversation's state: the preview waiting for «Import»
 TEXT_BUDGET = 3800  # under Telegram's 4096 and MAX's 4000
 
 
@@ -46,12 +52,25 @@ class ImportAct(CallbackData, prefix="imp"):
     action: ImportAction
 
 
+class Decision(StrEnum):
+    IMPORT = "import"
+    CANCEL = "cancel"
+
+
+class ImportDecision(CallbackData, prefix="impd"):
+    """A preview's buttons, bound to it by its token."""
+
+    token: str
+    action: Decision
+
+
 async def on_import(
     _: Message | CallbackQuery, tr: Text, actor: Actor, state: FSMContext, reply: Reply
 ) -> None:
     """What the import takes; the next document sent is the file to import."""
     imports.importable_orgs(actor)
     await state.set_state(ImportFlow.file)
+    await state.update_data({PENDING: None})
     reply.show(
         tr("import-intro"),
         keyboard(
@@ -124,6 +143,33 @@ class _Progress:
         )
 
 
+@dataclass(frozen=True)
+class _Upload:
+    """The file a preview is about: the messenger keeps it, so confirming downloads it again
+    rather than keeping thousands of checked rows in the conversation's state."""
+
+    file_id: str
+    name: str
+
+
+async def _read(
+    reply: Reply, status: Message, tr: Text, bot: Bot, upload: _Upload
+) -> tuple[list[sheets.Sheet], imports.Checked] | None:
+    """Download, read and check the file cell by cell, showing progress; None if it was
+    refused whole (and said so)."""
+    try:
+        data = (await bot.download(upload.file_id)).read()  # type: ignore[union-attr]
+    except (TelegramAPIError, aiohttp.ClientError):
+        await reply.edit_now(status, tr("import-error-file-gone"))
+        return None
+    try:
+        tables = await asyncio.to_thread(sheets.read_file, upload.name, data)
+    except DomainError as error:
+        await reply.edit_now(status, tr.render(error.key, error.params))
+        return None
+    return tables, await imports.check_file(tables, _Progress(reply, status, tr))
+
+
 async def on_file(
     message: Message,
     session: AsyncSession,
@@ -131,32 +177,134 @@ async def on_file(
     actor: Actor,
     clock: Clock,
     bot: Bot,
+    state: FSMContext,
     reply: Reply,
 ) -> None:
-    """Read, check, and import the file all or nothing, showing progress in one message."""
+    """Read and check the file, showing progress in one message, then what importing it
+    would change, with «Import» and «Cancel»: nothing is written before «Import»."""
     imports.importable_orgs(actor)
     document = message.document
     assert document is not None
     if (document.file_size or 0) > sheets.MAX_FILE_BYTES:
         raise Invalid("import-error-file-too-big", mb=sheets.MAX_FILE_BYTES // (1024 * 1024))
+    # A newer file makes the buttons of an older preview stale.
+    await state.update_data({PENDING: None})
     # Nothing of the database is held while the file is downloaded, read and checked.
     await session.commit()
     status = await reply.send_now(tr("import-progress-reading"))
-    data = (await bot.download(document)).read()  # type: ignore[union-attr]
-    try:
-        tables = await asyncio.to_thread(sheets.read_file, document.file_name or "", data)
-    except DomainError as error:
-        await reply.edit_now(status, tr.render(error.key, error.params))
+    upload = _Upload(document.file_id, document.file_name or "")
+    found = await _read(reply, status, tr, bot, upload)
+    if found is None:
         return
-    checked = await imports.check_file(tables, _Progress(reply, status, tr))
-    if not checked.problems:
-        await reply.edit_now(status, tr("import-progress-saving"))
-    outcome = await imports.apply(session, actor, checked, clock.now())
-    await session.commit()  # written (or refused): told after the commit
+    tables, checked = found
+    if checked.only_examples and not checked.problems:
+        await reply.edit_now(status, tr("import-only-examples"))
+        return
+    outcome = await imports.preview(session, actor, checked, clock.now())
+    await session.commit()  # nothing was kept: the preview's transaction ends before we talk
     if isinstance(outcome, list):
         await _refuse(reply, status, tr, outcome, tables)
         return
-    await reply.edit_now(status, _summary(tr, outcome))
+    await _offer(reply, status, tr, state, upload, checked, outcome)
+
+
+async def _offer(
+    reply: Reply,
+    status: Message,
+    tr: Text,
+    state: FSMContext,
+    upload: _Upload,
+    checked: imports.Checked,
+    report: imports.Report,
+    *,
+    outdated: bool = False,
+) -> None:
+    """The preview with its own token; a file that changes nothing needs no confirming."""
+    if not report.changed:
+        await reply.edit_now(status, _with_examples(tr, tr("import-nothing-changed"), checked))
+        return
+    token = imports.new_token()
+    await state.update_data(
+        {
+            PENDING: {
+                "token": token,
+                "file_id": upload.file_id,
+                "name": upload.name,
+                "expected": report.as_data(),
+            }
+        }
+    )
+    await reply.edit_now(
+        status,
+        _preview(tr, checked, report, outdated=outdated),
+        keyboard(
+            [
+                button(
+                    tr.label("btn-import-confirm"),
+                    ImportDecision(token=token, action=Decision.IMPORT),
+                ),
+                button(tr.label("btn-cancel"), ImportDecision(token=token, action=Decision.CANCEL)),
+            ]
+        ),
+    )
+
+
+async def _pending(state: FSMContext, token: str) -> dict[str, Any]:
+    """The preview this button belongs to; a button of an older one, or of a preview already
+    imported or cancelled, is stale."""
+    pending = (await state.get_data()).get(PENDING)
+    if not isinstance(pending, dict) or pending.get("token") != token:
+        raise Conflict("error-stale-button")
+    return pending
+
+
+async def on_confirm(
+    query: CallbackQuery,
+    callback_data: ImportDecision,
+    session: AsyncSession,
+    tr: Text,
+    actor: Actor,
+    clock: Clock,
+    bot: Bot,
+    state: FSMContext,
+    reply: Reply,
+) -> None:
+    """«Import»: the file is read again and checked against the database as it is now, then
+    written, if it still does what the preview said."""
+    imports.importable_orgs(actor)
+    pending = await _pending(state, callback_data.token)
+    await state.update_data({PENDING: None})  # a second press finds nothing to import
+    await session.commit()
+    await reply.answer_now()
+    reading = tr("import-progress-reading")
+    if isinstance(query.message, Message):
+        status = query.message
+        await reply.edit_now(status, reading)
+    else:
+        status = await reply.send_now(reading)
+    upload = _Upload(str(pending["file_id"]), str(pending["name"]))
+    found = await _read(reply, status, tr, bot, upload)
+    if found is None:
+        return
+    tables, checked = found
+    if not checked.problems:
+        await reply.edit_now(status, tr("import-progress-saving"))
+    outcome = await imports.apply(session, actor, checked, clock.now(), pending["expected"])
+    await session.commit()  # written (or refused): told after the commit
+    if isinstance(outcome, list):
+        await _refuse(reply, status, tr, outcome, tables)
+    elif isinstance(outcome, imports.Outdated):
+        await _offer(reply, status, tr, state, upload, checked, outcome.report, outdated=True)
+    else:
+        await reply.edit_now(status, _summary(tr, outcome))
+
+
+async def on_cancel(
+    _: CallbackQuery, callback_data: ImportDecision, tr: Text, state: FSMContext, reply: Reply
+) -> None:
+    await _pending(state, callback_data.token)
+    await state.update_data({PENDING: None})
+    reply.show(tr("import-cancelled"), keyboard([home_button(tr)]))
 
 
 async def on_text_instead_of_file(_: Message, tr: Text, reply: Reply) -> None:
@@ -192,22 +340,76 @@ async def _refuse(
         )
 
 
+def _kind_lines(tr: Text, key: str, report: imports.Report) -> list[Html]:
+    """A line per kind the file holds rows of: new, changed, unchanged."""
+    return [
+        tr(
+            key,
+            kind=tr(KIND_KEYS[kind]),
+            created=counts.created,
+            updated=counts.updated,
+            unchanged=counts.unchanged,
+        )
+        for kind, counts in report.counts.items()
+        if counts.created or counts.updated or counts.unchanged
+    ]
+
+
+def _told(tr: Text, report: imports.Report) -> Html:
+    """Who will get a message about a new timetable."""
+    families = tr("import-preview-told-families", count=report.families)
+    teachers = tr("import-preview-told-teachers", count=report.teachers)
+    if report.families and report.teachers:
+        who = tr("import-preview-told-both", families=families, teachers=teachers)
+    elif report.families or report.teachers:
+        who = families if report.families else teachers
+    else:
+        return tr("import-preview-told-nobody")
+    return tr("import-preview-told", who=who)
+
+
+def _with_examples(tr: Text, text: Html, checked: imports.Checked) -> Html:
+    """A text followed by where example rows were skipped, if any were."""
+    if not checked.examples:
+        return text
+    by_sheet: dict[str, list[int]] = {}
+    for sheet, number in checked.examples:
+        by_sheet.setdefault(sheet, []).append(number)
+    where = "; ".join(
+        tr(
+            "import-examples-sheet",
+            sheet=sheet,
+            count=len(numbers),
+            rows=", ".join(map(str, numbers[:EXAMPLES_SHOWN]))
+            + ("…" if len(numbers) > EXAMPLES_SHOWN else ""),
+        )
+        for sheet, numbers in by_sheet.items()
+    )
+    examples = tr("import-preview-examples", count=len(checked.examples), where=Html(where))
+    return Html(f"{text}\n{examples}")
+
+
+def _preview(tr: Text, checked: imports.Checked, report: imports.Report, *, outdated: bool) -> Html:
+    lines = [tr("import-outdated")] if outdated else []
+    lines += [tr("import-preview"), *_kind_lines(tr, "import-preview-line", report)]
+    if report.lessons_planned:
+        lines.append(tr("import-preview-planned", count=report.lessons_planned))
+    if report.lessons_dropped:
+        lines.append(tr("import-preview-dropped", count=report.lessons_dropped))
+    lines.append(_told(tr, report))
+    return Html(
+        _with_examples(tr, Html("\n".join(lines)), checked) + "\n\n" + tr("import-preview-ask")
+    )
+
+
 def _summary(tr: Text, report: imports.Report) -> Html:
     if not report.changed:
         return tr("import-nothing-changed")
-    lines = [tr("import-done")]
-    for kind, counts in report.counts.items():
-        lines.append(
-            tr(
-                "import-done-line",
-                kind=tr(KIND_KEYS[kind]),
-                created=counts.created,
-                updated=counts.updated,
-                unchanged=counts.unchanged,
-            )
-        )
+    lines = [tr("import-done"), *_kind_lines(tr, "import-done-line", report)]
     if report.lessons_planned:
         lines.append(tr("import-done-lessons", count=report.lessons_planned))
+    if report.lessons_dropped:
+        lines.append(tr("import-done-dropped", count=report.lessons_dropped))
     if report.notified:
         lines.append(tr("import-done-notified", count=report.notified))
     return Html("\n".join(lines))
@@ -215,7 +417,7 @@ def _summary(tr: Text, report: imports.Report) -> Html:
 
 def setup() -> Router:
     router = Router(name="imports")
-    router.callback_query.filter(only_buttons_of(Menu, ImportAct))
+    router.callback_query.filter(only_buttons_of(Menu, ImportAct, ImportDecision))
     cb, msg = router.callback_query.register, router.message.register
     msg(on_import, Command("import"), flags=READ_ONLY)
     cb(on_import, Menu.filter(F.action == Screen.IMPORT), flags=READ_ONLY)
@@ -223,5 +425,7 @@ def setup() -> Router:
     cb(on_template, ImportAct.filter(F.action == ImportAction.TEMPLATE), flags=READ_ONLY)
     cb(on_join_codes, ImportAct.filter(F.action == ImportAction.CODES))
     msg(on_file, ImportFlow.file, F.document)
+    cb(on_confirm, ImportDecision.filter(F.action == Decision.IMPORT))
+    cb(on_cancel, ImportDecision.filter(F.action == Decision.CANCEL), flags=READ_ONLY)
     msg(on_text_instead_of_file, ImportFlow.file, typed_text, flags=READ_ONLY)
     return router

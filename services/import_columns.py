@@ -182,7 +182,7 @@ ORG = Column("org", read_code, "import-help-org", example="{org}")
 KINDS: dict[str, tuple[Column, ...]] = {
     "courses": (
         ORG,
-        Column("code", read_code, "import-help-course-code", example="ART-01"),
+        Column("code", read_code, "import-help-course-code", example="EXAMPLE-ART-01"),
         Column("title", read_text(200), "import-help-title", example="Акварель"),
         Column(
             "description", read_text(2000), "import-help-description", False, "", "Для начинающих"
@@ -206,16 +206,16 @@ KINDS: dict[str, tuple[Column, ...]] = {
     ),
     "teachers": (
         ORG,
-        Column("code", read_code, "import-help-person-code", example="T-001"),
+        Column("code", read_code, "import-help-person-code", example="EXAMPLE-T-001"),
         Column(
             "full_name", read_name, "import-help-teacher-name", example="Иванова Мария Петровна"
         ),
     ),
     "groups": (
         ORG,
-        Column("code", read_code, "import-help-group-code", example="ART-01-A"),
-        Column("course", read_code, "import-help-group-course", example="ART-01"),
-        Column("teacher", read_code, "import-help-group-teacher", False, None, "T-001"),
+        Column("code", read_code, "import-help-group-code", example="EXAMPLE-ART-01-A"),
+        Column("course", read_code, "import-help-group-course", example="EXAMPLE-ART-01"),
+        Column("teacher", read_code, "import-help-group-teacher", False, None, "EXAMPLE-T-001"),
         Column("place", read_text(200), "import-help-place", False, "", "каб. 12"),
         Column("capacity", ints(1, 1000), "import-help-capacity", example=15),
         # Left empty: the network's minimum, and for a new group the academic year's dates
@@ -225,14 +225,14 @@ KINDS: dict[str, tuple[Column, ...]] = {
         Column("end_date", read_date, "import-help-end-date", False, None, "{end}"),
     ),
     "slots": (
-        Column("group", read_code, "import-help-slot-group", example="ART-01-A"),
+        Column("group", read_code, "import-help-slot-group", example="EXAMPLE-ART-01-A"),
         Column("weekday", read_weekday, "import-help-weekday", example=2),
         Column("start", read_time, "import-help-start", example="15:00"),
         Column("end", read_time, "import-help-end", example="16:30"),
     ),
     "students": (
         ORG,
-        Column("code", read_code, "import-help-person-code", example="S-0001"),
+        Column("code", read_code, "import-help-person-code", example="EXAMPLE-S-0001"),
         Column("full_name", read_name, "import-help-student-name", example="Смирнов Илья"),
         Column("grade", ints(1, 11), "import-help-grade", example=7),
     ),
@@ -247,6 +247,26 @@ KIND_KEYS = {
     "students": "import-kind-students",
 }
 HELP_SHEETS = {"help", "справка"}
+
+# The template's example rows are marked by their codes, which is what survives a person's
+# editing: a row typed over the example gets its own code and is imported; an example left in
+# place (or copied below) keeps its code and is skipped, in Excel and in a CSV saved from it.
+EXAMPLE_PREFIX = "EXAMPLE"
+# The column naming a row's record: a row whose key is an example code is an example.
+ROW_KEYS = {
+    "courses": "code",
+    "teachers": "code",
+    "groups": "code",
+    "slots": "group",
+    "students": "code",
+}
+# Columns naming another record: a real row may not point at an example one.
+REFERENCES = {"groups": ("course", "teacher")}
+
+
+def is_example(value: Cell) -> bool:
+    """Whether a cell holds an example code (EXAMPLE-…), however it is written."""
+    return isinstance(value, str) and value.strip().upper().startswith(EXAMPLE_PREFIX)
 
 
 def kind_of(sheet: Sheet) -> str | None:

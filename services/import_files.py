@@ -55,7 +55,10 @@ def _save(workbook: Any) -> bytes:
 
 
 def template(tr: Text, org_code: str, today: date) -> bytes:
-    """A sheet per kind with an example row, and a help sheet explaining every column."""
+    """A sheet per kind with an example row, and a help sheet explaining every column.
+
+    The example rows carry EXAMPLE-… codes (import_columns.is_example), so they are never
+    imported; they are grey and italic so that a person sees them as examples."""
     import openpyxl
     from openpyxl.styles import Font
 
@@ -79,21 +82,8 @@ def template(tr: Text, org_code: str, today: date) -> bytes:
     for cell in help_sheet[help_sheet.max_row]:
         cell.font = bold
     for kind in KIND_ORDER:
-        sheet = workbook.create_sheet(kind)
         columns = KINDS[kind]
-        sheet.append([c.name for c in columns])
-        for cell in sheet[1]:
-            cell.font = bold
-        sheet.append([fill.get(c.example, c.example) for c in columns])
-        if kind == "slots":
-            sheet.append(["ART-01-A", 4, "15:00", "16:30"])
-        for column in columns:
-            sheet.column_dimensions[
-                openpyxl.utils.get_column_letter(columns.index(column) + 1)
-            ].width = 18
-        for cell in sheet[2]:
-            if isinstance(cell.value, date):
-                cell.number_format = "YYYY-MM-DD"
+        _example_sheet(workbook.create_sheet(kind), kind, fill)
         help_sheet.append([f"{kind} — {plain(tr(KIND_KEYS[kind]))}"])
         help_sheet[help_sheet.max_row][0].font = bold
         for column in columns:
@@ -117,6 +107,28 @@ def template(tr: Text, org_code: str, today: date) -> bytes:
     help_sheet.column_dimensions["C"].width = 12
     help_sheet.column_dimensions["D"].width = 90
     return _save(workbook)
+
+
+def _example_sheet(sheet: Any, kind: str, fill: dict[str, Any]) -> None:
+    """A kind's sheet of the template: its columns, then its example rows, grey and italic."""
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    columns = KINDS[kind]
+    sheet.append([c.name for c in columns])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet.append([fill.get(c.example, c.example) for c in columns])
+    if kind == "slots":
+        sheet.append([columns[0].example, 4, "15:00", "16:30"])
+    example = Font(italic=True, color="808080")
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            cell.font = example
+            if isinstance(cell.value, date):
+                cell.number_format = "YYYY-MM-DD"
+    for position in range(len(columns)):
+        sheet.column_dimensions[get_column_letter(position + 1)].width = 18
 
 
 def problems_file(tr: Text, problems: Sequence[Problem], tables: Sequence[Sheet] = ()) -> bytes:

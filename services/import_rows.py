@@ -2,6 +2,7 @@
 
 Runs in chunks in a worker thread (a big file does not hold the event loop) and reports its
 progress; what is wrong is collected as `Problem`s, all at once, each saying where and what.
+The template's example rows (import_columns.is_example) are set apart, never imported.
 """
 
 from __future__ import annotations
@@ -11,7 +12,16 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from services.import_columns import HELP_SHEETS, KIND_ORDER, KINDS, CellError, kind_of
+from services.import_columns import (
+    HELP_SHEETS,
+    KIND_ORDER,
+    KINDS,
+    REFERENCES,
+    ROW_KEYS,
+    CellError,
+    is_example,
+    kind_of,
+)
 from services.sheets import Cell, Sheet
 from services.text import clip, one_line
 
@@ -48,6 +58,13 @@ class Checked:
     sheet_names: dict[str, str] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     total: int = 0
+    # The example rows skipped: (sheet, row number), as the file reads.
+    examples: list[tuple[str, int]] = field(default_factory=list)
+
+    @property
+    def only_examples(self) -> bool:
+        """The file holds example rows and nothing else to import (the unchanged template)."""
+        return bool(self.examples) and not any(self.tables.values())
 
 
 def shown(value: Cell) -> str:
@@ -113,16 +130,40 @@ def check_headers(sheets: Sequence[Sheet]) -> tuple[list[tuple[str, Sheet]], lis
     return found, problems
 
 
-def _check_rows(kind: str, sheet: Sheet, start: int, stop: int) -> tuple[list[Row], list[Problem]]:
+@dataclass
+class _Chunk:
+    rows: list[Row] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    examples: list[int] = field(default_factory=list)
+
+
+def _check_rows(kind: str, sheet: Sheet, start: int, stop: int) -> _Chunk:
     """Read the cells of rows [start, stop) of a sheet; runs in a worker thread."""
     positions = [(c, sheet.header.index(c.name)) for c in KINDS[kind] if c.name in sheet.header]
-    rows: list[Row] = []
-    problems: list[Problem] = []
+    key = sheet.header.index(ROW_KEYS[kind])
+    chunk = _Chunk()
+    problems = chunk.problems
     for number, cells in sheet.rows[start:stop]:
+        if key < len(cells) and is_example(cells[key]):
+            # Nothing of an example row is read: a half-edited one raises no problems.
+            chunk.examples.append(number)
+            continue
         values: dict[str, Any] = {}
         bad = False
         for column, position in positions:
             raw = cells[position] if position < len(cells) else None
+            if column.name in REFERENCES.get(kind, ()) and is_example(raw):
+                problems.append(
+                    Problem(
+                        sheet.name,
+                        number,
+                        column.name,
+                        "import-problem-example-reference",
+                        value=shown(raw),
+                    )
+                )
+                bad = True
+                continue
             if raw is None:
                 if column.required:
                     problems.append(
@@ -141,8 +182,8 @@ def _check_rows(kind: str, sheet: Sheet, start: int, stop: int) -> tuple[list[Ro
                 bad = True
         if not bad:
             problems += _row_rules(kind, sheet.name, number, values)
-        rows.append(Row(number, values, ok=not bad))
-    return rows, problems
+        chunk.rows.append(Row(number, values, ok=not bad))
+    return chunk
 
 
 def _row_rules(kind: str, sheet: str, number: int, values: dict[str, Any]) -> list[Problem]:
@@ -172,12 +213,11 @@ async def check_file(sheets: Sequence[Sheet], progress: Progress | None = None) 
         checked.sheet_names[kind] = sheet.name
         rows = checked.tables.setdefault(kind, [])
         for start in range(0, len(sheet.rows), CHUNK_ROWS):
-            chunk, chunk_problems = await asyncio.to_thread(
-                _check_rows, kind, sheet, start, start + CHUNK_ROWS
-            )
-            rows += chunk
-            checked.problems += chunk_problems
-            done += len(chunk)
+            chunk = await asyncio.to_thread(_check_rows, kind, sheet, start, start + CHUNK_ROWS)
+            rows += chunk.rows
+            checked.problems += chunk.problems
+            checked.examples += [(sheet.name, number) for number in chunk.examples]
+            done += len(chunk.rows) + len(chunk.examples)
             if progress is not None:
                 await progress(done, checked.total)
     return checked

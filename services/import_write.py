@@ -17,7 +17,7 @@ from models import Course, Group, Lesson, Organisation, Person, RoleGrant, Weekl
 from models.enums import CourseFormat, Direction, LessonStatus, Priority, Role
 from services import seats
 from services.import_columns import KIND_ORDER
-from services.import_match import Known
+from services.import_match import Known, batches
 from services.import_rows import Checked, Row
 from services.lessons import change_priority, follow_timetable
 from services.outbox import notify_many
@@ -32,15 +32,31 @@ class Counts:
 
 @dataclass
 class Report:
-    """What an import changed, per kind, and how many people were told of new timetables."""
+    """What an import changed, per kind; the lessons planned anew and those taken off their
+    old times; the people told of new timetables (students and parents, and teachers)."""
 
     counts: dict[str, Counts]
     lessons_planned: int = 0
-    notified: int = 0
+    lessons_dropped: int = 0
+    families: int = 0
+    teachers: int = 0
 
     @property
     def changed(self) -> bool:
         return any(c.created or c.updated for c in self.counts.values())
+
+    @property
+    def notified(self) -> int:
+        return self.families + self.teachers
+
+    def as_data(self) -> dict[str, Any]:
+        """The report as plain JSON values (kept with a preview, compared when it is
+        confirmed)."""
+        return {
+            "counts": {k: [c.created, c.updated, c.unchanged] for k, c in self.counts.items()},
+            "lessons": [self.lessons_planned, self.lessons_dropped],
+            "told": [self.families, self.teachers],
+        }
 
 
 def _set(obj: Any, values: dict[str, Any]) -> bool:
@@ -66,6 +82,8 @@ class Writer:
         self.changed_groups: dict[int, set[int]] = {}
         self.new_groups: set[int] = set()
         self.updated_groups: set[int] = set()
+        self.told_families: set[int] = set()
+        self.told_teachers: set[int] = set()
 
     def _count(self, kind: str, created: bool, changed: bool) -> None:
         counts = self.counts[kind]
@@ -224,6 +242,9 @@ class Writer:
         zones = dict(
             (await self.session.execute(select(Organisation.id, Organisation.timezone))).all()
         )
+        # Following a timetable only drops lessons and plans new ones: what it dropped is
+        # the difference of the counts.
+        before = await self._lessons(todo)
         for group in groups:
             zone = zones[group.course.provider_org_id]
             if group.cancelled_at is not None:
@@ -232,9 +253,23 @@ class Writer:
                 self.session, group, list(group.slots), zone, self.now
             )
             if group.id in self.changed_groups:
-                report.notified += await self._tell(group, self.changed_groups[group.id])
+                await self._tell(group, self.changed_groups[group.id])
+        report.lessons_dropped = before + report.lessons_planned - await self._lessons(todo)
+        report.families = len(self.told_families)
+        report.teachers = len(self.told_teachers - self.told_families)
 
-    async def _tell(self, group: Group, teachers: set[int]) -> int:
+    async def _lessons(self, group_ids: set[int]) -> int:
+        total = 0
+        for batch in batches(group_ids):
+            total += (
+                await self.session.scalar(
+                    select(func.count()).select_from(Lesson).where(Lesson.group_id.in_(batch))
+                )
+                or 0
+            )
+        return total
+
+    async def _tell(self, group: Group, teachers: set[int]) -> None:
         following = await self.session.scalar(
             select(func.min(Lesson.starts_at)).where(
                 Lesson.group_id == group.id,
@@ -243,9 +278,12 @@ class Writer:
             )
         )
         priority = change_priority(following, self.now) if following else Priority.NORMAL
-        return await notify_many(
+        families = await seats.families(self.session, group.id)
+        self.told_families.update(families)
+        self.told_teachers.update(teachers)
+        await notify_many(
             self.session,
-            [*await seats.families(self.session, group.id), *sorted(teachers)],
+            [*families, *sorted(teachers)],
             kind="notify-group-timetable-changed",
             key_prefix=f"timetable:{group.id}:{self.now.isoformat()}",
             now=self.now,

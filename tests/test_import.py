@@ -100,16 +100,69 @@ async def counts(session_factory) -> dict[str, int]:
         }
 
 
-async def importing(client: BotClient, name: str, data: bytes) -> str:
-    """/import, send the file; the status message's final text."""
+async def previewing(client: BotClient, name: str, data: bytes) -> str:
+    """/import, send the file; the status message's text: the preview, or why not."""
     await client.send("/import")
     await client.send_document(name, data)
+    return status_text(client)
+
+
+def confirm_data(client: BotClient) -> str | None:
+    """The callback data of «Импортировать» on the newest message, if it offers it."""
+    last = client.telegram.messages(client.user_id)[-1]
+    found = [data for label, data in last.buttons() if label in ("✅ Импортировать", "✅ Import")]
+    return found[0] if found else None
+
+
+async def importing(client: BotClient, name: str, data: bytes) -> str:
+    """/import, send the file and, if the preview offers it, import it; the status message's
+    final text."""
+    await previewing(client, name, data)
+    confirm = confirm_data(client)
+    if confirm is not None:
+        await client.press(confirm)
     return status_text(client)
 
 
 def status_text(client: BotClient) -> str:
     texts = [m.text for m in client.telegram.messages(client.user_id) if m.document is None]
     return texts[-1]
+
+
+def filled_in(template: bytes, **rows: list[list[Any]]) -> bytes:
+    """The template as a person fills it in: the example rows typed over with their own codes
+    (EXAMPLE-… becomes …), and more rows added below them."""
+    book = openpyxl.load_workbook(io.BytesIO(template))
+    for sheet in book.worksheets[1:]:
+        for row in sheet.iter_rows(min_row=2):
+            for cell in row:
+                if isinstance(cell.value, str) and cell.value.startswith("EXAMPLE-"):
+                    cell.value = cell.value.removeprefix("EXAMPLE-")
+    for name, extra in rows.items():
+        for row in extra:
+            book[name].append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def with_rows(template: bytes, **rows: list[list[Any]]) -> bytes:
+    """The template with rows added below its examples, which are left in place."""
+    book = openpyxl.load_workbook(io.BytesIO(template))
+    for name, extra in rows.items():
+        for row in extra:
+            book[name].append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+async def template_of(client: BotClient) -> bytes:
+    await client.send("/template")
+    document = client.telegram.last(client.user_id).document
+    assert document is not None
+    assert document[0] == "import-template.xlsx"
+    return document[1]
 
 
 @pytest.fixture
@@ -122,21 +175,38 @@ async def net(session):
 # --- the template and a whole import ----------------------------------------------------------
 
 
+async def test_the_template_as_sent_imports_nothing(net, session_factory, client_factory):
+    coordinator = client_factory(103)
+    data = await template_of(coordinator)
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    assert book.sheetnames == ["help", "courses", "teachers", "groups", "slots", "students"]
+    assert [c.value for c in book["students"][2]] == ["sosh5", "EXAMPLE-S-0001", "Смирнов Илья", 7]
+    assert book["students"][2][1].font.italic, "an example row looks like one"
+    before = await counts(session_factory)
+
+    text = await previewing(coordinator, "import-template.xlsx", data)
+    assert "в файле только примеры" in text.lower(), text
+    assert confirm_data(coordinator) is None
+    assert await counts(session_factory) == before
+    async with session_factory() as s:
+        assert await s.scalar(select(func.count()).select_from(AuditRecord)) == 0
+    # Saved as CSV from Excel, an example sheet is still only an example.
+    slots = [[c.value for c in row] for row in book["slots"].iter_rows()]
+    text = await previewing(coordinator, "slots.csv", csv_file(slots, delimiter=";"))
+    assert "в файле только примеры" in text.lower(), text
+    assert await counts(session_factory) == before
+
+
 async def test_template_filled_in_imports_and_the_same_file_again_changes_nothing(
     net, session_factory, client_factory
 ):
     coordinator = client_factory(103)
-    await coordinator.send("/template")
-    template = coordinator.telegram.last(103)
-    assert template.document is not None
-    name, data = template.document
-    assert name == "import-template.xlsx"
-    book = openpyxl.load_workbook(io.BytesIO(data))
-    assert book.sheetnames == ["help", "courses", "teachers", "groups", "slots", "students"]
+    data = filled_in(await template_of(coordinator))
+    book = openpyxl.load_workbook(io.BytesIO(await template_of(coordinator)))
     help_text = " ".join(str(c.value) for row in book["help"].iter_rows() for c in row if c.value)
     assert "Постоянный код курса" in help_text
     assert "Контакты родителей" in help_text
-    assert [c.value for c in book["students"][2]] == ["sosh5", "S-0001", "Смирнов Илья", 7]
+    assert "примеры: они не загружаются никогда" in help_text
     before = await counts(session_factory)
 
     text = await importing(coordinator, "import-template.xlsx", data)
@@ -172,6 +242,242 @@ async def test_template_filled_in_imports_and_the_same_file_again_changes_nothin
     assert await counts(session_factory) == after
     async with session_factory() as s:
         assert await s.scalar(select(func.count()).select_from(AuditRecord)) == 1
+
+
+async def test_an_example_row_left_among_real_rows_is_skipped_and_said_so(
+    net, session_factory, client_factory
+):
+    coordinator = client_factory(103)
+    data = with_rows(await template_of(coordinator), students=[["sosh5", "S-77", "Орлова Вера", 8]])
+    before = await counts(session_factory)
+    text = await previewing(coordinator, "import-template.xlsx", data)
+    assert "Ученики: новых 1, изменится 0, без изменений 0" in text, text
+    assert "Курсы:" not in text
+    assert (
+        "Пропущено 6 строк-примеров (courses: строка 2; teachers: строка 2; groups: строка 2;"
+        " slots: строки 2, 3; students: строка 2): примеры не загружаются." in text
+    ), text
+    assert await counts(session_factory) == before
+    await coordinator.press(confirm_data(coordinator))
+    assert "Ученики: новых 1" in status_text(coordinator)
+    async with session_factory() as s:
+        codes = set(
+            await s.scalars(select(Person.external_code).where(Person.external_code.is_not(None)))
+        )
+        assert codes == {"S-77"}
+        assert await s.scalar(select(func.count()).select_from(Course)) == before["courses"]
+
+
+async def test_a_real_row_may_not_name_an_example_record(net, session_factory, client_factory):
+    coordinator = client_factory(103)
+    group = ["sosh5", "ROBO-B", "EXAMPLE-ART-01", "", "", 15, date(2026, 12, 1), date(2027, 5, 31)]
+    data = with_rows(
+        await template_of(coordinator),
+        groups=[group],
+        slots=[["ROBO-B", 3, "15:00", "16:00"]],
+    )
+    before = await counts(session_factory)
+    text = await importing(coordinator, "import-template.xlsx", data)
+    assert (
+        "groups, строка 3, course: это код строки-примера, а примеры не загружаются:"
+        " укажите код своей записи (указано «EXAMPLE-ART-01»)" in text
+    ), text
+    assert await counts(session_factory) == before
+
+
+# --- the preview: nothing written before «Импортировать» -------------------------------------
+
+
+async def timetable_change(session) -> tuple[Any, dict[str, list[list[Any]]]]:
+    """The network's group with planned lessons and an enrolled student, its provider's
+    coordinator 401, and a file that moves the group to Wednesdays 16:00 in a new place."""
+    net = await factories.network(session)
+    slots = list(
+        (await session.scalars(select(WeeklySlot).where(WeeklySlot.group_id == net.group.id))).all()
+    )
+    await lessons.generate_lessons(session, net.group, slots, net.provider.timezone)
+    await factories.enrolled(session, net.group, net.student)
+    await factories.person(
+        session, "Орлов Пётр", Role.COORDINATOR, net.provider.id, telegram_id=401
+    )
+    course_code = await session.scalar(select(Course.code).where(Course.id == net.group.course_id))
+    await session.commit()
+    row = ["dshi", net.group.code, course_code, "ул. Новая, 3", 12, "16.11.2026", "01.03.2027"]
+    return net, {
+        "groups": [GROUPS[:3] + GROUPS[4:], row],
+        "slots": [SLOTS, [net.group.code, "ср", "16:00", "17:30"]],
+    }
+
+
+async def lesson_times(session_factory, group_id: int) -> list[datetime]:
+    async with session_factory() as s:
+        return list(
+            (
+                await s.scalars(
+                    select(Lesson.starts_at)
+                    .where(Lesson.group_id == group_id)
+                    .order_by(Lesson.starts_at)
+                )
+            ).all()
+        )
+
+
+async def test_the_preview_says_what_will_change_and_writes_nothing_until_confirmed(
+    session, session_factory, client_factory
+):
+    net, sheets = await timetable_change(session)
+    coordinator = client_factory(401)
+    before = await counts(session_factory)
+    lessons_before = await lesson_times(session_factory, net.group.id)
+
+    text = await previewing(coordinator, "timetable.xlsx", xlsx(sheets))
+    assert "Файл проверен, ошибок нет" in text
+    assert "Группы: новых 0, изменится 1, без изменений 0" in text
+    assert "Время занятий: новых 1, изменится 0, без изменений 0" in text
+    planned = int(text.split("Будет запланировано ")[1].split()[0])
+    dropped = int(text.split("Будет снято с прежнего времени ")[1].split()[0])
+    assert planned > 0
+    assert dropped > 0
+    assert "Сообщение о новом расписании придёт 2 ученикам и родителям и 1 педагогу." in text
+    assert "Пока вы не нажмёте «Импортировать», ничего не записано." in text
+    assert "[✅ Импортировать]" in coordinator.screen()
+    assert "[✖ Отмена]" in coordinator.screen()
+    assert await counts(session_factory) == before
+    assert await lesson_times(session_factory, net.group.id) == lessons_before
+
+    await coordinator.click("Импортировать")
+    text = status_text(coordinator)
+    assert "Таблица загружена" in text, text
+    assert "[✅ Импортировать]" not in coordinator.screen()
+    # What was written is what the preview said.
+    after = await counts(session_factory)
+    assert after["lessons"] == before["lessons"] + planned - dropped
+    assert after["notifications"] == before["notifications"] + 3
+    assert after["slots"] == before["slots"]  # its one weekly time replaced by another
+    assert f"Запланировано занятий: {planned}" in text
+    assert f"Снято с прежнего времени занятий: {dropped}" in text
+    async with session_factory() as s:
+        assert await s.scalar(select(Group.place).where(Group.id == net.group.id)) == (
+            "ул. Новая, 3"
+        )
+
+
+async def test_a_new_catalogue_previews_its_counts_and_then_writes_just_them(
+    net, session_factory, client_factory
+):
+    coordinator = client_factory(103)
+    before = await counts(session_factory)
+    text = await previewing(coordinator, "catalogue.xlsx", xlsx(catalogue()))
+    for line in (
+        "Курсы: новых 1, изменится 0, без изменений 0",
+        "Педагоги: новых 1, изменится 0, без изменений 0",
+        "Группы: новых 1, изменится 0, без изменений 0",
+        "Время занятий: новых 1, изменится 0, без изменений 0",
+        "Ученики: новых 2, изменится 0, без изменений 0",
+        "Сообщений об изменении расписания никто не получит.",
+    ):
+        assert line in text, line
+    planned = int(text.split("Будет запланировано ")[1].split()[0])
+    assert "Будет снято" not in text
+    assert await counts(session_factory) == before
+    await coordinator.click("Импортировать")
+    after = await counts(session_factory)
+    assert after == {
+        **before,
+        "courses": before["courses"] + 1,
+        "groups": before["groups"] + 1,
+        "slots": before["slots"] + 1,
+        "people": before["people"] + 3,
+        "lessons": before["lessons"] + planned,
+    }
+
+
+async def test_cancel_writes_nothing_and_its_import_button_is_stale(
+    net, session_factory, client_factory
+):
+    coordinator = client_factory(103)
+    before = await counts(session_factory)
+    await previewing(coordinator, "catalogue.xlsx", xlsx(catalogue()))
+    confirm = confirm_data(coordinator)
+    preview_id = coordinator.telegram.messages(103)[-1].message_id
+    await coordinator.click("Отмена")
+    assert "Загрузка отменена, ничего не изменено." in coordinator.screen()
+    assert await counts(session_factory) == before
+    alert = await coordinator.press(confirm, preview_id)
+    assert alert == "Эта кнопка устарела. Откройте меню заново: /menu"
+    assert await counts(session_factory) == before
+    async with session_factory() as s:
+        assert await s.scalar(select(func.count()).select_from(AuditRecord)) == 0
+
+
+async def test_a_second_press_of_import_writes_nothing_more(
+    session, session_factory, client_factory
+):
+    net, sheets = await timetable_change(session)
+    coordinator = client_factory(401)
+    await previewing(coordinator, "timetable.xlsx", xlsx(sheets))
+    confirm = confirm_data(coordinator)
+    preview_id = coordinator.telegram.messages(401)[-1].message_id
+    await coordinator.press(confirm, preview_id)
+    assert "Таблица загружена" in status_text(coordinator)
+    written = await counts(session_factory)
+    lessons_written = await lesson_times(session_factory, net.group.id)
+    # Pressed twice in a row: the second press waits for the first, then finds it done.
+    assert await coordinator.press(confirm, preview_id) == (
+        "Эта кнопка устарела. Откройте меню заново: /menu"
+    )
+    assert await counts(session_factory) == written
+    assert await lesson_times(session_factory, net.group.id) == lessons_written
+    async with session_factory() as s:
+        assert await s.scalar(select(func.count()).select_from(AuditRecord)) == 1
+
+
+async def test_a_newer_file_makes_the_older_preview_stale(net, session_factory, client_factory):
+    coordinator = client_factory(103)
+    before = await counts(session_factory)
+    await previewing(coordinator, "catalogue.xlsx", xlsx(catalogue()))
+    older = confirm_data(coordinator)
+    older_id = coordinator.telegram.messages(103)[-1].message_id
+    changed = catalogue()
+    changed["students"] = changed["students"][:2]
+    await coordinator.send_document("catalogue.xlsx", xlsx(changed))
+    assert "Ученики: новых 1" in status_text(coordinator)
+    assert await coordinator.press(older, older_id) == (
+        "Эта кнопка устарела. Откройте меню заново: /menu"
+    )
+    assert await counts(session_factory) == before
+    await coordinator.click("Импортировать")
+    assert (await counts(session_factory))["people"] == before["people"] + 2
+
+
+async def test_import_checks_the_database_again_and_shows_what_changed_meanwhile(
+    net, session, session_factory, client_factory
+):
+    """The preview was right when it was shown; by the press the course exists (the admin
+    imported it), so the press writes nothing and shows the file's effect now."""
+    await factories.person(session, "Лебедева Ирина", Role.ADMIN, telegram_id=501)
+    await session.commit()
+    coordinator, admin = client_factory(103), client_factory(501)
+    await previewing(coordinator, "catalogue.xlsx", xlsx(catalogue()))
+    confirm = confirm_data(coordinator)
+    preview_id = coordinator.telegram.messages(103)[-1].message_id
+    elsewhere = catalogue()
+    elsewhere["courses"][1][2] = "Робототехника для всех"
+    await importing(admin, "catalogue.xlsx", xlsx({"courses": elsewhere["courses"]}))
+    written = await counts(session_factory)
+
+    await coordinator.press(confirm, preview_id)
+    text = status_text(coordinator)
+    assert "данные в боте изменились" in text, text
+    assert "Курсы: новых 0, изменится 1, без изменений 0" in text
+    assert await counts(session_factory) == written
+    assert await coordinator.press(confirm, preview_id) == (
+        "Эта кнопка устарела. Откройте меню заново: /menu"
+    )
+    await coordinator.click("Импортировать")
+    assert "Таблица загружена" in status_text(coordinator)
+    async with session_factory() as s:
+        assert await s.scalar(select(Course.title).where(Course.code == "ROBO")) == "Робототехника"
 
 
 async def test_an_updated_file_updates_records_found_by_code(net, session_factory, client_factory):
@@ -260,6 +566,14 @@ async def test_english_reader_gets_english_texts(net, session, session_factory, 
     text = await importing(coordinator, "catalogue.xlsx", xlsx(catalogue(org="nowhere")))
     assert "The file was not imported" in text
     assert "courses, row 2, org: there is no such organisation in the network" in text
+    text = await previewing(coordinator, "catalogue.xlsx", xlsx(catalogue()))
+    assert "The file was checked: no problems." in text
+    assert "Students: 2 new, 0 to change, 0 unchanged" in text
+    assert "Nobody will get a message about a changed timetable." in text
+    assert 'Nothing is written until you press "Import".' in text
+    assert "[✅ Import]" in coordinator.screen()
+    await coordinator.click("Import")
+    assert "Spreadsheet imported." in status_text(coordinator)
 
 
 # --- bad files: a clear message, nothing changed ----------------------------------------------
@@ -781,4 +1095,5 @@ async def test_other_people_are_served_while_a_file_is_read(net, client_factory,
     assert "Соколов Артём" in student.screen()
     gate.set()
     await upload
+    await coordinator.click("Импортировать")
     assert "Таблица загружена" in status_text(coordinator)

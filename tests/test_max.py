@@ -36,6 +36,7 @@ from tests.conftest import ManualClock, VirtualTime
 from tests.max_client import MAX_TOKEN, MaxClient, MaxHub, serve_max
 from tests.telegram_fake import FakeTelegram
 from tests.test_chat_lessons import TUE, lesson_at, msk, network_with_lessons, open_lesson
+from tests.test_import import filled_in
 
 
 @dataclass
@@ -219,7 +220,8 @@ async def test_a_coordinator_on_max_gets_the_template_and_imports_it(
     hub: MaxHub,
 ) -> None:
     """Files both ways on MAX: the bot uploads the template, the coordinator sends it back
-    and the bot downloads it from MAX to import it."""
+    (as it is: only examples; then filled in) and the bot downloads it from MAX to import it,
+    once for the preview and again on «Импортировать»."""
     net = await factories.network(session)
     coordinator = await move_to_max(session, net.coordinator, hub, 5103)
     await session.commit()
@@ -231,6 +233,10 @@ async def test_a_coordinator_on_max_gets_the_template_and_imports_it(
 
     await coordinator.send("/import")
     await coordinator.send_file(template.data, "import-template.xlsx")
+    assert "В файле только примеры" in coordinator.texts()[-1]
+    await coordinator.send_file(filled_in(template.data), "import-template.xlsx")
+    assert "Файл проверен, ошибок нет" in coordinator.texts()[-1]
+    await coordinator.click("Импортировать")
     assert "Таблица загружена" in coordinator.texts()[-1]
     async with session_factory() as s:
         group = await s.scalar(select(Group).where(Group.code == "ART-01-A"))

@@ -11,6 +11,7 @@ import-intro =
     <b>Import from a spreadsheet</b>
     Send an .xlsx or .csv file as a document. Sheets: <code>courses</code>, <code>teachers</code>, <code>groups</code>, <code>slots</code> (weekly lesson times), <code>students</code> (class lists; parents' contacts are not imported). The template's <code>help</code> sheet explains every column.
     Records are matched by their codes: importing the same file again changes nothing, a corrected file updates the records. If the file has any problem, nothing changes and the bot lists every problem at once.
+    Before writing anything the bot shows what will change and who will be told, and writes only once you press "Import". The template's example rows (codes <code>EXAMPLE-…</code>) are never imported.
     Imported teachers and students join the bot with one-time codes: download them with "Join codes" and hand them out.
 import-send-document = Send the spreadsheet as a file (a document): .xlsx or .csv. Template: /template
 import-progress-reading = ⏳ Reading the file…
@@ -23,6 +24,7 @@ import-done = ✅ <b>Spreadsheet imported.</b>
 import-done-line = { $kind }: { $created } new, { $updated } changed, { $unchanged } unchanged
 import-nothing-changed = ✅ Spreadsheet checked: everything is already so, <b>nothing changed</b>.
 import-done-lessons = Lessons planned: { $count }
+import-done-dropped = Lessons taken off their old times: { $count }
 import-done-notified = { $count } { $count ->
         [one] person was
        *[other] people were
@@ -31,9 +33,43 @@ import-refused = ❌ <b>The file was not imported</b>, nothing changed: { $count
         [one] problem
        *[other] problems
     } found. Fix them and send the file again.
+import-preview = 🔎 <b>The file was checked: no problems.</b> Importing it will change this:
+import-preview-line = { $kind }: { $created } new, { $updated } to change, { $unchanged } unchanged
+import-preview-planned = 🗓 { $count } { $count ->
+        [one] lesson
+       *[other] lessons
+    } will be planned by the new timetable.
+import-preview-dropped = 🗓 { $count } { $count ->
+        [one] lesson
+       *[other] lessons
+    } will be taken off their old times (past, cancelled, moved and extra lessons stay as they are).
+import-preview-told = 📨 { $who } will get a message about the new timetable.
+import-preview-told-families = { $count ->
+        [one] { $count } student or parent
+       *[other] { $count } students and parents
+    }
+import-preview-told-teachers = { $count ->
+        [one] { $count } teacher
+       *[other] { $count } teachers
+    }
+import-preview-told-both = { $families } and { $teachers }
+import-preview-told-nobody = 📨 Nobody will get a message about a changed timetable.
+import-preview-examples = ⏭ { $count } example { $count ->
+        [one] row
+       *[other] rows
+    } skipped ({ $where }): examples are never imported.
+import-examples-sheet = { $sheet }: { $count ->
+        [one] row
+       *[other] rows
+    } { $rows }
+import-preview-ask = Nothing is written until you press "Import".
+import-outdated = ⚠️ While the file waited for your answer, the data in the bot changed, and importing it would now change something else. Nothing was written: have another look.
+import-cancelled = Import cancelled, nothing changed.
+import-only-examples = ℹ️ <b>The file holds only examples</b>, and example rows (codes <code>EXAMPLE-…</code>) are never imported: nothing changed. Put your own data in place of the examples or below them and send the file again.
+btn-import-confirm = ✅ Import
 import-problems-more = …and { $count } more. Every problem is in the file below.
 import-problems-caption = Your file with the errors marked: first a list of every problem, then your sheets — rows with problems are red, what is wrong is in the last column.
-import-template-caption = Import template: a sheet for each kind of record, each with an example row (replace it with your data). The help sheet explains the columns.
+import-template-caption = Import template: a sheet for each kind of record, each with an example row coded EXAMPLE-… (it is never imported: put your data in its place or below it). The help sheet explains the columns.
 import-codes-caption = Join codes: { $count } { $count ->
         [one] person
        *[other] people
@@ -56,6 +92,7 @@ import-error-damaged = The file is damaged: it cannot be read as a spreadsheet. 
 import-error-hostile = File refused: it unpacks into far too much data. Save the spreadsheet again the ordinary way.
 import-error-too-many-rows = Too many rows: { $max } at most in one file. Split it into several.
 import-error-too-many-columns = Too many columns: { $max } at most.
+import-error-file-gone = The file cannot be downloaded any more. Send it again.
 import-error-no-rows = The file has no rows of data (the first row holds the column headers).
 
 ## Problems in cells and rows
@@ -95,12 +132,15 @@ import-problem-teacher-unknown = no teacher with this code, neither in the file 
 import-problem-capacity = fewer seats than students already enrolled ({ $enrolled })
 import-problem-group-unknown = no group with this code, neither in the file nor in the catalogue
 import-problem-no-slots = a new group without any row on the slots sheet
+import-problem-example-reference = this is an example row's code, and examples are never imported: give the code of your own record
 
 ## The template: what each column means
 
 import-template-intro =
     Template for importing the catalogue and class lists.
-    Fill in the sheets you need (delete the others), replace the example rows with your data and send the file to the bot as a document after /import.
+    Fill in the sheets you need (delete the others) and send the file to the bot as a document after /import.
+    Grey rows with EXAMPLE-… codes are examples: they are never imported. Write your data over an example (with your own code) or below it; an example left in place is simply skipped.
+    Before writing, the bot shows what will change, and writes only after you press "Import".
     Column headers are not translated or changed. The first row of a sheet holds the headers; empty rows are skipped.
     Records are matched by their codes: the same file a second time changes nothing; rows missing from the file are not deleted.
     If the file has a problem, nothing changes; the bot lists every problem with its row number.
