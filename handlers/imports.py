@@ -18,21 +18,28 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from handlers import import_view
 from handlers.menu import home_button
 from handlers.nav import Menu, Screen
 from handlers.reply import Reply
 from handlers.start import INVITE_PREFIX
-from handlers.ui import READ_ONLY, button, keyboard, only_buttons_of, start_link, typed_text
+from handlers.ui import (
+    READ_ONLY,
+    StartLinks,
+    button,
+    keyboard,
+    links_text,
+    only_buttons_of,
+    typed_text,
+)
 from services import import_files, imports, sheets
 from services.actor import Actor
 from services.clock import Clock
 from services.errors import Conflict, DomainError, Invalid
 from services.i18n import Html, Text
-from services.import_columns import KIND_KEYS
 
 PROGRESS_EVERY = 1.0  # seconds between edits of the progress message (Telegram's pace)
 PROBLEMS_SHOWN = 15  # in the message; all of them go into a file
-EXAMPLES_SHOWN = 10  # row numbers of skipped examples named per sheet
 PENDING = "import_preview"  # the conversation's state: the preview waiting for «Import»
 TEXT_BUDGET = 3800  # under Telegram's 4096 and MAX's 4000
 
@@ -106,9 +113,11 @@ async def on_join_codes(
     actor: Actor,
     clock: Clock,
     bot: Bot,
+    start_links: StartLinks,
     reply: Reply,
 ) -> None:
-    """One-time codes for imported people who have not joined yet, as a sheet to hand out."""
+    """One-time codes for imported people who have not joined yet, as a sheet to hand out
+    (a link for each messenger the bot serves)."""
     codes = await imports.join_codes(session, actor, clock.now())
     if not codes:
         reply.send(tr("import-codes-none"))
@@ -116,7 +125,7 @@ async def on_join_codes(
     links = [
         (
             f"/start {INVITE_PREFIX}{c.invite}",
-            await start_link(bot, INVITE_PREFIX + c.invite),
+            links_text(tr, await start_links.for_reader(bot, INVITE_PREFIX + c.invite)),
         )
         for c in codes
     ]
@@ -221,7 +230,9 @@ async def _offer(
 ) -> None:
     """The preview with its own token; a file that changes nothing needs no confirming."""
     if not report.changed:
-        await reply.edit_now(status, _with_examples(tr, tr("import-nothing-changed"), checked))
+        await reply.edit_now(
+            status, import_view.with_examples(tr, tr("import-nothing-changed"), checked)
+        )
         return
     token = imports.new_token()
     await state.update_data(
@@ -236,7 +247,7 @@ async def _offer(
     )
     await reply.edit_now(
         status,
-        _preview(tr, checked, report, outdated=outdated),
+        import_view.preview_text(tr, checked, report, outdated=outdated),
         keyboard(
             [
                 button(
@@ -296,7 +307,7 @@ async def on_confirm(
     elif isinstance(outcome, imports.Outdated):
         await _offer(reply, status, tr, state, upload, checked, outcome.report, outdated=True)
     else:
-        await reply.edit_now(status, _summary(tr, outcome))
+        await reply.edit_now(status, import_view.summary_text(tr, outcome))
 
 
 async def on_cancel(
@@ -338,81 +349,6 @@ async def _refuse(
         await reply.document_now(
             data, "import-problems.xlsx", caption=tr("import-problems-caption")
         )
-
-
-def _kind_lines(tr: Text, key: str, report: imports.Report) -> list[Html]:
-    """A line per kind the file holds rows of: new, changed, unchanged."""
-    return [
-        tr(
-            key,
-            kind=tr(KIND_KEYS[kind]),
-            created=counts.created,
-            updated=counts.updated,
-            unchanged=counts.unchanged,
-        )
-        for kind, counts in report.counts.items()
-        if counts.created or counts.updated or counts.unchanged
-    ]
-
-
-def _told(tr: Text, report: imports.Report) -> Html:
-    """Who will get a message about a new timetable."""
-    families = tr("import-preview-told-families", count=report.families)
-    teachers = tr("import-preview-told-teachers", count=report.teachers)
-    if report.families and report.teachers:
-        who = tr("import-preview-told-both", families=families, teachers=teachers)
-    elif report.families or report.teachers:
-        who = families if report.families else teachers
-    else:
-        return tr("import-preview-told-nobody")
-    return tr("import-preview-told", who=who)
-
-
-def _with_examples(tr: Text, text: Html, checked: imports.Checked) -> Html:
-    """A text followed by where example rows were skipped, if any were."""
-    if not checked.examples:
-        return text
-    by_sheet: dict[str, list[int]] = {}
-    for sheet, number in checked.examples:
-        by_sheet.setdefault(sheet, []).append(number)
-    where = "; ".join(
-        tr(
-            "import-examples-sheet",
-            sheet=sheet,
-            count=len(numbers),
-            rows=", ".join(map(str, numbers[:EXAMPLES_SHOWN]))
-            + ("…" if len(numbers) > EXAMPLES_SHOWN else ""),
-        )
-        for sheet, numbers in by_sheet.items()
-    )
-    examples = tr("import-preview-examples", count=len(checked.examples), where=Html(where))
-    return Html(f"{text}\n{examples}")
-
-
-def _preview(tr: Text, checked: imports.Checked, report: imports.Report, *, outdated: bool) -> Html:
-    lines = [tr("import-outdated")] if outdated else []
-    lines += [tr("import-preview"), *_kind_lines(tr, "import-preview-line", report)]
-    if report.lessons_planned:
-        lines.append(tr("import-preview-planned", count=report.lessons_planned))
-    if report.lessons_dropped:
-        lines.append(tr("import-preview-dropped", count=report.lessons_dropped))
-    lines.append(_told(tr, report))
-    return Html(
-        _with_examples(tr, Html("\n".join(lines)), checked) + "\n\n" + tr("import-preview-ask")
-    )
-
-
-def _summary(tr: Text, report: imports.Report) -> Html:
-    if not report.changed:
-        return tr("import-nothing-changed")
-    lines = [tr("import-done"), *_kind_lines(tr, "import-done-line", report)]
-    if report.lessons_planned:
-        lines.append(tr("import-done-lessons", count=report.lessons_planned))
-    if report.lessons_dropped:
-        lines.append(tr("import-done-dropped", count=report.lessons_dropped))
-    if report.notified:
-        lines.append(tr("import-done-notified", count=report.notified))
-    return Html("\n".join(lines))
 
 
 def setup() -> Router:
