@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.nav import Menu, Screen
 from handlers.reply import Reply
-from handlers.ui import button, keyboard
+from handlers.ui import button, keyboard, shows_whole
 from models import ApplicationEvent, Person
 from models.enums import ApplicationState, Role
 from services import consent, enrollment
@@ -65,13 +65,27 @@ def state_label(tr: Text, state: ApplicationState) -> Html:
     return Html(f"{STATE_ICONS[state]} {tr(f'state-{state.value}')}")
 
 
-def line_button(line: ApplicationLine, *, with_student: bool = False) -> InlineKeyboardButton:
+class Whose(StrEnum):
+    """How a list names the student of each application."""
+
+    NONE = "none"  # the student's own list
+    CHILD = "child"  # a parent's: the child's first name
+    STUDENT = "student"  # a coordinator's: the full name
+
+
+def line_button(line: ApplicationLine, whose: Whose = Whose.NONE) -> InlineKeyboardButton:
+    """An application in a list: its state, whose it is, the course and (where a phone shows
+    it whole) the group; a long course's title is cut at a word, never the name."""
     app = line.application
-    who = f"{line.student_name} · " if with_student else ""
-    return button(
-        Label(f"{STATE_ICONS[app.state]} {who}{line.course_title} ({line.group_code})"),
-        AppOpen(id=app.id),
-    )
+    names = line.student_name.split()
+    who = {
+        Whose.NONE: "",
+        Whose.CHILD: (names[1] if len(names) > 1 else line.student_name) + " · ",
+        Whose.STUDENT: line.student_name + " · ",
+    }[whose]
+    base = f"{STATE_ICONS[app.state]} {who}{line.course_title}"
+    with_code = f"{base} ({line.group_code})"
+    return button(Label(with_code if shows_whole(with_code) else base), AppOpen(id=app.id))
 
 
 def application_text(tr: Text, line: ApplicationLine, events: list[ApplicationEvent]) -> Html:

@@ -15,7 +15,7 @@ from handlers.application_card import AppOpen
 from handlers.menu import home_button
 from handlers.nav import Menu, Screen
 from handlers.reply import Reply
-from handlers.ui import READ_ONLY, button, keyboard, only_buttons_of, shorten
+from handlers.ui import READ_ONLY, button, keyboard, only_buttons_of, shorten, shows_whole
 from models import Organisation
 from models.enums import CourseFormat, Direction, Role
 from services import catalogue, enrollment, network, people
@@ -82,6 +82,12 @@ def _require_student(actor: Actor) -> None:
         raise Forbidden("error-students-only")
 
 
+def course_label(title: str, provider: str) -> Label:
+    """A course in a list: its title, and its provider when a phone shows both whole."""
+    both = f"{title} · {provider}"
+    return Label(both if shows_whole(both) else title)
+
+
 def _filter_summary(tr: Text, view: View, provider: str) -> Html:
     parts = [
         tr(
@@ -146,7 +152,7 @@ async def _show_list(
     rows: list[list[InlineKeyboardButton]] = [
         [
             button(
-                Label(f"{item.title} · {item.provider}"),
+                course_label(item.title, item.provider),
                 CourseView(id=item.id, d=view.d, o=view.o, w=view.w, f=view.f, p=view.p),
             )
         ]

@@ -10,7 +10,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers.application_card import line_button
+from handlers.application_card import Whose, line_button
 from handlers.menu import home_button
 from handlers.nav import Menu, Screen
 from handlers.reply import Reply
@@ -44,7 +44,7 @@ async def on_review(
     """Applications of own students that the parents have confirmed, oldest first."""
     await state.clear()
     queue = await enrollment.review_queue(session, actor)
-    rows = [[line_button(line, with_student=True)] for line in queue[:QUEUE_LIMIT]]
+    rows = [[line_button(line, Whose.STUDENT)] for line in queue[:QUEUE_LIMIT]]
     rows.append([home_button(tr)])
     text = tr("review-title", count=len(queue)) if queue else tr("review-empty")
     reply.show(text, keyboard(*rows))

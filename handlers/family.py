@@ -8,7 +8,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardButton, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers.application_card import line_button
+from handlers.application_card import Whose, line_button
 from handlers.menu import cancel_button, home_button, set_commands, show_menu
 from handlers.nav import Menu, Screen
 from handlers.reply import Reply
@@ -111,7 +111,7 @@ async def on_children(
         )
     )
     rows: list[list[InlineKeyboardButton]] = [
-        [line_button(line, with_student=True)] for line in lines[:APPLICATIONS_SHOWN]
+        [line_button(line, Whose.CHILD)] for line in lines[:APPLICATIONS_SHOWN]
     ]
     rows += [
         [

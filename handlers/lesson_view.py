@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from handlers.ui import shows_whole
 from models import LessonEvent
 from models.enums import LessonStatus
 from services.i18n import Html, Label, Text
@@ -30,12 +31,14 @@ def _icon(info: LessonInfo, now: datetime) -> str:
 
 
 def button_label(tr: Text, info: LessonInfo, now: datetime) -> Label:
+    """When and what; the group's code too where a phone shows it whole."""
     start = info.lesson.starts_at.astimezone(tr.tz)
-    return Label(
+    base = (
         f"{_icon(info, now)} {tr.weekday(start.weekday(), short=True)} "
-        f"{start.day:02d}.{start.month:02d} {tr.time(start.time())} · "
-        f"{info.course.title} ({info.group.code})"
+        f"{start.day:02d}.{start.month:02d} {tr.time(start.time())} · {info.course.title}"
     )
+    with_code = f"{base} ({info.group.code})"
+    return Label(with_code if shows_whole(with_code) else base)
 
 
 def lesson_line(tr: Text, info: LessonInfo, now: datetime) -> Html:

@@ -205,7 +205,7 @@ async def on_help(_: Message, tr: Text, person: Person, reply: Reply) -> None:
     """What this role can do, in plain words."""
     role = person.active_role
     key = f"help-{role.value}" if role else "help-new"
-    reply.send(Html(tr(key) + "\n\n" + tr("help-common")))
+    reply.send(Html(tr(key) + "\n\n" + tr("help-common")), keyboard([home_button(tr)]))
 
 
 async def on_role_menu(_: Message | CallbackQuery, tr: Text, actor: Actor, reply: Reply) -> None:

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from handlers.menu import home_button
 from handlers.nav import Menu, Screen
 from handlers.reply import Reply
-from handlers.ui import READ_ONLY, button, keyboard, only_buttons_of, typed_text
+from handlers.ui import READ_ONLY, button, keyboard, only_buttons_of, rows_of, typed_text
 from services import audit, network, staff
 from services.actor import Actor, require_admin
 from services.clock import Clock
@@ -73,8 +73,7 @@ async def _profile_day(reply: Reply, session: AsyncSession, tr: Text) -> None:
     reply.show(
         tr("profile-day-title", day=value),
         keyboard(
-            days[:4],
-            days[4:],
+            *rows_of(days),
             [button(tr.label("btn-profile-day-clear"), ProfileDay(weekday=-1))],
             [home_button(tr)],
         ),
@@ -146,7 +145,11 @@ async def on_audit(
             when=tr.datetime(line.record.created_at),
             who=line.actor,
             what=tr(audit.action_key(line.record.action)),
-            object=f"{line.record.object_type} #{line.record.object_id or '—'}",
+            object=tr(
+                "audit-object",
+                kind=tr(audit.object_key(line.record.object_type)),
+                id=line.record.object_id or 0,
+            ),
         )
         for line in found
     ]

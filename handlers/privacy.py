@@ -33,7 +33,7 @@ class DataDelete(CallbackData, prefix="mydel"):
 
 async def on_privacy(_: Message, tr: Text, reply: Reply) -> None:
     """What the bot stores, why, for how long, and who sees it."""
-    reply.send(tr("privacy"))
+    reply.send(tr("privacy"), keyboard([home_button(tr)]))
 
 
 async def on_my_data(

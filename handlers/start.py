@@ -14,7 +14,7 @@ from handlers.menu import set_commands, show_menu
 from handlers.messengers import ACCOUNT_PREFIX, connect
 from handlers.nav import Menu, Screen
 from handlers.reply import Reply
-from handlers.ui import button, keyboard, only_buttons_of, typed_text
+from handlers.ui import button, keyboard, only_buttons_of, rows_of, typed_text
 from models import Person
 from models.enums import Messenger, Role
 from services import people
@@ -225,7 +225,7 @@ async def on_pick_org(
     await state.update_data(org_id=callback_data.org_id)
     await state.set_state(Registration.grade)
     grades = [button(Label(str(g)), PickGrade(grade=g)) for g in range(1, 12)]
-    reply.show(tr("register-choose-grade"), keyboard(grades[:6], grades[6:]))
+    reply.show(tr("register-choose-grade"), keyboard(*rows_of(grades)))
 
 
 async def on_pick_grade(

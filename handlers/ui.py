@@ -16,7 +16,6 @@ from services.i18n import Html, Label, Text
 TELEGRAM_START_LINK = "https://t.me/{username}?start={payload}"
 # Telegram's limits for one message.
 TEXT_LIMIT = 4096
-BUTTON_TEXT_LIMIT = 64
 
 
 class QuietDefaults(Protocol):
@@ -25,6 +24,12 @@ class QuietDefaults(Protocol):
     quiet_start: time
     quiet_end: time
 
+
+# What a 360 px wide phone shows of a button without cutting it, by buttons in its row: the
+# keyboard is about 344 px wide, a button's padding about 12 px a side, and a letter of
+# Telegram's 14 px medium type about 7.3 px wide. Counted as Telegram counts text (UTF-16
+# units: an emoji is two, and about as wide as two letters). No row holds more than three.
+ROW_BUDGET = {1: 42, 2: 20, 3: 13}
 
 # A handler flagged so only reads: its transaction takes no write lock (see bot/middlewares).
 READ_ONLY: dict[str, Any] = {"read_only": True}
@@ -66,14 +71,48 @@ def links_text(tr: Text, links: list[tuple[str, str]]) -> Html:
 
 
 def button(text: Label, data: CallbackData | str) -> InlineKeyboardButton:
-    """A button: its label is plain text (never HTML), cut to what Telegram shows."""
-    text = Label(texts.clip(text, BUTTON_TEXT_LIMIT, html=False))
+    """A button: its label is plain text (never HTML), cut (at a word) to what a phone shows
+    of a button alone in its row."""
+    text = Label(texts.clip(text, ROW_BUDGET[1], html=False))
     payload = data if isinstance(data, str) else data.pack()
     return InlineKeyboardButton(text=text, callback_data=payload)
 
 
 def keyboard(*rows: list[InlineKeyboardButton] | None) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(inline_keyboard=[row for row in rows if row])
+    """The rows as given, but a row a phone cannot show whole is split (in order)."""
+    fitted: list[list[InlineKeyboardButton]] = []
+    for row in rows:
+        if row:
+            fitted += [row] if fits(row) else rows_of(row)
+    return InlineKeyboardMarkup(inline_keyboard=fitted)
+
+
+def width(label: str) -> int:
+    """A label's width as Telegram counts text (UTF-16 units: most emoji are two)."""
+    return texts.shown_length(label, html=False)
+
+
+def shows_whole(label: str, in_row: int = 1) -> bool:
+    """Whether a phone shows this label whole in a row of `in_row` buttons."""
+    budget = ROW_BUDGET.get(in_row)
+    return budget is not None and width(label) <= budget
+
+
+def fits(row: list[InlineKeyboardButton]) -> bool:
+    """Whether a phone shows every label of this row whole."""
+    return all(shows_whole(b.text, len(row)) for b in row)
+
+
+def rows_of(buttons: list[InlineKeyboardButton]) -> list[list[InlineKeyboardButton]]:
+    """Buttons packed into rows a phone shows whole: short ones side by side (three at most),
+    long ones alone."""
+    rows: list[list[InlineKeyboardButton]] = []
+    for b in buttons:
+        if rows and fits([*rows[-1], b]):
+            rows[-1].append(b)
+        else:
+            rows.append([b])
+    return rows
 
 
 def clip(text: str) -> str:

@@ -68,6 +68,28 @@ def action_key(action: str) -> str:
     return "audit-" + action.replace(".", "-").replace("_", "-")
 
 
+# What audited actions act on (their records' object_type), each with a name in locales/.
+OBJECT_TYPES = (
+    "application",
+    "attendance_mark",
+    "broadcast",
+    "group",
+    "holiday",
+    "import",
+    "network",
+    "organisation",
+    "person",
+    # what an export covered (services/reports.SubjectKind)
+    "all",
+    "org",
+    "student",
+)
+
+
+def object_key(object_type: str) -> str:
+    return "audit-object-" + object_type.replace("_", "-")
+
+
 @dataclass(frozen=True)
 class AuditLine:
     record: AuditRecord

@@ -146,9 +146,13 @@ class BotClient:
         last = messages[-1]
         return "\n".join([last.text, *(f"[{label}]" for label, _ in last.buttons())])
 
+    def new_messages(self) -> list[ChatMessage]:
+        """The messages the bot sent in answer to the last update."""
+        return self.telegram.messages(self.user_id)[self._seen :]
+
     def replies(self) -> str:
         """Every new message the bot sent in answer to the last update, one after another."""
-        return "\n\n".join(m.text for m in self.telegram.messages(self.user_id)[self._seen :])
+        return "\n\n".join(m.text for m in self.new_messages())
 
     def texts(self) -> list[str]:
         return [m.text for m in self.telegram.messages(self.user_id)]

@@ -36,6 +36,7 @@ CYRILLIC = re.compile("[А-Яа-яЁё]")
 RUSSIAN_DATA = (
     "Выберите язык",  # the language picker is bilingual on purpose
     "Олимпиадная математика",
+    "Олимпиадная",  # a long title is cut at a word on a button
     "Курс для тех, кто любит задачи.",
     "МБОУ СОШ № 5",
     "МАОУ «СОШ №4»",
@@ -44,6 +45,7 @@ RUSSIAN_DATA = (
     "Белова Анна Сергеевна",
     "каб. 21",
     "Соколов Артём",
+    "Артём",  # a parent's list names the child by the first name
     "Соколова Елена",
     "Петрова Марина",
 )

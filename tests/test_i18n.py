@@ -215,17 +215,23 @@ def test_stored_notification_params_are_localised_at_read_time(tr_all: Translato
 
 
 def test_every_audited_action_has_a_text_and_is_listed() -> None:
-    from services.audit import ACTIONS, action_key
+    from services.audit import ACTIONS, OBJECT_TYPES, action_key, object_key
 
     translator = Translator()
     for action in ACTIONS:
         for lang in LANGUAGES:
             assert action_key(action) in translator.keys[lang], (action, lang)
+    for object_type in OBJECT_TYPES:
+        for lang in LANGUAGES:
+            assert object_key(object_type) in translator.keys[lang], (object_type, lang)
     recorded = set()
+    objects = set()
     for path in (ROOT / "services").rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Call):
                 for keyword in node.keywords:
+                    if keyword.arg == "object_type" and isinstance(keyword.value, ast.Constant):
+                        objects.add(keyword.value.value)
                     if (
                         keyword.arg == "action"
                         and isinstance(keyword.value, ast.Constant)
@@ -241,3 +247,5 @@ def test_every_audited_action_has_a_text_and_is_listed() -> None:
                         recorded.add(arg.value)
     assert recorded
     assert recorded <= set(ACTIONS), recorded - set(ACTIONS)
+    assert objects
+    assert objects <= set(OBJECT_TYPES), objects - set(OBJECT_TYPES)

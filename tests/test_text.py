@@ -102,6 +102,6 @@ def test_screens_buttons_and_descriptions_are_clipped_by_the_same_rule() -> None
     assert shown.endswith("\n…")
     assert html_error(shown) is None
     label = ui.button("Курс " + "очень длинное название " * 5, "x").text
-    assert len(label) <= ui.BUTTON_TEXT_LIMIT
+    assert len(label) <= ui.ROW_BUDGET[1]
     assert label.endswith(" очень…")
     assert ui.shorten("слово " * 300, 100).endswith("слово…")

@@ -41,6 +41,22 @@ btn-audit = 🧾 Action log
 cmd-audit = Action log
 audit-title = <b>Action log</b> (newest { $count })
 audit-line = { $when } — { $who }: { $what } ({ $object })
+audit-object = { $id ->
+    [0] { $kind }
+   *[other] { $kind } No. { $id }
+}
+audit-object-application = application
+audit-object-attendance-mark = attendance mark
+audit-object-broadcast = broadcast
+audit-object-group = group
+audit-object-holiday = holiday
+audit-object-import = spreadsheet import
+audit-object-network = network settings
+audit-object-organisation = organisation
+audit-object-person = person
+audit-object-all = everything in reach
+audit-object-org = organisation
+audit-object-student = student
 audit-role-granted = role granted
 audit-application-parent-confirmed = parent confirmed an application
 audit-application-parent-declined = parent declined an application

@@ -42,6 +42,22 @@ btn-audit = 🧾 Журнал действий
 cmd-audit = Журнал действий
 audit-title = <b>Журнал действий</b> (последние { $count })
 audit-line = { $when } — { $who }: { $what } ({ $object })
+audit-object = { $id ->
+    [0] { $kind }
+   *[other] { $kind } № { $id }
+}
+audit-object-application = заявление
+audit-object-attendance-mark = отметка посещаемости
+audit-object-broadcast = рассылка
+audit-object-group = группа
+audit-object-holiday = каникулы
+audit-object-import = загрузка таблицы
+audit-object-network = настройки сети
+audit-object-organisation = организация
+audit-object-person = человек
+audit-object-all = всё доступное
+audit-object-org = организация
+audit-object-student = ученик
 audit-role-granted = выдана роль
 audit-application-parent-confirmed = родитель подтвердил заявление
 audit-application-parent-declined = родитель отклонил заявление
