@@ -5,9 +5,10 @@ chart is drawn; the functions are synchronous and meant for a worker thread
 (`asyncio.to_thread`). They use a Figure of their own rather than pyplot's global state, so
 two charts drawn at once do not interfere (font sizes are set per text for the same reason).
 
-Sizes: a chat shows a photo about as wide as the phone, 360 px on a small one. The picture is
-drawn twice as wide, 720 px (sharp on a phone's dense screen), so a font size in points is the
-size in pixels on that phone: every text is 12 pt or more, at least 12 px as the reader sees it.
+Sizes: a chat shows a photo about as wide as the phone, 360 px on a small one (a little less
+inside a message bubble). The picture is drawn twice as wide, 720 px (sharp on a phone's dense
+screen), so a font size in points is its size in pixels on that phone: every text is 13 pt or
+more, 13 px on a 360 px wide screen and still 11 px in a 300 px wide bubble.
 Every word on a picture comes from the caller (`Labels`, names, tick labels), already in the
 reader's language; the charts add numbers only.
 """
@@ -30,16 +31,16 @@ if TYPE_CHECKING:
 PHONE_PX = 360  # the width a phone shows the picture at
 WIDTH_PX, DPI = 720, 144  # 1 pt of text = 2 px of the picture = 1 px on the phone
 WIDTH = WIDTH_PX / DPI  # inches
-TEXT_PT, NAME_PT, AXIS_PT, TITLE_PT = 12, 13, 13, 15
+TEXT_PT, NAME_PT, AXIS_PT, TITLE_PT = 13, 14, 14, 16
 BAR_LIMIT = 15  # groups on one chart: more would not fit a phone's screen
-NAME_LINE_CHARS, NAME_LINES = 42, 2  # a group's name over its bar: wrapped, then shortened
-TITLE_LINE_CHARS = 40
+NAME_LINE_CHARS, NAME_LINES = 40, 2  # a group's name over its bar: wrapped, then shortened
+TITLE_LINE_CHARS = 38
 # Week labels under the axis are spaced so they never touch: the plot is about AXES_PX wide, a
-# character of a 12 pt label at most CHAR_PX, and GAP_PX keeps two labels apart.
-AXES_PX, CHAR_PX, GAP_PX = 600, 15, 24
-# The sizes chart grows with its groups: a line of a name (13 pt, 26 px and its leading) is
+# character of a 13 pt label about CHAR_PX, and GAP_PX keeps two labels apart.
+AXES_PX, CHAR_PX, GAP_PX = 600, 16, 24
+# The sizes chart grows with its groups: a line of a name (14 pt, 28 px and its leading) is
 # LINE_PX of the picture, and the title, the axis and the legend take CHROME_PX.
-LINE_PX, CHROME_PX = 32, 300
+LINE_PX, CHROME_PX = 34, 320
 BAR_LINES = 0.8  # a bar's height, in lines
 
 BLUE, ORANGE, RED, GREEN, INK = "#2b6cb0", "#c05621", "#c53030", "#2f855a", "#1a202c"

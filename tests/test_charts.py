@@ -87,6 +87,8 @@ def assert_readable_on_a_phone(figure: Any, data: bytes) -> None:
     for text in texts(figure):
         shown_px = text.get_fontsize() * figure.dpi / 72 * charts.PHONE_PX / width
         assert shown_px >= 11, (text.get_text(), shown_px)
+        # Still 11 px in a message bubble about 300 px wide.
+        assert shown_px * 300 / charts.PHONE_PX >= 10.8, (text.get_text(), shown_px)
 
 
 @pytest.mark.parametrize("count", [1, 5, 22])
