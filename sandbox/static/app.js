@@ -374,6 +374,7 @@ class ChatView {
     this.root.setAttribute("aria-label", T.chatOf(persona.name));
     this.root.classList.toggle("max", persona.messenger === "max");
     $(".name", this.root).textContent = persona.name;
+    $(".name", this.root).title = persona.name; // a long name is cut in the header
     $(".badge", this.root).replaceWith(badge(persona));
     $(".title", this.root).textContent = personaTitle(persona);
     $(".avatar", this.root).replaceWith(avatar(persona));
