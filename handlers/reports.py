@@ -279,8 +279,17 @@ async def on_chart(
     scope = view.scope(actor, person)
     today = view.today(tr, clock)
     period = reports.preset_period(callback_data.p, today)
+    note: Html | None = None  # below the caption: what the chart leaves out
     if callback_data.r == "weeks":
-        weeks = await reports.attendance_by_week(session, scope, period, tr.tz, today)
+        # Weeks without marks (before the courses began, holidays, this week so far) are left
+        # out: they have no rate, and an empty week on the axis reads as a gap in the records.
+        weeks = [
+            charts.Week(
+                w.monday, tr.label("chart-week", day=w.monday.day, month=w.monday.month), rate
+            )
+            for w in await reports.attendance_by_week(session, scope, period, tr.tz, today)
+            if (rate := w.rate) is not None
+        ]
         title = tr.label("chart-weeks-title")
         target = view.percent(tr, reports.INDICATOR_TARGET)
         labels = charts.Labels(
@@ -289,13 +298,9 @@ async def on_chart(
             tr.label("chart-weeks-series"),
             tr.label("chart-weeks-target", target=target),
         )
-        drawn = any(w.total for w in weeks)
+        drawn = bool(weeks)
         draw: Callable[[], bytes] = partial(
-            charts.attendance_weeks_png,
-            [tr.date(w.monday) for w in weeks],
-            [w.rate for w in weeks],
-            reports.INDICATOR_TARGET,
-            labels,
+            charts.attendance_weeks_png, weeks, reports.INDICATOR_TARGET, labels
         )
     else:
         groups = await reports.visible_groups(session, scope, period)
@@ -304,15 +309,16 @@ async def on_chart(
         labels = charts.Labels(
             title,
             tr.label("chart-sizes-axis"),
-            tr.label("chart-sizes-series"),
+            tr.label("chart-sizes-enough"),
             tr.label("chart-sizes-minimum"),
+            tr.label("chart-sizes-short"),
         )
         drawn = bool(groups)
+        if len(groups) > charts.BAR_LIMIT:
+            note = tr("chart-sizes-shown", shown=charts.BAR_LIMIT, total=len(groups))
         draw = partial(
             charts.groups_minimum_png,
-            [f"{g.course} ({g.code})" for g in groups],
-            [g.enrolled for g in groups],
-            [g.min_size for g in groups],
+            [charts.Bar(g.course, g.code, g.enrolled, g.min_size) for g in groups],
             labels,
         )
     await session.commit()  # nothing more to read: the database is free while we draw
@@ -320,11 +326,10 @@ async def on_chart(
         reply.alert(tr.label("chart-empty"))
         return
     png = await asyncio.to_thread(draw)
-    reply.photo(
-        png,
-        f"{callback_data.r}.png",
-        caption=tr("chart-caption", title=title, period=view.period_text(tr, period)),
-    )
+    caption = tr("chart-caption", title=title, period=view.period_text(tr, period))
+    if note is not None:
+        caption = Html(f"{caption}\n{note}")
+    reply.photo(png, f"{callback_data.r}.png", caption=caption)
 
 
 def setup() -> Router:

@@ -55,9 +55,14 @@ class Persona:
     user_id: int
     name: str
     role: str  # the first role held, or "new"
-    title: str  # what the persona is, in one line
+    title: str  # what the persona is, in one line (English, for scripts)
     demo: bool
     messenger: str = Messenger.TELEGRAM.value
+    # The same in parts, for the page to say in its own language.
+    roles: tuple[str, ...] = ()
+    children: tuple[str, ...] = ()
+    orgs: tuple[str, ...] = ()
+    grade: int | None = None
 
     def json(self) -> dict[str, Any]:
         return {
@@ -65,6 +70,12 @@ class Persona:
             "name": self.name,
             "role": self.role,
             "title": self.title,
+            "about": {
+                "roles": list(self.roles),
+                "children": list(self.children),
+                "orgs": list(self.orgs),
+                "grade": self.grade,
+            },
             "demo": self.demo,
             "messenger": self.messenger,
             "url": f"/?open={self.user_id}",
@@ -176,7 +187,8 @@ def _persona(
         head += (" of " if roles == [Role.PARENT] else " · parent of ") + ", ".join(
             sorted(children)
         )
-    parts = [head, *sorted({orgs[org] for _, org in grants if org is not None})]
+    org_names = sorted({orgs[org] for _, org in grants if org is not None})
+    parts = [head, *org_names]
     if person.grade:
         parts.append(f"grade {person.grade}")
     title = " · ".join(p for p in parts if p) or "New user, not registered yet"
@@ -187,6 +199,10 @@ def _persona(
         title=title,
         demo=user_id < NEW_BASE,
         messenger=messenger.value,
+        roles=tuple(role.value for role in roles),
+        children=tuple(sorted(children)),
+        orgs=tuple(org_names),
+        grade=person.grade,
     )
 
 

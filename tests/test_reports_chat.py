@@ -6,17 +6,24 @@ The network is `known_network` from tests/test_reports.py (its docstring lists w
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
+
+import pytest
 
 from handlers.export import Exp
 from handlers.reports import Rep
 from models import Person
+from services import charts
+from tests import factories
 from tests.test_reports import known_network
 
 ROOT = Path(__file__).resolve().parent.parent
 PNG = b"\x89PNG\r\n\x1a\n"
+CYRILLIC, LATIN = re.compile("[а-яё]", re.IGNORECASE), re.compile("[a-z]", re.IGNORECASE)
 STAFF_ONLY = "Отчёты и выгрузки — для координаторов, педагогов и администратора сети."
 
 
@@ -205,3 +212,54 @@ def test_matplotlib_and_openpyxl_load_only_when_used():
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
     )
     assert out.stdout.strip() == "[]"
+
+
+async def test_a_chart_s_words_are_the_reader_s_and_empty_weeks_are_left_out(
+    session, client_factory, monkeypatch
+):
+    """The term has marks in one week only (16 November): that week is the chart, with its
+    label in the reader's language, and so are the titles, the axes and the legends."""
+    known = await known_network(session)
+    drawn: dict[str, tuple] = {}
+
+    def spy(name, original):
+        def draw(*args):
+            drawn[name] = args
+            return original(*args)
+
+        monkeypatch.setattr(charts, name, draw)
+
+    spy("attendance_weeks_png", charts.attendance_weeks_png)
+    spy("groups_minimum_png", charts.groups_minimum_png)
+    admin = client_factory(501)
+    for lang, tick, alphabet in (("ru", "16 ноя", CYRILLIC), ("en", "16 Nov", LATIN)):
+        known.admin.language = lang
+        await session.commit()
+        await admin.send("/reports")
+        await admin.press(Rep(r="weeks").pack())
+        weeks, _target, labels = drawn.pop("attendance_weeks_png")
+        assert [(w.monday, w.tick) for w in weeks] == [(date(2026, 11, 16), tick)]
+        assert weeks[0].rate == pytest.approx(2 / 3)
+        await admin.press(Rep(r="sizes").pack())
+        bars, sizes = drawn.pop("groups_minimum_png")
+        assert [(b.enrolled, b.minimum) for b in bars] == [
+            (2, 10),
+            (1, 5),
+        ]  # furthest from the minimum first
+        for words in (labels, sizes):
+            for text in (words.title, words.axis, words.series, words.reference):
+                assert alphabet.search(text), (lang, text)
+                assert not (CYRILLIC if lang == "en" else LATIN).search(text), (lang, text)
+        assert sizes.short
+
+
+async def test_a_sizes_chart_says_what_it_leaves_out(session, client_factory):
+    known = await known_network(session)
+    for n in range(charts.BAR_LIMIT):
+        await factories.course_with_group(session, known.net.provider, title=f"Курс {n}")
+    await session.commit()
+    admin = client_factory(501)
+    await admin.send("/reports")
+    await admin.click("Группы и минимум")
+    caption = admin.telegram.last(501).text
+    assert caption.endswith("Показаны 15 из 17 групп: сначала те, кому дальше всего до минимума.")

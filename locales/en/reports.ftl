@@ -81,10 +81,27 @@ chart-weeks-title = Attendance by week
 chart-weeks-axis = Attendance, %
 chart-weeks-series = attendance
 chart-weeks-target = benchmark { $target }
-chart-sizes-title = Groups and their minimum size
+# A week under the chart's axis: its Monday, day and short month.
+chart-week = { $day } { $month ->
+    [1] Jan
+    [2] Feb
+    [3] Mar
+    [4] Apr
+    [5] May
+    [6] Jun
+    [7] Jul
+    [8] Aug
+    [9] Sep
+    [10] Oct
+    [11] Nov
+   *[12] Dec
+}
+chart-sizes-title = Groups and the minimum to run
 chart-sizes-axis = Students enrolled
-chart-sizes-series = enrolled
+chart-sizes-enough = at the minimum or above
+chart-sizes-short = below the minimum
 chart-sizes-minimum = minimum to run
+chart-sizes-shown = { $shown } of { $total } groups shown, those furthest from their minimum first.
 chart-caption = { $title } · { $period }
 chart-empty = Nothing to draw: no data for this period.
 

@@ -85,10 +85,30 @@ chart-weeks-title = Посещаемость по неделям
 chart-weeks-axis = Посещаемость, %
 chart-weeks-series = посещаемость
 chart-weeks-target = ориентир { $target }
-chart-sizes-title = Группы и их минимальный размер
-chart-sizes-axis = Учеников зачислено
-chart-sizes-series = зачислено
+# A week under the chart's axis: its Monday, day and short month.
+chart-week = { $day } { $month ->
+    [1] янв
+    [2] фев
+    [3] мар
+    [4] апр
+    [5] мая
+    [6] июн
+    [7] июл
+    [8] авг
+    [9] сен
+    [10] окт
+    [11] ноя
+   *[12] дек
+}
+chart-sizes-title = Группы и минимум для запуска
+chart-sizes-axis = Зачислено учеников
+chart-sizes-enough = набрали минимум
+chart-sizes-short = не набрали минимум
 chart-sizes-minimum = минимум для запуска
+chart-sizes-shown = Показаны { $shown } из { $total } { $total ->
+    [one] группы
+   *[other] групп
+}: сначала те, кому дальше всего до минимума.
 chart-caption = { $title } · { $period }
 chart-empty = Нечего рисовать: за этот период нет данных.
 

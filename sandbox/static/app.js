@@ -1,16 +1,223 @@
 // The sandbox page. It uses only the sandbox's JSON API (see README, "Sandbox").
 // Message text arrives as HTML the server built from Telegram entities or MAX markup (every
 // character escaped, only a few tags); everything else is put on the page as text.
+// The page's own words are in TEXTS, Russian by default, English a click away (remembered in
+// localStorage); what the bot says and people's names are shown as they come.
 "use strict";
 
-const ROLE_GROUPS = [
-  ["student", "Students"],
-  ["parent", "Parents"],
-  ["teacher", "Teachers"],
-  ["coordinator", "Coordinators"],
-  ["admin", "Network admin"],
-  ["new", "New personas"],
-];
+const TEXTS = {
+  ru: {
+    locale: "ru-RU",
+    pageTitle: "Песочница · бот сети школ",
+    sandbox: "Песочница",
+    product: "бот сети школ",
+    people: "Пользователи",
+    personaList: "Список пользователей",
+    peopleHint: "Откройте одного или нескольких пользователей: каждый чат — это пользователь Telegram или MAX, который пишет боту.",
+    newPersona: "Новый пользователь",
+    newPersonaHint: "Впервые пишет боту и регистрируется через /start (в MAX /start открывает бота; «/start код» — это переход по ссылке с кодом).",
+    firstName: "Имя",
+    userLanguage: "Язык пользователя",
+    langRu: "русский",
+    langEn: "английский",
+    messenger: "Мессенджер",
+    create: "Создать и открыть",
+    emptyTitle: "Выберите пользователя",
+    emptyChoose: ", чтобы написать боту от его имени.",
+    emptyHint: "Откройте рядом ученика, его родителя и координатора — и посмотрите, как одно заявление проходит через всех троих. Всё здесь работает на вашем компьютере: без Telegram, без MAX и без токена.",
+    clockLabel: "Время песочницы",
+    plusHour: "+1 ч",
+    plusHourTitle: "Перевести часы песочницы на час вперёд",
+    plusDay: "+1 день",
+    plusDayTitle: "Перевести часы песочницы на сутки вперёд",
+    plusWeek: "+1 нед.",
+    plusWeekTitle: "Перевести часы песочницы на неделю вперёд",
+    language: "Язык страницы",
+    closeChat: "Закрыть этот чат",
+    ok: "ОК",
+    skip: "Перемотать",
+    skipTitle: "Перевести часы песочницы на этот момент",
+    commands: "Команды",
+    attach: "Отправить файл",
+    message: "Сообщение",
+    send: "Отправить",
+    groups: {
+      student: "Ученики", parent: "Родители", teacher: "Учителя", coordinator: "Координаторы",
+      admin: "Администратор сети", new: "Новые пользователи",
+    },
+    roles: {
+      student: "Ученик", parent: "Родитель", teacher: "Учитель", coordinator: "Координатор",
+      admin: "Администратор сети",
+    },
+    parentOf: (head, children) => (head ? `${head} · родитель: ${children}` : `Родитель: ${children}`),
+    grade: (grade) => `${grade} класс`,
+    newUser: "Новый пользователь, ещё не зарегистрирован",
+    onMessenger: (name) => `В ${name}`,
+    chatOf: (name) => `Чат: ${name}`,
+    typing: "печатает…",
+    offline: "нет связи, пробую снова…",
+    messages: { one: "сообщение", few: "сообщения", many: "сообщений", other: "сообщения" },
+    held: (count, due) => `⏸ Бот отложил ${count} для этого пользователя до ${due} (тихие часы или повторная попытка).`,
+    edited: "изменено",
+    photo: "Фото",
+    document: "документ",
+    sizes: ["Б", "КБ", "МБ"],
+    callbackOnly: "Песочница нажимает только кнопки с действием и кнопки-ссылки.",
+    noAnswer: "Бот не ответил на эту кнопку вовремя.",
+    noCommands: "Бот ещё не задал команды для этого чата.",
+    clockTitle: (zone, hours) => `${zone}; часы песочницы впереди настоящих на ${hours} ч`,
+    clockOffline: "нет связи",
+    failed: {
+      send: "Сообщение не отправлено.",
+      press: "Кнопка не сработала: возможно, сообщение уже изменилось.",
+      upload: "Файл не отправлен.",
+      tooLarge: "Файл больше 50 МБ: песочница такие не принимает.",
+      create: "Пользователь не создан: имя должно быть от 1 до 64 знаков.",
+      clock: "Часы не переведены.",
+    },
+    unreachable: "Нет связи с песочницей. Она запущена?",
+  },
+  en: {
+    locale: "en-GB",
+    pageTitle: "Sandbox · school network bot",
+    sandbox: "Sandbox",
+    product: "school network bot",
+    people: "Personas",
+    personaList: "Persona list",
+    peopleHint: "Open one or more personas; each chat is a Telegram or MAX user talking to the bot.",
+    newPersona: "New persona",
+    newPersonaHint: "A fresh user who registers through /start (on MAX, /start opens the bot; \"/start code\" is a deep link).",
+    firstName: "First name",
+    userLanguage: "The user's language",
+    langRu: "Russian",
+    langEn: "English",
+    messenger: "Messenger",
+    create: "Create and open",
+    emptyTitle: "Choose a persona",
+    emptyChoose: " to chat with the bot as that person.",
+    emptyHint: "Open a student, their parent and a coordinator side by side to watch one application travel between them. Everything here is local: no Telegram, no MAX, no token.",
+    clockLabel: "Sandbox time",
+    plusHour: "+1 h",
+    plusHourTitle: "Move the sandbox clock one hour forward",
+    plusDay: "+1 day",
+    plusDayTitle: "Move the sandbox clock one day forward",
+    plusWeek: "+1 week",
+    plusWeekTitle: "Move the sandbox clock one week forward",
+    language: "Page language",
+    closeChat: "Close this chat",
+    ok: "OK",
+    skip: "Skip ahead",
+    skipTitle: "Move the sandbox clock to that moment",
+    commands: "Commands",
+    attach: "Send a document",
+    message: "Message",
+    send: "Send",
+    groups: {
+      student: "Students", parent: "Parents", teacher: "Teachers", coordinator: "Coordinators",
+      admin: "Network admin", new: "New personas",
+    },
+    roles: {
+      student: "Student", parent: "Parent", teacher: "Teacher", coordinator: "Coordinator",
+      admin: "Network admin",
+    },
+    parentOf: (head, children) => (head ? `${head} · parent of ${children}` : `Parent of ${children}`),
+    grade: (grade) => `grade ${grade}`,
+    newUser: "New user, not registered yet",
+    onMessenger: (name) => `On ${name}`,
+    chatOf: (name) => `Chat of ${name}`,
+    typing: "typing…",
+    offline: "offline — retrying",
+    messages: { one: "message", other: "messages" },
+    held: (count, due) => `⏸ The bot holds ${count} for this persona until ${due} (quiet hours or a retry).`,
+    edited: "edited",
+    photo: "Photo",
+    document: "document",
+    sizes: ["B", "KB", "MB"],
+    callbackOnly: "The sandbox presses callback and URL buttons only.",
+    noAnswer: "The bot did not answer this button in time.",
+    noCommands: "The bot has set no commands for this chat yet.",
+    clockTitle: (zone, hours) => `${zone}; ahead of real time by ${hours} h`,
+    clockOffline: "offline",
+    failed: {
+      send: "The message was not sent.",
+      press: "The button did not work: the message may have changed.",
+      upload: "The document was not sent.",
+      tooLarge: "The document is over 50 MB: the sandbox does not take it.",
+      create: "No persona created: the name must be 1 to 64 characters.",
+      clock: "The clock did not move.",
+    },
+    unreachable: "The sandbox does not answer. Is it running?",
+  },
+};
+const LANGUAGES = Object.keys(TEXTS);
+const LANGUAGE_KEY = "sandbox-language";
+const DOCUMENT_LIMIT = 50 * 1024 * 1024;
+const ROLE_ORDER = ["student", "parent", "teacher", "coordinator", "admin", "new"];
+let language = storedLanguage();
+let T = TEXTS[language];
+let clockView = null; // the last GET /api/clock: the sandbox's zone for every date shown
+
+function storedLanguage() {
+  try {
+    const stored = localStorage.getItem(LANGUAGE_KEY);
+    if (LANGUAGES.includes(stored)) return stored;
+  } catch (error) {
+    // storage may be off (a private window): the page stays in Russian
+  }
+  return "ru";
+}
+
+function plural(count, forms) {
+  const form = new Intl.PluralRules(T.locale).select(count);
+  return `${count} ${forms[form] || forms.other}`;
+}
+
+// The sandbox's dates in the page's language and the sandbox's time zone.
+function formatDate(moment, options) {
+  const zone = clockView ? { timeZone: clockView.timezone } : {};
+  try {
+    return new Intl.DateTimeFormat(T.locale, { ...zone, ...options }).format(moment);
+  } catch (error) {
+    return new Intl.DateTimeFormat(T.locale, options).format(moment);
+  }
+}
+
+const MOMENT = { weekday: "short", day: "numeric", month: "long", hour: "2-digit", minute: "2-digit" };
+const CLOCK = { ...MOMENT, month: "short" }; // the top bar's clock fits a phone's width
+const DAY = { weekday: "short", day: "numeric", month: "long", year: "numeric" };
+
+// Static words: data-t="key" is an element's text, data-t-title (and -aria-label,
+// -placeholder) an attribute's.
+function translate(root) {
+  for (const node of root.querySelectorAll("[data-t]")) node.textContent = T[node.dataset.t];
+  for (const attribute of ["title", "aria-label", "placeholder"]) {
+    const data = `data-t-${attribute}`;
+    for (const node of root.querySelectorAll(`[${data}]`)) {
+      node.setAttribute(attribute, T[node.getAttribute(data)]);
+    }
+  }
+}
+
+function setLanguage(wanted) {
+  language = LANGUAGES.includes(wanted) ? wanted : "ru";
+  T = TEXTS[language];
+  try {
+    localStorage.setItem(LANGUAGE_KEY, language);
+  } catch (error) {
+    // not remembered, still switched
+  }
+  document.documentElement.lang = language;
+  document.title = T.pageTitle;
+  translate(document);
+  translate($("#chat-template").content);
+  for (const button of document.querySelectorAll("[data-lang]")) {
+    button.setAttribute("aria-pressed", String(button.dataset.lang === language));
+  }
+  renderPersonas();
+  for (const chat of chats.values()) chat.relabel();
+  if (clockView) showClock(clockView);
+}
+
 const personas = new Map();
 const chats = new Map();
 
@@ -27,8 +234,19 @@ async function api(path, options = {}) {
   }
   const response = await fetch(path, init);
   const data = await response.json().catch(() => ({}));
-  if (!response.ok) throw new Error(data.error || `${response.status} ${response.statusText}`);
+  if (!response.ok) {
+    const error = new Error(data.error || `${response.status} ${response.statusText}`);
+    error.status = response.status;
+    throw error;
+  }
   return data;
+}
+
+// What went wrong, in the page's language: the server's reason (English, for scripts) goes
+// to the console.
+function failure(kind, error) {
+  console.warn(`sandbox: ${kind}:`, error.message);
+  return error.status ? T.failed[kind] : T.unreachable;
 }
 
 function el(tag, className, text) {
@@ -49,8 +267,23 @@ const MESSENGER_NAMES = { telegram: "Telegram", max: "MAX" };
 function badge(persona) {
   const messenger = persona.messenger || "telegram";
   const node = el("span", `badge ${messenger}`, MESSENGER_NAMES[messenger] || messenger);
-  node.title = `On ${MESSENGER_NAMES[messenger] || messenger}`;
+  node.title = T.onMessenger(MESSENGER_NAMES[messenger] || messenger);
   return node;
+}
+
+// What a persona is, in one line, from the API's `about` (roles, children, organisations,
+// grade); `title` is the same in English, for an older server.
+function personaTitle(persona) {
+  const about = persona.about;
+  if (!about) return persona.title;
+  const roles = about.roles.filter((role) => role !== "parent" || !about.children.length);
+  let head = roles
+    .map((role, i) => (i === 0 ? T.roles[role] : T.roles[role].toLowerCase()))
+    .join(", ");
+  if (about.children.length) head = T.parentOf(head, about.children.join(", "));
+  const parts = [head, ...about.orgs];
+  if (about.grade) parts.push(T.grade(about.grade));
+  return parts.filter(Boolean).join(" · ") || T.newUser;
 }
 
 function avatar(persona) {
@@ -72,7 +305,8 @@ async function loadPersonas() {
 function renderPersonas() {
   const list = $("#persona-list");
   list.replaceChildren();
-  for (const [role, heading] of ROLE_GROUPS) {
+  for (const role of ROLE_ORDER) {
+    const heading = T.groups[role];
     const group = [...personas.values()].filter((p) => p.role === role);
     if (!group.length) continue;
     list.append(el("h3", "", heading));
@@ -82,7 +316,7 @@ function renderPersonas() {
       item.dataset.persona = persona.id;
       item.classList.toggle("open", chats.has(persona.id));
       const who = el("div", "who");
-      who.append(el("b", "", persona.name), " ", badge(persona), el("small", "", persona.title));
+      who.append(el("b", "", persona.name), " ", badge(persona), el("small", "", personaTitle(persona)));
       item.append(avatar(persona), who);
       item.addEventListener("click", () => {
         openChat(persona.id);
@@ -137,12 +371,20 @@ class ChatView {
 
   setPersona(persona) {
     this.persona = persona;
-    this.root.setAttribute("aria-label", `Chat of ${persona.name}`);
+    this.root.setAttribute("aria-label", T.chatOf(persona.name));
     this.root.classList.toggle("max", persona.messenger === "max");
     $(".name", this.root).textContent = persona.name;
+    $(".name", this.root).title = persona.name; // a long name is cut in the header
     $(".badge", this.root).replaceWith(badge(persona));
-    $(".title", this.root).textContent = persona.title;
+    $(".title", this.root).textContent = personaTitle(persona);
     $(".avatar", this.root).replaceWith(avatar(persona));
+  }
+
+  // The page's language changed: say everything again (the bot's messages stay as they are).
+  relabel() {
+    this.setPersona(this.persona);
+    this.nodes.clear();
+    if (this.data) this.render(this.data);
   }
 
   wire() {
@@ -198,7 +440,8 @@ class ChatView {
         this.render(data);
       } catch (error) {
         if (this.closed) return;
-        this.status("offline — retrying");
+        this.offline = true;
+        this.status(T.offline);
         await sleep(1500);
       }
     }
@@ -213,9 +456,8 @@ class ChatView {
     this.heldFor = held && held.length ? held[0].in_seconds : 0;
     box.hidden = !this.heldFor;
     if (!this.heldFor) return;
-    const count = held.length === 1 ? "1 message" : `${held.length} messages`;
-    $(".held-text", box).textContent =
-      `⏸ The bot holds ${count} for this persona until ${held[0].due_local} (quiet hours or a retry).`;
+    const due = formatDate(new Date(held[0].due), MOMENT);
+    $(".held-text", box).textContent = T.held(plural(held.length, T.messages), due);
   }
 
   status(text) {
@@ -223,9 +465,11 @@ class ChatView {
   }
 
   render(data) {
+    this.data = data;
+    this.offline = false;
     this.revision = data.revision;
     this.commands = data.commands || [];
-    this.status(data.action === "typing" ? "typing…" : "");
+    this.status(data.action === "typing" ? T.typing : "");
     this.renderReplyKeyboard(data.keyboard);
     this.renderHeld(data.held);
     const nearBottom = this.list.scrollHeight - this.list.scrollTop - this.list.clientHeight < 80;
@@ -236,7 +480,7 @@ class ChatView {
     for (const message of data.messages) {
       if (message.day !== day) {
         day = message.day;
-        nodes.push(el("div", "day", day));
+        nodes.push(el("div", "day", formatDate(new Date(message.date * 1000), DAY)));
       }
       seen.add(message.id);
       const known = this.nodes.get(message.id);
@@ -262,7 +506,7 @@ class ChatView {
     if (message.photo) {
       const image = el("img", "photo");
       image.src = message.photo.url;
-      image.alt = "Photo";
+      image.alt = T.photo;
       image.width = Math.min(message.photo.width || 320, 320);
       bubble.append(image);
     }
@@ -273,7 +517,7 @@ class ChatView {
       text.innerHTML = html; // built by the server from entities: escaped text, known tags only
       bubble.append(text);
     }
-    const meta = el("span", "meta", `${message.edited ? "edited " : ""}${message.time}`);
+    const meta = el("span", "meta", `${message.edited ? `${T.edited} ` : ""}${message.time}`);
     bubble.append(meta);
     node.append(bubble);
     if (message.keyboard) node.append(this.keyboardNode(message));
@@ -286,7 +530,7 @@ class ChatView {
     link.download = doc.file_name || "";
     const icon = el("span", "doc-icon", "⬇");
     const label = el("span");
-    label.append(el("b", "", doc.file_name || "document"), el("small", "", formatSize(doc.file_size)));
+    label.append(el("b", "", doc.file_name || T.document), el("small", "", formatSize(doc.file_size)));
     link.append(icon, label);
     return link;
   }
@@ -318,7 +562,7 @@ class ChatView {
 
   async press(messageId, button, node) {
     if (button.callback_data === undefined) {
-      this.toast("The sandbox presses callback and URL buttons only.");
+      this.toast(T.callbackOnly);
       return;
     }
     node.classList.add("busy");
@@ -327,12 +571,12 @@ class ChatView {
         json: { message_id: messageId, callback_data: button.callback_data },
       });
       const answer = result.answer;
-      if (!result.answered) this.toast("The bot did not answer this button in time.");
+      if (!result.answered) this.toast(T.noAnswer);
       else if (answer && answer.url) window.open(answer.url, "_blank", "noopener");
       else if (answer && answer.text && answer.show_alert) this.alert(answer.text);
       else if (answer && answer.text) this.toast(answer.text);
     } catch (error) {
-      this.toast(error.message);
+      this.toast(failure("press", error));
     } finally {
       node.classList.remove("busy");
     }
@@ -347,11 +591,15 @@ class ChatView {
       await api(`/api/personas/${this.id}/messages`, { json: { text } });
     } catch (error) {
       this.input.value = text;
-      this.toast(error.message);
+      this.toast(failure("send", error));
     }
   }
 
   async upload(file) {
+    if (file.size > DOCUMENT_LIMIT) {
+      this.toast(T.failed.tooLarge);
+      return;
+    }
     const form = new FormData();
     form.append("document", file, file.name);
     if (this.input.value.trim()) form.append("caption", this.input.value);
@@ -359,7 +607,7 @@ class ChatView {
     try {
       await api(`/api/personas/${this.id}/documents`, { method: "POST", body: form });
     } catch (error) {
-      this.toast(error.message);
+      this.toast(failure("upload", error));
     }
   }
 
@@ -375,7 +623,7 @@ class ChatView {
       box.append(item);
     }
     if (prefix !== null && !matching.length && prefix === "/") {
-      box.append(el("p", "hint", "  The bot has set no commands for this chat yet."));
+      box.append(el("p", "hint", T.noCommands));
     }
     box.hidden = prefix === null || !box.childElementCount;
   }
@@ -422,37 +670,38 @@ class ChatView {
 
 function formatSize(bytes) {
   if (!bytes && bytes !== 0) return "";
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+  const [b, kb, mb] = T.sizes;
+  const number = (value) => value.toLocaleString(T.locale, { maximumFractionDigits: 1 });
+  if (bytes < 1024) return `${bytes} ${b}`;
+  if (bytes < 1024 * 1024) return `${number(bytes / 1024)} ${kb}`;
+  return `${number(bytes / 1024 / 1024)} ${mb}`;
 }
 
 // --- time travel ---------------------------------------------------------------------------
 
 function showClock(view) {
+  clockView = view;
   const node = $("#clock-now");
-  try {
-    node.textContent = new Intl.DateTimeFormat("en-GB", {
-      timeZone: view.timezone, weekday: "short", day: "numeric", month: "short",
-      hour: "2-digit", minute: "2-digit",
-    }).format(new Date(view.now));
-  } catch (error) {
-    node.textContent = view.local;
-  }
+  node.textContent = formatDate(new Date(view.now), CLOCK);
   node.dateTime = view.now;
-  node.title = `${view.timezone}; ahead of real time by ${Math.round(view.offset_seconds / 3600)} h`;
+  node.title = T.clockTitle(view.timezone, Math.round(view.offset_seconds / 3600));
 }
 
 async function refreshClock() {
   try {
     showClock(await api("/api/clock"));
   } catch (error) {
-    $("#clock-now").textContent = "offline";
+    $("#clock-now").textContent = T.clockOffline;
   }
 }
 
 async function advanceClock(seconds) {
-  showClock(await api("/api/clock/advance", { json: { seconds } }));
+  try {
+    showClock(await api("/api/clock/advance", { json: { seconds } }));
+  } catch (error) {
+    window.alert(failure("clock", error));
+    return;
+  }
   const clock = $(".clock");
   clock.classList.add("flash");
   setTimeout(() => clock.classList.remove("flash"), 800);
@@ -461,6 +710,10 @@ async function advanceClock(seconds) {
 // --- start ---------------------------------------------------------------------------------
 
 async function start() {
+  setLanguage(language);
+  for (const button of document.querySelectorAll("[data-lang]")) {
+    button.addEventListener("click", () => setLanguage(button.dataset.lang));
+  }
   for (const button of document.querySelectorAll("[data-advance]")) {
     button.addEventListener("click", () => advanceClock(Number(button.dataset.advance)));
   }
@@ -495,7 +748,7 @@ async function start() {
       openChat(persona.id);
       $("#people").classList.remove("open");
     } catch (error) {
-      alert(error.message);
+      window.alert(failure("create", error));
     }
   });
   await Promise.all([loadPersonas(), refreshClock()]);

@@ -1,4 +1,5 @@
-"""End to end in a real headless Chromium: four roles, one enrollment, all through the page.
+"""End to end in a real headless Chromium: four roles, one enrollment, all through the page;
+a phone-sized screen; the page's own words in Russian, switched to English and back.
 
 Debian's chromium is driven by Playwright's async API in the test's own event loop, so the
 sandbox server, the bot and the browser's driver share one loop. No browser is downloaded.
@@ -6,6 +7,7 @@ sandbox server, the bot and the browser's driver share one loop. No browser is d
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import shutil
@@ -65,6 +67,10 @@ def screenshots(tmp_path: Path) -> Path:
         shutil.copytree(folder, keep, dirs_exist_ok=True)
 
 
+def exactly(text: str) -> re.Pattern[str]:
+    return re.compile(f"^{re.escape(text)}$")
+
+
 class Column:
     """One chat column of the page, used as a person would use it."""
 
@@ -73,11 +79,13 @@ class Column:
 
         self.expect = expect
         self.page = page
-        self.chat = page.locator(f'section.chat[aria-label="Chat of {name}"]')
+        self.chat = page.locator("section.chat").filter(
+            has=page.locator(".chat-head .name", has_text=exactly(name))
+        )
         self.messages = self.chat.locator(".messages")
 
     async def send(self, text: str) -> None:
-        box = self.chat.get_by_role("textbox", name="Message")
+        box = self.chat.locator("textarea")
         await box.fill(text)
         await box.press("Enter")
         await self.expect(self.chat.locator(".msg.user").last).to_contain_text(text)
@@ -164,7 +172,7 @@ async def test_phone_sized_screen(sandbox: Sandbox, browser: Any, screenshots: P
     # The persona list is a drawer; the chat fills the screen without sideways scrolling.
     await expect(page.locator("#people")).not_to_be_in_viewport()
     assert await page.evaluate("document.documentElement.scrollWidth") <= 390
-    box = await column.chat.get_by_role("textbox", name="Message").bounding_box()
+    box = await column.chat.get_by_role("textbox", name="Сообщение").bounding_box()
     assert box is not None
     assert box["y"] + box["height"] <= 844
     await page.locator("#people-toggle").click()
@@ -183,6 +191,115 @@ async def test_phone_sized_screen(sandbox: Sandbox, browser: Any, screenshots: P
 
     # Time travel from the phone: the clock moves a day.
     before = await page.locator("#clock-now").text_content()
-    await page.get_by_role("button", name="+1 day").click()
+    await page.get_by_role("button", name="+1 день").click()
     await expect(page.locator("#clock-now")).not_to_have_text(before or "")
     await page.screenshot(path=str(screenshots / "phone.png"))
+
+
+# The page's words, gathered in the page: texts and the attributes a person meets (hover
+# titles, what a screen reader says, placeholders), but not what the bot said (messages,
+# keyboards, its command list) nor people's names. The language switch names each language
+# in its own way.
+PAGE_WORDS = """(skip) => {
+  const words = [document.title];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const node = walker.currentNode;
+    const parent = node.parentElement;
+    if (!parent || parent.closest(skip) || parent.closest("script, style")) continue;
+    if (node.textContent.trim()) words.push(node.textContent.trim());
+  }
+  const labelled = "[title], [aria-label], [placeholder], [alt]";
+  for (const element of document.body.querySelectorAll(labelled)) {
+    if (element.closest(skip)) continue;
+    for (const name of ["title", "aria-label", "placeholder", "alt"]) {
+      const value = element.getAttribute(name);
+      if (value) words.push(value);
+    }
+  }
+  return words;
+}"""
+NOT_THE_PAGE_S = (
+    ".messages, .commands, .reply-keyboard, .persona b, .chat-head .name, .avatar, .lang button"
+)
+# Names that are the same in every language: the messengers, a command, time zones.
+NAMES = re.compile(r"Telegram|MAX|/start|\b[A-Z][a-z]+/[A-Za-z_]+\b")
+LATIN, CYRILLIC = re.compile("[A-Za-z]"), re.compile("[А-Яа-яЁё]")
+
+
+async def page_words(page: Any, skip: str = NOT_THE_PAGE_S) -> list[str]:
+    return list(await page.evaluate(PAGE_WORDS, skip))
+
+
+async def test_the_page_speaks_russian_and_switches_to_english(
+    sandbox: Sandbox, browser: Any, screenshots: Path
+) -> None:
+    """Russian by default (headers, buttons, hints, persona titles, the clock, the chat's
+    own controls), English after a tap on «EN», remembered across a reload, and back."""
+    from playwright.async_api import expect
+
+    page = await browser.new_page(
+        viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True
+    )
+    problems: list[str] = []
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    await page.goto(f"{sandbox.url}/")
+    await expect(page.locator("html")).to_have_attribute("lang", "ru")
+    await expect(page.locator("#clock-now")).not_to_have_text("…")
+    await expect(page.locator("#persona-list .persona").first).to_be_visible(timeout=WAIT_MS)
+    await expect(page.locator(".topbar h1")).to_contain_text("Песочница")
+    await expect(page.get_by_role("button", name="Пользователи")).to_be_visible()
+    student = page.locator("#persona-list .persona").filter(
+        has=page.locator("b", has_text=exactly(demo.DEMO_STUDENT_NAME))
+    )
+    await expect(student.locator("small")).to_have_text(re.compile(r"^Ученик · .* · \d+ класс$"))
+    await page.get_by_role("button", name="Пользователи").click()
+    await student.click()
+    column = Column(page, demo.DEMO_STUDENT_NAME)
+    await column.send("/menu")
+    await column.last_says(demo.DEMO_STUDENT_NAME)
+    await expect(column.chat).to_have_attribute("aria-label", f"Чат: {demo.DEMO_STUDENT_NAME}")
+    await expect(column.chat.get_by_role("textbox", name="Сообщение")).to_be_visible()
+
+    english = [w for w in await page_words(page) if LATIN.search(NAMES.sub("", w))]
+    assert english == [], "English on the Russian page"
+    # Nothing sticks out of a 360 px wide phone: no sideways scrolling, every control of the
+    # top bar on the screen.
+    assert await page.evaluate("document.documentElement.scrollWidth") <= 360
+    for control in await page.locator(".topbar button, .topbar time").all():
+        box = await control.bounding_box()
+        assert box is not None
+        assert box["x"] >= 0
+        assert box["x"] + box["width"] <= 360, await control.text_content()
+    await page.screenshot(path=str(screenshots / "phone-ru.png"))
+
+    await page.get_by_role("button", name="EN").click()
+    await expect(page.locator("html")).to_have_attribute("lang", "en")
+    await expect(page.locator(".topbar h1")).to_contain_text("Sandbox")
+    await expect(page.get_by_role("button", name="+1 day")).to_be_visible()
+    await expect(column.chat.get_by_role("textbox", name="Message")).to_be_visible()
+    await expect(column.chat.locator(".chat-head .title")).to_have_text(
+        re.compile(r"^Student · .* · grade \d+$")
+    )
+    # The bot's messages stay as the bot wrote them.
+    await column.last_says(demo.DEMO_STUDENT_NAME)
+    # Org names in the persona titles are names; every other word is English now.
+    names_too = f"{NOT_THE_PAGE_S}, .persona small, .chat-head .title"
+    people = (await (await page.request.get(f"{sandbox.url}/api/personas")).json())["personas"]
+    russian = [
+        w
+        for w in await page_words(page, names_too)
+        if CYRILLIC.search(functools.reduce(lambda w, p: w.replace(p["name"], ""), people, w))
+    ]
+    assert russian == [], "Russian on the English page"
+    await page.screenshot(path=str(screenshots / "phone-en.png"))
+
+    await page.reload()
+    await expect(page.locator("html")).to_have_attribute("lang", "en")
+    await expect(page.locator(".topbar h1")).to_contain_text("Sandbox")
+    await page.get_by_role("button", name="RU").click()
+    await expect(page.locator(".topbar h1")).to_contain_text("Песочница")
+    await page.reload()
+    await expect(page.locator("html")).to_have_attribute("lang", "ru")
+    await expect(page.locator("#persona-list h3").first).to_have_text("Ученики")
+    assert problems == []

@@ -31,6 +31,17 @@ async def test_every_demo_persona_is_listed_once_and_accounts_are_idempotent(
     assert roles == {"student", "parent", "teacher", "coordinator", "admin"}
     parent = next(p for p in people if p["name"] == demo.DEMO_PARENT_NAME)
     assert parent["title"] == f"Parent of {demo.DEMO_STUDENT_NAME}"
+    # The same in parts, which the page says in its own language.
+    assert parent["about"] == {
+        "roles": ["parent"],
+        "children": [demo.DEMO_STUDENT_NAME],
+        "orgs": [],
+        "grade": None,
+    }
+    student = next(p for p in people if p["name"] == demo.DEMO_STUDENT_NAME)
+    assert student["about"]["roles"] == ["student"]
+    assert student["about"]["orgs"]
+    assert student["about"]["grade"]
     # A mixed family by default: the child on Telegram, the parent on MAX.
     assert parent["messenger"] == "max"
     assert {p["messenger"] for p in people if p["name"] != demo.DEMO_PARENT_NAME} == {"telegram"}
@@ -99,6 +110,7 @@ async def test_new_persona_registers_through_start(
         assert response.status == 201
         created = (await response.json())["persona"]
     assert created["role"] == "new"
+    assert created["about"] == {"roles": [], "children": [], "orgs": [], "grade": None}
     ira = ApiPersona(http, created["id"])
     await ira.send("/start")
     await ira.wait_for("Выберите язык")

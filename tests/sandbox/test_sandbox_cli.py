@@ -62,7 +62,7 @@ async def test_sandbox_starts_without_a_token_and_stops_cleanly(
                 assert len((await response.json())["personas"]) == 12
             async with http.get(f"{url}/") as response:
                 page = await response.text()
-        assert "<title>Sandbox" in page
+        assert "<title>Песочница" in page
         assert "http" not in page.replace("http-equiv", "")
     finally:
         _, err = await stop(proc, signal_)
