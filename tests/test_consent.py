@@ -192,7 +192,7 @@ async def test_the_admin_reads_the_action_log(session, client_factory, clock):
     await session.commit()
     admin = client_factory(900)
     await admin.send("/audit")
-    assert "Петрова Марина: заявление одобрено (application #" in admin.screen()
+    assert "Петрова Марина: заявление одобрено (заявление №" in admin.screen()
     coordinator = client_factory(103)
     await coordinator.send("/audit")
     assert "только администратору сети" in coordinator.screen()
