@@ -72,7 +72,7 @@ def days_schedule(tr: Text, infos: list[LessonInfo], first: date, days: int, now
     for offset in range(days):
         day = first + timedelta(days=offset)
         if day in by_day:
-            heading = f"<b>{tr.weekday(day.weekday())}, {tr.date(day)}</b>"
+            heading = f"<b>{tr.day(day, wide=True)}</b>"
             parts.append("\n".join([heading, *(lesson_line(tr, i, now) for i in by_day[day])]))
     return Html("\n\n".join(parts))
 
@@ -85,8 +85,7 @@ def lesson_card(tr: Text, info: LessonInfo, events: list[LessonEvent], enrolled:
             course=info.course.title,
             group=info.group.code,
             provider=info.provider.short_name,
-            when=f"{tr.weekday(lesson.starts_at.astimezone(tr.tz).weekday())}, "
-            f"{tr.datetime(lesson.starts_at)}–{tr.time(lesson.ends_at.astimezone(tr.tz).time())}",
+            when=f"{tr.datetime(lesson.starts_at)}–{tr.time(lesson.ends_at.astimezone(tr.tz).time())}",
             place=lesson.place or "—",
             status=tr(f"lesson-status-{lesson.status.value}"),
             enrolled=enrolled,

@@ -20,11 +20,12 @@ from sqlalchemy.orm import selectinload
 
 from models import Application, ApplicationEvent, Course, Group, Organisation, ParentLink, Person
 from models.enums import ACTIVE_APPLICATION_STATES, ApplicationState, Priority, Role
-from services import catalogue, consent, people, seats
+from services import audience, catalogue, consent, people, seats
 from services.actor import Actor
 from services.audit import record
 from services.consent import ConsentState
 from services.errors import Conflict, Forbidden, NotFound
+from services.names import Named
 from services.outbox import notify_many
 from services.schedule import slots_overlap
 from services.text import OPTIONAL_REASON, REASON
@@ -364,7 +365,7 @@ async def _move(
 
 def _params(loaded: _Loaded, **extra: Any) -> dict[str, Any]:
     return {
-        "student": loaded.student.full_name,
+        "student": Named.of(loaded.student).to_param(),
         "course": loaded.course.title,
         "group": loaded.group.code,
         **extra,
@@ -694,9 +695,9 @@ async def _confirm_group_if_ready(
     if group.confirmed_at is not None or await seats.count(session, group.id) < group.min_size:
         return
     group.confirmed_at = now
-    await notify_many(
+    await audience.tell(
         session,
-        await seats.families(session, group.id),
+        await audience.group_families(session, group.id),
         kind="notify-group-confirmed",
         key_prefix=f"group-confirmed:{group.id}",
         now=now,
