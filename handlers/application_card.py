@@ -40,6 +40,8 @@ class AppAction(StrEnum):
     WITHDRAW_ASK = "withdraw_ask"
     WITHDRAW = enrollment.Action.WITHDRAW
     CONFIRM = enrollment.Action.CONFIRM
+    CONFIRM_WITH_CONSENT = "confirm_consent"  # the card said confirming gives data consent too
+    CONSENT_TEXT = "consent_text"  # the data consent's full text, one tap from the decision
     DECLINE = enrollment.Action.DECLINE
     APPROVE = enrollment.Action.APPROVE
     REJECT = enrollment.Action.REJECT
@@ -144,11 +146,19 @@ async def show_application(
     needs_data_consent = Action.CONFIRM in allowed and not await consent.active(
         session, actor.person_id, app.student_id
     )
-    if needs_data_consent:  # a separate step, before the child's data is used
+    if needs_data_consent:  # one decision: the application and the use of the child's data
         rows.append(
-            [button(tr.label("btn-consent-give"), ConsentGive(child=app.student_id, app=app.id))]
+            [
+                button(
+                    tr.label("btn-confirm"),
+                    AppAct(id=app.id, action=AppAction.CONFIRM_WITH_CONSENT),
+                ),
+                button(tr.label("btn-decline"), AppAct(id=app.id, action=AppAction.DECLINE)),
+            ]
         )
-        rows.append([button(tr.label("btn-decline"), AppAct(id=app.id, action=AppAction.DECLINE))])
+        rows.append(
+            [button(tr.label("btn-consent-text"), AppAct(id=app.id, action=AppAction.CONSENT_TEXT))]
+        )
     elif Action.CONFIRM in allowed:
         rows.append(
             [
@@ -177,7 +187,11 @@ async def show_application(
         text = Html(
             text
             + "\n\n"
-            + tr("consent-data", version=consent.DATA_CONSENT_VERSION, child=line.student_name)
+            + tr(
+                "consent-application-and-data",
+                version=enrollment.CONSENT_VERSION,
+                data_version=consent.DATA_CONSENT_VERSION,
+            )
         )
     elif Action.CONFIRM in allowed:
         text = Html(text + "\n\n" + tr("consent-application", version=enrollment.CONSENT_VERSION))

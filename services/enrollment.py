@@ -448,14 +448,25 @@ async def _require_parent(session: AsyncSession, actor: Actor, student_id: int) 
 
 
 async def parent_confirm(
-    session: AsyncSession, actor: Actor, application_id: int, now: datetime
+    session: AsyncSession,
+    actor: Actor,
+    application_id: int,
+    now: datetime,
+    *,
+    with_data_consent: bool = False,
 ) -> Application:
-    """The parent consents; the home school's coordinators get it to review."""
+    """The parent consents; the home school's coordinators get it to review.
+
+    The child's data may be used only with the parent's consent to it: a parent who has not
+    given it confirms and gives it in one decision (`with_data_consent`, pressed on a card
+    that said so); otherwise confirming is refused."""
     loaded = await _load(session, application_id)
     await _require_parent(session, actor, loaded.app.student_id)
     _expect(loaded.app, Action.CONFIRM)
     if await consent.active(session, actor.person_id, loaded.app.student_id) is None:
-        raise Conflict("error-consent-needed")
+        if not with_data_consent:
+            raise Conflict("error-consent-needed")
+        await consent.give(session, actor, loaded.app.student_id, now)
     event = await _move(
         session,
         loaded.app,

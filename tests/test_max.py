@@ -153,14 +153,13 @@ async def test_a_student_and_parent_on_max_go_through_the_whole_enrollment(
     await parent.start(f"par-{code}")
     await parent.click("Русский")
     await parent.send("Иванова Елена")
-    assert any("Привязан" in text for text in parent.texts()), parent.texts()
+    assert any("ваш ребёнок в боте" in text for text in parent.texts()), parent.texts()
 
     assert "1</b> заявление ждёт вашего согласия" in parent.screen()
     await parent.send("/children")
     await parent.click("Олимпиадная математика")
-    # A parent new to the bot first consents to the processing of the child's data.
-    assert "Согласие на обработку персональных данных ребёнка" in parent.screen()
-    await parent.click("Даю согласие на обработку данных")
+    # A parent new to the bot confirms and consents to the use of the child's data at once.
+    assert "даёте согласие на обработку его персональных данных" in parent.screen()
     await parent.click("Подтвердить")
     assert "согласие" in parent.screen().lower()
 
@@ -375,7 +374,7 @@ async def test_a_telegram_parent_connects_max_with_a_code(
         await s.commit()
     await both.deliver_due()
     assert len(telegram_parent.texts()) == before
-    assert "Соколов Артём" in on_max.texts()[-1]
+    assert "Соколова Артёма" in on_max.texts()[-1]
 
 
 # --- MAX's limits --------------------------------------------------------------------------------

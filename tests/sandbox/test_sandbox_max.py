@@ -133,7 +133,7 @@ async def test_a_new_max_persona_links_to_a_child_by_a_deep_link(
     await lena.press("Русский")
     await lena.wait_for("фамилию")
     await lena.send("Иванова Елена")
-    await lena.wait_for("Привязан")
+    await lena.wait_for("ваш ребёнок в боте")
 
     async with http.get("/api/personas") as response:
         people = (await response.json())["personas"]

@@ -75,7 +75,7 @@ async def test_a_cancelled_lesson_reaches_the_parent_of_a_student_from_another_s
     await provider.wait_for("Почему занятие отменяется")
     await provider.send("Педагог на конкурсе")
     await provider.press("Да, отменить")
-    await provider.wait_for("Занятие отменено; всем")
+    await provider.wait_for("Вы отменили занятие; всем")
 
     alert = await parent.wait_for("Занятие отменено")
     assert "Теория музыки" in alert["text"]
