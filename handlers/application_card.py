@@ -10,12 +10,13 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from handlers.lesson_view import slots_text
 from handlers.nav import Menu, Screen
 from handlers.reply import Reply
 from handlers.ui import button, keyboard, shows_whole
 from models import ApplicationEvent, Person
 from models.enums import ApplicationState, Role
-from services import consent, enrollment
+from services import catalogue, consent, enrollment
 from services.actor import Actor
 from services.enrollment import Action, ApplicationLine
 from services.i18n import Html, Label, Text
@@ -90,7 +91,24 @@ def line_button(line: ApplicationLine, whose: Whose = Whose.NONE) -> InlineKeybo
     return button(Label(with_code if shows_whole(with_code) else base), AppOpen(id=app.id))
 
 
-def application_text(tr: Text, line: ApplicationLine, events: list[ApplicationEvent]) -> Html:
+def offer_text(tr: Text, offer: catalogue.Offer) -> Html:
+    """Where and when the group meets, and who teaches it: what a family decides on."""
+    group = offer.group
+    return tr(
+        "app-offer",
+        provider=offer.provider.name,
+        address=offer.provider.address or "—",
+        place=group.place or "—",
+        teacher=group.teacher or "—",
+        slots=slots_text(tr, group.slots, offer.provider.timezone, group.start_date) or "—",
+        start=tr.date(group.start_date),
+        end=tr.date(group.end_date),
+    )
+
+
+def application_text(
+    tr: Text, line: ApplicationLine, events: list[ApplicationEvent], offer: Html | None = None
+) -> Html:
     app = line.application
     history = []
     for e in events:
@@ -113,6 +131,7 @@ def application_text(tr: Text, line: ApplicationLine, events: list[ApplicationEv
             provider=line.provider,
             state=state_label(tr, app.state),
         )
+        + (f"\n\n{offer}" if offer else "")
         + "\n\n"
         + tr("app-history")
         + "\n"
@@ -178,7 +197,9 @@ async def show_application(
             [button(tr.label("btn-withdraw"), AppAct(id=app.id, action=AppAction.WITHDRAW_ASK))]
         )
     rows.append([button(tr.label("btn-back"), back_for(person))])
-    text = application_text(tr, line, events)
+    family = person.active_role in (Role.STUDENT, Role.PARENT)
+    offer = offer_text(tr, await catalogue.offer(session, app.group_id)) if family else None
+    text = application_text(tr, line, events, offer)
     if Action.APPROVE in allowed:
         clashing = await enrollment.clashes(session, app.student_id, app.group_id)
         if clashing:

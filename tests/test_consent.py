@@ -36,6 +36,11 @@ async def test_the_parent_confirms_and_consents_in_one_decision(
     await mother.click("Олимпиадная математика")
     screen = mother.screen()
     assert "даёте согласие на обработку его персональных данных" in screen
+    # What the parent decides on: where, when and with whom.
+    assert "<b>Где и когда</b>\nМБУ ДО ДШИ, ул. Выдуманная, 1" in screen
+    assert "Место: каб. 21 · педагог: Белова Анна Сергеевна" in screen
+    assert "По расписанию: вт 15:00–16:30" in screen
+    assert "С 16 ноября 2026 по 1 марта 2027" in screen
     assert "[✅ Подтвердить]\n[🚫 Отклонить]" in screen
     assert "[📄 Текст согласия на обработку данных]" in screen
 

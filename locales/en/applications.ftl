@@ -20,6 +20,12 @@ app-card =
     <b>{ $course }</b>, group { $group } ({ $provider })
     Student: { $student }
     State: { $state }
+app-offer =
+    <b>Where and when</b>
+    { $provider }, { $address }
+    Place: { $place } · teacher: { $teacher }
+    Weekly: { $slots }
+    From { $start } to { $end }
 app-history = <b>History</b>
 app-history-line = { $when } — { $state } ({ $who })
 app-history-reason = Reason: { $reason }

@@ -21,6 +21,12 @@ app-card =
     <b>{ $course }</b>, группа { $group } ({ $provider })
     Ученик: { $student }
     Состояние: { $state }
+app-offer =
+    <b>Где и когда</b>
+    { $provider }, { $address }
+    Место: { $place } · педагог: { $teacher }
+    По расписанию: { $slots }
+    С { $start } по { $end }
 app-history = <b>История</b>
 app-history-line = { $when } — { $state } ({ $who })
 app-history-reason = Причина: { $reason }
