@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
@@ -20,7 +18,6 @@ from bot.app import create_bots
 from bot.delivery.broadcast_progress import BroadcastProgress
 from bot.delivery.deliverer import Deliverer
 from bot.delivery.limits import Limits
-from bot.delivery.retry import RetryAfterMiddleware
 from bot.delivery.senders import BotSender, Buttons
 from bot.max import create_max_bot, request_window
 from bot.max.session import TEXT_LIMIT, fit_text, keyboard
@@ -37,37 +34,6 @@ from tests.max_client import MAX_TOKEN, MaxClient, MaxHub, serve_max
 from tests.telegram_fake import FakeTelegram
 from tests.test_chat_lessons import TUE, lesson_at, msk, network_with_lessons, open_lesson
 from tests.test_import import filled_in
-
-
-@dataclass
-class MaxServer:
-    state: MaxMessenger
-    url: str
-
-
-@pytest.fixture
-async def max_server(clock: ManualClock) -> AsyncIterator[MaxServer]:
-    # Conversations here are quick bursts; the rate limit has its own test below.
-    state = MaxMessenger(MAX_TOKEN, clock=clock, requests_per_second=1000)
-    runner, url = await serve_max(state)
-    yield MaxServer(state, url)
-    await state.close()
-    await runner.cleanup()
-
-
-@pytest.fixture
-async def max_bot(
-    max_server: MaxServer, session_factory: async_sessionmaker[AsyncSession], clock: ManualClock
-) -> AsyncIterator[Bot]:
-    bot = await create_max_bot(MAX_TOKEN, session_factory, clock, api_url=max_server.url)
-    bot.session.middleware(RetryAfterMiddleware())
-    yield bot
-    await bot.session.close()
-
-
-@pytest.fixture
-def hub(max_server: MaxServer, dp: Dispatcher, max_bot: Bot) -> MaxHub:
-    return MaxHub(max_server.state, dp, max_bot)
 
 
 @pytest.fixture
