@@ -797,7 +797,7 @@ async def test_teacher_moves_a_lesson_and_everyone_concerned_is_told(
     assert await count(session_factory, Notification) == 0, "nothing before the confirmation"
     await teacher.click("Да, перенести")
     card = teacher.screen()
-    assert "🔁 Занятие перенесено" in card
+    assert "🔁 Вы перенесли занятие" in card
     assert "🕒 чт, 26 ноября, 16:00–17:30" in card
     assert "Статус: 🔁 перенесено" in card
     assert "перенесено с вт, 24 ноября, 15:00 на чт, 26 ноября, 16:00" in card
@@ -916,7 +916,7 @@ async def test_after_a_refused_past_time_the_teacher_can_type_a_later_one(
     assert teacher.screen() == "Почему переносится? Напишите причину.\n[◀ Назад]"
     await teacher.send("Ремонт")
     await teacher.click("Да, перенести")
-    assert "🔁 Занятие перенесено" in teacher.screen()
+    assert "🔁 Вы перенесли занятие" in teacher.screen()
     moved = await lesson_by_id(session_factory, lesson.id)
     assert moved.starts_at == msk(MON, 18), teacher.texts()[-3:]
     assert moved.ends_at == msk(MON, 19, 30)
