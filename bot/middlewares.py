@@ -135,7 +135,9 @@ class ContextMiddleware(BaseMiddleware):
         data.update(
             person=who.person,
             actor=who.actor,
-            tr=self.translator.for_reader(language, who.timezone or self.settings.default_timezone),
+            tr=self.translator.for_reader(
+                language, who.timezone or self.settings.default_timezone, who.person.id
+            ),
             translator=self.translator,
             clock=self.clock,
             settings=self.settings,

@@ -10,12 +10,13 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from handlers.lesson_view import slots_text
 from handlers.nav import Menu, Screen
 from handlers.reply import Reply
 from handlers.ui import button, keyboard, shows_whole
 from models import ApplicationEvent, Person
 from models.enums import ApplicationState, Role
-from services import consent, enrollment
+from services import catalogue, consent, enrollment
 from services.actor import Actor
 from services.enrollment import Action, ApplicationLine
 from services.i18n import Html, Label, Text
@@ -40,6 +41,8 @@ class AppAction(StrEnum):
     WITHDRAW_ASK = "withdraw_ask"
     WITHDRAW = enrollment.Action.WITHDRAW
     CONFIRM = enrollment.Action.CONFIRM
+    CONFIRM_WITH_CONSENT = "confirm_consent"  # the card said confirming gives data consent too
+    CONSENT_TEXT = "consent_text"  # the data consent's full text, one tap from the decision
     DECLINE = enrollment.Action.DECLINE
     APPROVE = enrollment.Action.APPROVE
     REJECT = enrollment.Action.REJECT
@@ -88,7 +91,24 @@ def line_button(line: ApplicationLine, whose: Whose = Whose.NONE) -> InlineKeybo
     return button(Label(with_code if shows_whole(with_code) else base), AppOpen(id=app.id))
 
 
-def application_text(tr: Text, line: ApplicationLine, events: list[ApplicationEvent]) -> Html:
+def offer_text(tr: Text, offer: catalogue.Offer) -> Html:
+    """Where and when the group meets, and who teaches it: what a family decides on."""
+    group = offer.group
+    return tr(
+        "app-offer",
+        provider=offer.provider.name,
+        address=offer.provider.address or "—",
+        place=group.place or "—",
+        teacher=group.teacher or "—",
+        slots=slots_text(tr, group.slots, offer.provider.timezone, group.start_date) or "—",
+        start=tr.date(group.start_date),
+        end=tr.date(group.end_date),
+    )
+
+
+def application_text(
+    tr: Text, line: ApplicationLine, events: list[ApplicationEvent], offer: Html | None = None
+) -> Html:
     app = line.application
     history = []
     for e in events:
@@ -111,6 +131,7 @@ def application_text(tr: Text, line: ApplicationLine, events: list[ApplicationEv
             provider=line.provider,
             state=state_label(tr, app.state),
         )
+        + (f"\n\n{offer}" if offer else "")
         + "\n\n"
         + tr("app-history")
         + "\n"
@@ -144,11 +165,19 @@ async def show_application(
     needs_data_consent = Action.CONFIRM in allowed and not await consent.active(
         session, actor.person_id, app.student_id
     )
-    if needs_data_consent:  # a separate step, before the child's data is used
+    if needs_data_consent:  # one decision: the application and the use of the child's data
         rows.append(
-            [button(tr.label("btn-consent-give"), ConsentGive(child=app.student_id, app=app.id))]
+            [
+                button(
+                    tr.label("btn-confirm"),
+                    AppAct(id=app.id, action=AppAction.CONFIRM_WITH_CONSENT),
+                ),
+                button(tr.label("btn-decline"), AppAct(id=app.id, action=AppAction.DECLINE)),
+            ]
         )
-        rows.append([button(tr.label("btn-decline"), AppAct(id=app.id, action=AppAction.DECLINE))])
+        rows.append(
+            [button(tr.label("btn-consent-text"), AppAct(id=app.id, action=AppAction.CONSENT_TEXT))]
+        )
     elif Action.CONFIRM in allowed:
         rows.append(
             [
@@ -168,7 +197,9 @@ async def show_application(
             [button(tr.label("btn-withdraw"), AppAct(id=app.id, action=AppAction.WITHDRAW_ASK))]
         )
     rows.append([button(tr.label("btn-back"), back_for(person))])
-    text = application_text(tr, line, events)
+    family = person.active_role in (Role.STUDENT, Role.PARENT)
+    offer = offer_text(tr, await catalogue.offer(session, app.group_id)) if family else None
+    text = application_text(tr, line, events, offer)
     if Action.APPROVE in allowed:
         clashing = await enrollment.clashes(session, app.student_id, app.group_id)
         if clashing:
@@ -177,7 +208,11 @@ async def show_application(
         text = Html(
             text
             + "\n\n"
-            + tr("consent-data", version=consent.DATA_CONSENT_VERSION, child=line.student_name)
+            + tr(
+                "consent-application-and-data",
+                version=enrollment.CONSENT_VERSION,
+                data_version=consent.DATA_CONSENT_VERSION,
+            )
         )
     elif Action.CONFIRM in allowed:
         text = Html(text + "\n\n" + tr("consent-application", version=enrollment.CONSENT_VERSION))

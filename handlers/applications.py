@@ -18,11 +18,12 @@ from handlers.reply import Reply
 from handlers.ui import READ_ONLY, button, keyboard, only_buttons_of, typed_text
 from models import Person
 from models.enums import Role
-from services import enrollment
+from services import consent, enrollment, people
 from services.actor import Actor
 from services.clock import Clock
 from services.errors import Forbidden
 from services.i18n import Text
+from services.names import Named
 
 LIST_LIMIT = 30  # buttons on one screen; older applications stay visible in their history
 
@@ -119,10 +120,34 @@ async def on_confirm(
     clock: Clock,
     reply: Reply,
 ) -> None:
-    """The parent consents; the school reviews next."""
-    await enrollment.parent_confirm(session, actor, callback_data.id, clock.now())
+    """The parent consents; the school reviews next. Pressed on a card that said so, it also
+    gives the consent to the use of the child's data: one decision, not two."""
+    await enrollment.parent_confirm(
+        session,
+        actor,
+        callback_data.id,
+        clock.now(),
+        with_data_consent=callback_data.action == AppAction.CONFIRM_WITH_CONSENT,
+    )
     await show_application(
         reply, session, tr, person, actor, callback_data.id, notice=tr("confirm-done")
+    )
+
+
+async def on_consent_text(
+    _: CallbackQuery,
+    callback_data: AppAct,
+    session: AsyncSession,
+    tr: Text,
+    actor: Actor,
+    reply: Reply,
+) -> None:
+    """The consent to the use of the child's data, whole, with the way back to the decision."""
+    line, _events = await enrollment.application_detail(session, actor, callback_data.id)
+    child = await people.require_self_or_child(session, actor, line.application.student_id)
+    reply.show(
+        tr("consent-data", version=consent.DATA_CONSENT_VERSION, child=Named.of(child)),
+        keyboard([button(tr.label("btn-back"), AppOpen(id=callback_data.id))]),
     )
 
 
@@ -268,6 +293,8 @@ def setup() -> Router:
     router.callback_query.register(on_withdraw_ask, _act(AppAction.WITHDRAW_ASK), flags=READ_ONLY)
     router.callback_query.register(on_withdraw, _act(AppAction.WITHDRAW))
     router.callback_query.register(on_confirm, _act(AppAction.CONFIRM))
+    router.callback_query.register(on_confirm, _act(AppAction.CONFIRM_WITH_CONSENT))
+    router.callback_query.register(on_consent_text, _act(AppAction.CONSENT_TEXT), flags=READ_ONLY)
     router.callback_query.register(on_decline_ask, _act(AppAction.DECLINE), flags=READ_ONLY)
     router.callback_query.register(on_decline_skip, Reason.decline, SkipReason.filter())
     router.message.register(on_decline_reason, Reason.decline, typed_text)

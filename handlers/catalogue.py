@@ -12,6 +12,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.application_card import AppOpen
+from handlers.lesson_view import slots_text
 from handlers.menu import home_button
 from handlers.nav import Menu, Screen
 from handlers.reply import Reply
@@ -24,7 +25,6 @@ from services.catalogue import CatalogueFilter, CourseCard, GroupInfo
 from services.clock import Clock
 from services.errors import Forbidden
 from services.i18n import Html, Label, Text
-from services.schedule import slot_for_reader
 
 DESCRIPTION_LIMIT = 1200  # a card must leave room for its groups within one message
 
@@ -232,12 +232,7 @@ async def on_filter_choice(
 
 
 def group_lines(tr: Text, card: CourseCard, group: GroupInfo, today: date) -> Html:
-    slots = ", ".join(
-        f"{tr.weekday(s.weekday, short=True)} {tr.time(s.start)}–{tr.time(s.end)}"
-        for s in (
-            slot_for_reader(slot, card.provider.timezone, tr.tz, today) for slot in group.slots
-        )
-    )
+    slots = slots_text(tr, group.slots, card.provider.timezone, today)
     return tr(
         "cat-group",
         code=group.code,

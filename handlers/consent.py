@@ -20,6 +20,7 @@ from services.actor import Actor
 from services.clock import Clock
 from services.errors import Forbidden
 from services.i18n import Html, Text
+from services.names import Named
 
 
 class ConsentWithdraw(CallbackData, prefix="cwd"):
@@ -54,25 +55,25 @@ async def _show_consents(
     lines = [
         tr(
             "consent-line-given",
-            child=child.full_name,
+            child=Named.of(child),
             version=given.version,
             when=tr.datetime(given.given_at),
         )
         if given
-        else tr("consent-line-none", child=child.full_name)
+        else tr("consent-line-none", child=Named.of(child))
         for child, given in children
     ]
     rows = [
         [
             button(
-                tr.label("btn-consent-withdraw", child=child.full_name),
+                tr.label("btn-consent-withdraw", child=Named.of(child)),
                 ConsentWithdraw(child=child.id),
             )
         ]
         if given
         else [
             button(
-                tr.label("btn-consent-give-for", child=child.full_name),
+                tr.label("btn-consent-give-for", child=Named.of(child)),
                 ConsentGive(child=child.id),
             )
         ]
@@ -110,7 +111,7 @@ async def on_consent_withdraw_ask(
     if child is None:
         raise Forbidden("error-consent-none")
     reply.show(
-        tr("consent-withdraw-ask", child=child.full_name),
+        tr("consent-withdraw-ask", child=Named.of(child)),
         keyboard(
             [
                 button(

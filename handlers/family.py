@@ -30,6 +30,7 @@ from services.actor import Actor
 from services.clock import Clock
 from services.errors import Forbidden
 from services.i18n import Html, Text
+from services.names import Named
 
 CHILDREN_SHOWN = 10
 APPLICATIONS_SHOWN = 30
@@ -76,7 +77,7 @@ async def on_link_code(
     child = await people.link_parent(session, person, message.text or "", clock.now())
     await state.clear()
     set_commands(reply, tr, person.active_role)
-    reply.send(tr("link-done", child=child.full_name))
+    reply.send(tr("link-done", child=Named.of(child)))
     await show_menu(reply, session, tr, person, await people.load_actor(session, person))
 
 

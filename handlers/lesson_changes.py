@@ -98,14 +98,19 @@ async def on_cancel_ask(
 
 
 async def on_cancel_reason(
-    message: Message, session: AsyncSession, tr: Text, state: FSMContext, reply: Reply
+    message: Message,
+    session: AsyncSession,
+    tr: Text,
+    actor: Actor,
+    state: FSMContext,
+    reply: Reply,
 ) -> None:
     """What cancelling does and to how many people, before it is done."""
     lesson_id = (await state.get_data())["lesson_id"]
     reason = lessons.clean_reason(message.text or "")
     await state.update_data(reason=reason)
     info = await lessons.lesson_info(session, lesson_id)
-    told = len(await lessons.concerned(session, info))
+    told = len(await lessons.concerned(session, info, actor.person_id))
     reply.send(
         tr(
             "cancel-confirm",
@@ -182,7 +187,7 @@ async def on_move_day(
     await state.set_state(Prompt.move_time)
     await state.update_data(lesson_id=callback_data.id, day=day.isoformat())
     reply.show(
-        tr("move-ask-time", day=tr.date(day)),
+        tr("move-ask-time", day=tr.day(day)),
         keyboard([button(tr.label("btn-back"), LessonOpen(id=callback_data.id))]),
     )
 
@@ -260,7 +265,7 @@ async def on_move_reason(
     )
     await state.update_data(reason=reason)
     moved_to = datetime.combine(day, start, info.timezone)
-    told = len(await lessons.concerned(session, info))
+    told = len(await lessons.concerned(session, info, actor.person_id))
     reply.send(
         tr(
             "move-confirm",
@@ -347,7 +352,7 @@ async def on_add_day(
     await state.set_state(Prompt.add_times)
     await state.update_data(group_id=callback_data.id, day=day.isoformat())
     reply.show(
-        tr("add-ask-times", day=tr.date(day)),
+        tr("add-ask-times", day=tr.day(day)),
         keyboard([button(tr.label("btn-back"), Menu(action=Screen.GROUPS))]),
     )
 

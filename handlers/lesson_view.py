@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from handlers.ui import shows_whole
-from models import LessonEvent
+from models import LessonEvent, WeeklySlot
 from models.enums import LessonStatus
 from services.i18n import Html, Label, Text
 from services.lessons import LessonInfo
+from services.schedule import slot_for_reader
 
 STATUS_ICONS = {
     LessonStatus.SCHEDULED: "🕒",
@@ -39,6 +40,14 @@ def button_label(tr: Text, info: LessonInfo, now: datetime) -> Label:
     )
     with_code = f"{base} ({info.group.code})"
     return Label(with_code if shows_whole(with_code) else base)
+
+
+def slots_text(tr: Text, slots: list[WeeklySlot], provider_tz: str, today: date) -> str:
+    """A group's weekly times on the reader's clock: «вт 15:00–16:30, чт 15:00–16:30»."""
+    return ", ".join(
+        f"{tr.weekday(s.weekday, short=True)} {tr.time(s.start)}–{tr.time(s.end)}"
+        for s in (slot_for_reader(slot, provider_tz, tr.tz, today) for slot in slots)
+    )
 
 
 def lesson_line(tr: Text, info: LessonInfo, now: datetime) -> Html:
@@ -72,7 +81,7 @@ def days_schedule(tr: Text, infos: list[LessonInfo], first: date, days: int, now
     for offset in range(days):
         day = first + timedelta(days=offset)
         if day in by_day:
-            heading = f"<b>{tr.weekday(day.weekday())}, {tr.date(day)}</b>"
+            heading = f"<b>{tr.day(day, wide=True)}</b>"
             parts.append("\n".join([heading, *(lesson_line(tr, i, now) for i in by_day[day])]))
     return Html("\n\n".join(parts))
 
@@ -85,8 +94,7 @@ def lesson_card(tr: Text, info: LessonInfo, events: list[LessonEvent], enrolled:
             course=info.course.title,
             group=info.group.code,
             provider=info.provider.short_name,
-            when=f"{tr.weekday(lesson.starts_at.astimezone(tr.tz).weekday())}, "
-            f"{tr.datetime(lesson.starts_at)}–{tr.time(lesson.ends_at.astimezone(tr.tz).time())}",
+            when=f"{tr.datetime(lesson.starts_at)}–{tr.time(lesson.ends_at.astimezone(tr.tz).time())}",
             place=lesson.place or "—",
             status=tr(f"lesson-status-{lesson.status.value}"),
             enrolled=enrolled,

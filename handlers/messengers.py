@@ -142,7 +142,7 @@ async def connect(
     await state.clear()
     actor = await people.load_actor(session, person)
     # From now on the person's own language, not the one this account chose at first contact.
-    tr = tr.translator.for_reader(person.language or tr.lang, tr.tz.key)
+    tr = tr.translator.for_reader(person.language or tr.lang, tr.tz.key, person.id)
     set_commands(reply, tr, person.active_role)
     reply.show(tr("accounts-linked", messenger=tr(f"messenger-{messenger.value}")))
     await show_menu(reply, session, tr, person, actor, below=True)

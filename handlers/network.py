@@ -106,7 +106,7 @@ async def on_holidays(
     """Days without lessons across the network; adding one cancels that day's lessons."""
     require_admin(actor)
     coming = await network.upcoming_holidays(session, clock.now().astimezone(tr.tz).date())
-    lines = [f"• {tr.date(h.day)} — {h.name}" for h in coming[:HOLIDAYS_SHOWN]]
+    lines = [f"• {tr.day(h.day)} — {h.name}" for h in coming[:HOLIDAYS_SHOWN]]
     await state.set_state(HolidayPrompt.text)
     reply.show(
         Html("\n".join([tr("holidays-title", count=len(coming)), *lines, "", tr("holidays-ask")])),
@@ -126,7 +126,7 @@ async def on_holiday_text(
     holiday, cancelled = await network.add_holiday(session, actor, message.text or "", clock.now())
     await state.clear()
     reply.send(
-        tr("holiday-added", day=tr.date(holiday.day), name=holiday.name, count=cancelled),
+        tr("holiday-added", day=tr.day(holiday.day), name=holiday.name, count=cancelled),
         keyboard(
             [button(tr.label("btn-holidays"), Menu(action=Screen.HOLIDAYS))],
             [home_button(tr)],

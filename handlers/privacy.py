@@ -20,6 +20,7 @@ from services import people, privacy
 from services.actor import Actor
 from services.clock import Clock
 from services.i18n import Text
+from services.names import Named
 
 
 class DataExport(CallbackData, prefix="myd"):
@@ -54,7 +55,7 @@ async def on_my_data(
             rows.append(
                 [
                     button(
-                        tr.label("btn-export-child", child=child.full_name),
+                        tr.label("btn-export-child", child=Named.of(child)),
                         DataExport(id=child.id),
                     )
                 ]
@@ -62,7 +63,7 @@ async def on_my_data(
             rows.append(
                 [
                     button(
-                        tr.label("btn-delete-child", child=child.full_name),
+                        tr.label("btn-delete-child", child=Named.of(child)),
                         DataDelete(id=child.id),
                     )
                 ]

@@ -16,12 +16,13 @@ from handlers.nav import Menu, Screen
 from handlers.reply import Reply
 from handlers.ui import button, keyboard, only_buttons_of, rows_of, typed_text
 from models import Person
-from models.enums import Messenger, Role
-from services import people
+from models.enums import Gender, Messenger, Role
+from services import names, people
 from services.actor import Actor
 from services.clock import Clock
 from services.errors import DomainError
 from services.i18n import LANGUAGES, Html, Label, Text, Translator
+from services.names import Named
 
 INVITE_PREFIX = "inv-"
 PARENT_PREFIX = "par-"
@@ -44,6 +45,10 @@ class PickGrade(CallbackData, prefix="rgr"):
     grade: int
 
 
+class PickGender(CallbackData, prefix="rgen"):
+    gender: Gender
+
+
 class LinkCode(StatesGroup):
     """Waiting for the code a child shows to a parent."""
 
@@ -56,6 +61,7 @@ class Registration(StatesGroup):
     student_name = State()
     parent_name = State()
     staff_name = State()
+    gender = State()  # only where the name does not tell (services/names.py)
 
 
 def role_keyboard(tr: Text) -> InlineKeyboardMarkup:
@@ -115,7 +121,7 @@ async def on_language(
 ) -> None:
     """Remember the language, then go on where the person was."""
     people.set_language(person, callback_data.code, LANGUAGES)
-    tr = translator.for_reader(callback_data.code, tr.tz.key)
+    tr = translator.for_reader(callback_data.code, tr.tz.key, person.id)
     set_commands(reply, tr, person.active_role)
     await _continue(session, tr, person, actor, state, clock, bot, messenger, reply)
 
@@ -192,7 +198,7 @@ async def _link(
 ) -> None:
     child = await people.link_parent(session, person, code, clock.now())
     set_commands(reply, tr, person.active_role)
-    reply.show(tr("link-done", child=child.full_name))
+    reply.show(tr("link-done", child=Named.of(child)))
     await show_menu(
         reply, session, tr, person, await people.load_actor(session, person), below=True
     )
@@ -251,10 +257,48 @@ async def on_student_name(
     )
     await state.clear()
     await session.flush()
-    actor = await people.load_actor(session, person)
     set_commands(reply, tr, person.active_role)
     reply.send(tr("register-student-done"))
-    await show_menu(reply, session, tr, person, actor)
+    if _asked_gender(tr, person, reply):
+        await state.set_state(Registration.gender)
+        return
+    await show_menu(reply, session, tr, person, await people.load_actor(session, person))
+
+
+def _asked_gender(tr: Text, person: Person, reply: Reply) -> bool:
+    """Ask once how texts speak of the person, where their name does not tell."""
+    if not names.needs_gender(person):
+        return False
+    reply.send(
+        tr("register-ask-gender", name=person.full_name),
+        keyboard(
+            [
+                button(tr.label("btn-gender-male"), PickGender(gender=Gender.MALE)),
+                button(tr.label("btn-gender-female"), PickGender(gender=Gender.FEMALE)),
+            ]
+        ),
+    )
+    return True
+
+
+async def on_pick_gender(
+    _: CallbackQuery,
+    callback_data: PickGender,
+    session: AsyncSession,
+    tr: Text,
+    person: Person,
+    state: FSMContext,
+    clock: Clock,
+    reply: Reply,
+) -> None:
+    """Remember the answer, then go on: link the child if a parent's code came, else the menu."""
+    people.set_gender(person, callback_data.gender)
+    code = (await state.get_data()).get("parent_code")
+    await state.clear()
+    if code:
+        await _link_or_ask_again(session, tr, person, state, clock, reply, code)
+        return
+    await show_menu(reply, session, tr, person, await people.load_actor(session, person))
 
 
 async def on_parent_name(
@@ -273,8 +317,25 @@ async def on_parent_name(
     set_commands(reply, tr, person.active_role)
     if not code:
         reply.send(tr("register-parent-done"))
+    if _asked_gender(tr, person, reply):
+        await state.set_state(Registration.gender)
+        await state.update_data(parent_code=code)
+        return
+    if not code:
         await show_menu(reply, session, tr, person, await people.load_actor(session, person))
         return
+    await _link_or_ask_again(session, tr, person, state, clock, reply, code)
+
+
+async def _link_or_ask_again(
+    session: AsyncSession,
+    tr: Text,
+    person: Person,
+    state: FSMContext,
+    clock: Clock,
+    reply: Reply,
+    code: str,
+) -> None:
     try:
         await _link(session, tr, person, clock, reply, code)
     except DomainError as error:
@@ -293,6 +354,9 @@ async def on_staff_name(
 ) -> None:
     person.full_name = people.clean_name(message.text or "")
     await state.clear()
+    if _asked_gender(tr, person, reply):
+        await state.set_state(Registration.gender)
+        return
     await show_menu(reply, session, tr, person, await people.load_actor(session, person))
 
 
@@ -303,7 +367,9 @@ async def on_text_instead_of_button(_: Message, tr: Text, reply: Reply) -> None:
 
 def setup() -> Router:
     router = Router(name="start")
-    router.callback_query.filter(only_buttons_of(Menu, Lang, PickRole, PickOrg, PickGrade))
+    router.callback_query.filter(
+        only_buttons_of(Menu, Lang, PickRole, PickOrg, PickGrade, PickGender)
+    )
     router.message.register(on_start, CommandStart())
     router.message.register(on_language_menu, Command("language"))
     router.callback_query.register(on_language_menu, Menu.filter(F.action == Screen.LANGUAGE))
@@ -316,4 +382,6 @@ def setup() -> Router:
     router.message.register(on_staff_name, Registration.staff_name, typed_text)
     router.message.register(on_text_instead_of_button, Registration.org)
     router.message.register(on_text_instead_of_button, Registration.grade)
+    router.callback_query.register(on_pick_gender, Registration.gender, PickGender.filter())
+    router.message.register(on_text_instead_of_button, Registration.gender)
     return router

@@ -45,7 +45,7 @@ async def on_today(
     found = await lessons.lessons_for_staff(
         session, actor, person.active_role, start, start + timedelta(days=1)
     )
-    title = tr("today-title", day=tr.date(start.date()), count=len(found))
+    title = tr("today-title", day=tr.day(start.date()), count=len(found))
     _show_list(reply, tr, title, found, clock.now())
 
 

@@ -13,6 +13,13 @@ class Role(enum.StrEnum):
     ADMIN = "admin"
 
 
+class Gender(enum.StrEnum):
+    """A person's grammatical gender, for the texts about them («зачислен» or «зачислена»)."""
+
+    MALE = "male"
+    FEMALE = "female"
+
+
 class Messenger(enum.StrEnum):
     TELEGRAM = "telegram"
     MAX = "max"

@@ -6,7 +6,7 @@ from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String, UniqueCo
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, str_enum, utcnow
-from models.enums import Messenger, Role
+from models.enums import Gender, Messenger, Role
 
 
 class Person(Base):
@@ -23,6 +23,9 @@ class Person(Base):
         ForeignKey("organisations.id", ondelete="RESTRICT"), index=True
     )
     grade: Mapped[int | None]
+    # Stored only when the name does not tell it (services/names.py infers it otherwise): the
+    # person was asked once, at registration.
+    gender: Mapped[Gender | None] = mapped_column(str_enum(Gender))
     active_role: Mapped[Role | None] = mapped_column(str_enum(Role))
     # The school's own code for a teacher or student brought in by a spreadsheet import:
     # the next import of the same list finds them by it.

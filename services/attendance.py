@@ -17,6 +17,7 @@ from services.actor import Actor
 from services.audit import record
 from services.errors import Conflict, Forbidden, Invalid
 from services.lessons import LessonInfo, lesson_info, may_manage
+from services.names import Named
 from services.outbox import notify_many
 from services.people import parent_ids_of
 
@@ -147,6 +148,7 @@ async def save_attendance(
             mark.absences += 1
             parents = await parent_ids_of(session, student_id)
             student = await session.get(Person, student_id)
+            assert student is not None
             await notify_many(
                 session,
                 parents,
@@ -154,7 +156,7 @@ async def save_attendance(
                 key_prefix=f"absent:{lesson_id}:{student_id}:{mark.absences}",
                 now=now,
                 params={
-                    "student": student.full_name if student else "",
+                    "student": Named.of(student).to_param(),
                     "course": info.course.title,
                     "when": {"dt": info.lesson.starts_at.isoformat()},
                 },

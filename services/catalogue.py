@@ -237,6 +237,29 @@ async def group_infos(session: AsyncSession, groups: list[Group]) -> list[GroupI
     ]
 
 
+@dataclass(frozen=True)
+class Offer:
+    """What a family needs to decide on a group: who teaches it, where, when."""
+
+    provider: Organisation
+    group: GroupInfo
+
+
+async def offer(session: AsyncSession, group_id: int) -> Offer:
+    """The group's provider (with its address), teacher, place, weekly times and dates."""
+    group = await session.scalar(
+        select(Group)
+        .where(Group.id == group_id)
+        .options(selectinload(Group.course), selectinload(Group.slots))
+    )
+    if group is None:
+        raise NotFound("error-not-found")
+    provider = await session.get(Organisation, group.course.provider_org_id)
+    assert provider is not None  # a foreign key guarantees it
+    (info,) = await group_infos(session, [group])
+    return Offer(provider, info)
+
+
 async def group_with_course(session: AsyncSession, group_id: int) -> Group:
     """A group with its course loaded; refused if there is none."""
     group = await session.scalar(

@@ -20,11 +20,12 @@ from sqlalchemy.orm import selectinload
 
 from models import Application, ApplicationEvent, Course, Group, Organisation, ParentLink, Person
 from models.enums import ACTIVE_APPLICATION_STATES, ApplicationState, Priority, Role
-from services import catalogue, consent, people, seats
+from services import audience, catalogue, consent, people, seats
 from services.actor import Actor
 from services.audit import record
 from services.consent import ConsentState
 from services.errors import Conflict, Forbidden, NotFound
+from services.names import Named
 from services.outbox import notify_many
 from services.schedule import slots_overlap
 from services.text import OPTIONAL_REASON, REASON
@@ -364,7 +365,7 @@ async def _move(
 
 def _params(loaded: _Loaded, **extra: Any) -> dict[str, Any]:
     return {
-        "student": loaded.student.full_name,
+        "student": Named.of(loaded.student).to_param(),
         "course": loaded.course.title,
         "group": loaded.group.code,
         **extra,
@@ -447,14 +448,25 @@ async def _require_parent(session: AsyncSession, actor: Actor, student_id: int) 
 
 
 async def parent_confirm(
-    session: AsyncSession, actor: Actor, application_id: int, now: datetime
+    session: AsyncSession,
+    actor: Actor,
+    application_id: int,
+    now: datetime,
+    *,
+    with_data_consent: bool = False,
 ) -> Application:
-    """The parent consents; the home school's coordinators get it to review."""
+    """The parent consents; the home school's coordinators get it to review.
+
+    The child's data may be used only with the parent's consent to it: a parent who has not
+    given it confirms and gives it in one decision (`with_data_consent`, pressed on a card
+    that said so); otherwise confirming is refused."""
     loaded = await _load(session, application_id)
     await _require_parent(session, actor, loaded.app.student_id)
     _expect(loaded.app, Action.CONFIRM)
     if await consent.active(session, actor.person_id, loaded.app.student_id) is None:
-        raise Conflict("error-consent-needed")
+        if not with_data_consent:
+            raise Conflict("error-consent-needed")
+        await consent.give(session, actor, loaded.app.student_id, now)
     event = await _move(
         session,
         loaded.app,
@@ -694,9 +706,9 @@ async def _confirm_group_if_ready(
     if group.confirmed_at is not None or await seats.count(session, group.id) < group.min_size:
         return
     group.confirmed_at = now
-    await notify_many(
+    await audience.tell(
         session,
-        await seats.families(session, group.id),
+        await audience.group_families(session, group.id),
         kind="notify-group-confirmed",
         key_prefix=f"group-confirmed:{group.id}",
         now=now,

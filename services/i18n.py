@@ -20,12 +20,17 @@ from babel.dates import format_date, format_datetime, format_time, get_day_names
 from fluent.runtime import FluentBundle, FluentResource
 from fluent.syntax import ast
 
+from services.names import Named
+
 logger = logging.getLogger(__name__)
 
 # The `locales` package ships the .ftl files, so they are found wherever the code is installed.
 LOCALES_DIR = Path(str(resources.files("locales")))
 LANGUAGES = ("ru", "en")
 FLUENT_PART_LIMIT = 2000
+Day = date  # `date` is also a method of Text
+# The stored values that name a person; their texts decline them and agree with their gender.
+NAMED_KEYS = frozenset({"student", "parent", "child"})
 
 
 class Html(str):
@@ -73,13 +78,22 @@ class Translator:
     def language(self, lang: str | None) -> str:
         return lang if lang in self.bundles else self.default_language
 
-    def get(self, lang: str | None, key: str, **params: Any) -> Html:
-        """A text for a message (HTML): string values are escaped."""
-        return Html(self._format(lang, key, params, label=False))
+    def get(
+        self, lang: str | None, key: str, reader_id: int | None = None, /, **params: Any
+    ) -> Html:
+        """A text for a message (HTML): string values are escaped. A `Named` value names
+        people in the cases and gender the text asks for; `reader_id` is whom it is sent to."""
+        return Html(
+            self._format(lang, key, _named(params, self.language(lang), reader_id), label=False)
+        )
 
-    def label(self, lang: str | None, key: str, **params: Any) -> Label:
+    def label(
+        self, lang: str | None, key: str, reader_id: int | None = None, /, **params: Any
+    ) -> Label:
         """A text that is not HTML (a button, an alert): values go in as they are."""
-        return Label(self._format(lang, key, params, label=True))
+        return Label(
+            self._format(lang, key, _named(params, self.language(lang), reader_id), label=True)
+        )
 
     def _format(self, lang: str | None, key: str, params: dict[str, Any], *, label: bool) -> str:
         if not params:
@@ -114,8 +128,21 @@ class Translator:
             self._plain[(key, lang or "", label)] = text
         return text
 
-    def for_reader(self, lang: str | None, timezone: str) -> Text:
-        return Text(self, self.language(lang), ZoneInfo(timezone))
+    def for_reader(self, lang: str | None, timezone: str, reader: int | None = None) -> Text:
+        return Text(self, self.language(lang), ZoneInfo(timezone), reader)
+
+
+def _named(params: dict[str, Any], lang: str, reader: int | None) -> dict[str, Any]:
+    """Each `Named` value becomes its forms: `$student`, `$student_gen`, `$student_gender`..."""
+    if not any(isinstance(value, Named) for value in params.values()):
+        return params
+    expanded: dict[str, Any] = {}
+    for name, value in params.items():
+        if isinstance(value, Named):
+            expanded.update(value.forms(name, lang, reader))
+        else:
+            expanded[name] = value
+    return expanded
 
 
 def _fluent_arg(value: Any, *, label: bool) -> Any:
@@ -137,19 +164,26 @@ class Text:
     translator: Translator
     lang: str
     tz: ZoneInfo
+    reader: int | None = None  # the person reading, where known: texts about them say "you"
 
     def __call__(self, key: str, **params: Any) -> Html:
-        return self.translator.get(self.lang, key, **params)
+        return self.translator.get(self.lang, key, self.reader, **params)
 
     def label(self, key: str, **params: Any) -> Label:
         """A button's label or an alert: plain text, values not escaped."""
-        return self.translator.label(self.lang, key, **params)
+        return self.translator.label(self.lang, key, self.reader, **params)
 
     def datetime(self, moment: datetime) -> str:
-        return format_datetime(moment.astimezone(self.tz), "d MMMM, HH:mm", locale=self.lang)
+        """«пн, 14 сентября, 15:30» in the reader's zone."""
+        return format_datetime(moment.astimezone(self.tz), "EEE, d MMMM, HH:mm", locale=self.lang)
 
     def date(self, day: date) -> str:
+        """«14 сентября 2026»: a date that may be in another year (a consent, a period)."""
         return format_date(day, "d MMMM y", locale=self.lang)
+
+    def day(self, day: Day, wide: bool = False) -> str:
+        """«пн, 14 сентября» (or «понедельник, 14 сентября»): a day of this year's schedule."""
+        return format_date(day, "EEEE, d MMMM" if wide else "EEE, d MMMM", locale=self.lang)
 
     def time(self, moment: time) -> str:
         return format_time(moment, "HH:mm", locale=self.lang)
@@ -164,13 +198,15 @@ class Text:
         `{"dt": iso}` becomes a date and time in the reader's zone, `{"date": iso}` a date,
         `{"key": name}` a text.
         """
-        return self(key, **{name: self._localise(value) for name, value in params.items()})
+        return self(key, **{name: self._localise(value, name) for name, value in params.items()})
 
     def render_label(self, key: str, params: dict[str, Any]) -> Label:
         """The same as `render`, as plain text (a refusal shown in an alert)."""
-        return self.label(key, **{name: self._localise(value) for name, value in params.items()})
+        return self.label(
+            key, **{name: self._localise(value, name) for name, value in params.items()}
+        )
 
-    def _localise(self, value: Any) -> Any:
+    def _localise(self, value: Any, name: str = "") -> Any:
         if isinstance(value, dict):
             if "dt" in value:
                 return self.datetime(datetime.fromisoformat(value["dt"]))
@@ -178,4 +214,10 @@ class Text:
                 return self.date(date.fromisoformat(value["date"]))
             if "key" in value:
                 return self(value["key"])
+            if "named" in value:
+                return Named.from_param(value)
+        if isinstance(value, str) and name in NAMED_KEYS:
+            # A row queued before names were stored as Named (or a plain name): its gender
+            # is what the name tells.
+            return Named.name(value)
         return value

@@ -15,12 +15,11 @@ from sqlalchemy.orm import selectinload
 
 from models import Course, Group, Lesson, Organisation, Person, RoleGrant, WeeklySlot
 from models.enums import CourseFormat, Direction, LessonStatus, Priority, Role
-from services import seats
+from services import audience
 from services.import_columns import KIND_ORDER
 from services.import_match import Known, batches
 from services.import_rows import Checked, Row
 from services.lessons import change_priority, follow_timetable
-from services.outbox import notify_many
 
 
 @dataclass
@@ -278,12 +277,12 @@ class Writer:
             )
         )
         priority = change_priority(following, self.now) if following else Priority.NORMAL
-        families = await seats.families(self.session, group.id)
-        self.told_families.update(families)
+        families = await audience.group_families(self.session, group.id)
+        self.told_families.update(r.person_id for r in families)
         self.told_teachers.update(teachers)
-        await notify_many(
+        await audience.tell(
             self.session,
-            [*families, *sorted(teachers)],
+            audience.join(families, [audience.Recipient(t) for t in sorted(teachers)]),
             kind="notify-group-timetable-changed",
             key_prefix=f"timetable:{group.id}:{self.now.isoformat()}",
             now=self.now,

@@ -26,11 +26,11 @@ from models import (
     WeeklySlot,
 )
 from models.enums import LessonStatus, Priority, Role
-from services import catalogue, parsing, seats
+from services import audience, catalogue, parsing, seats
 from services.actor import Actor
+from services.audience import Recipient
 from services.errors import Conflict, Forbidden, Invalid, NotFound
-from services.outbox import notify_many
-from services.seats import groups_of, with_parents
+from services.seats import groups_of
 from services.text import REASON, TextRule
 
 URGENT_WITHIN = timedelta(hours=24)
@@ -213,8 +213,11 @@ async def history(session: AsyncSession, lesson_id: int) -> list[LessonEvent]:
 # --- who hears of a change ------------------------------------------------------------------
 
 
-async def concerned(session: AsyncSession, info: LessonInfo) -> list[int]:
-    """Students, their parents, their home coordinators and the provider's coordinators."""
+async def concerned(
+    session: AsyncSession, info: LessonInfo, actor_id: int | None = None
+) -> list[Recipient]:
+    """Students, their parents, the group's teacher, the students' home coordinators and the
+    provider's coordinators; not the person making the change (their screen says it)."""
     students = await seats.student_ids(session, info.group.id)
     home_orgs = select(Person.home_org_id).where(Person.id.in_(students))
     coordinators = (
@@ -226,7 +229,12 @@ async def concerned(session: AsyncSession, info: LessonInfo) -> list[int]:
             )
         )
     ).all()
-    return list(dict.fromkeys([*await with_parents(session, students), *coordinators]))
+    teacher = [info.group.teacher_id] if info.group.teacher_id is not None else []
+    return audience.join(
+        await audience.families(session, students),
+        [Recipient(pid) for pid in [*teacher, *coordinators]],
+        leave_out=actor_id,
+    )
 
 
 async def cancel_for_holiday(
@@ -263,9 +271,9 @@ async def _tell_everyone(
     **params: Any,
 ) -> None:
     affected = min(t for t in (event.old_starts_at, event.new_starts_at) if t is not None)
-    await notify_many(
+    await audience.tell(
         session,
-        await concerned(session, info),
+        await concerned(session, info, event.actor_id),
         kind=kind,
         key_prefix=f"lesson-event:{event.id}",
         now=now,

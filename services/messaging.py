@@ -7,10 +7,9 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Group, GroupMessage, Person
-from services import catalogue, seats
+from services import audience, catalogue, seats
 from services.actor import Actor
 from services.errors import Forbidden
-from services.outbox import notify_many
 from services.text import TextRule
 
 # 3,000 characters leave room for the heading within Telegram's 4096.
@@ -51,9 +50,13 @@ async def write_to_group(
     session.add(message)
     await session.flush()
     students = await seats.student_ids(session, group.id)
-    everyone = await seats.with_parents(session, students) if include_parents else students
-    recipients = [r for r in everyone if r != actor.person_id]
-    await notify_many(
+    everyone = (
+        await audience.families(session, students)
+        if include_parents
+        else [audience.Recipient(s) for s in students]
+    )
+    recipients = audience.join(everyone, leave_out=actor.person_id)
+    await audience.tell(
         session,
         recipients,
         kind="notify-group-message",

@@ -118,6 +118,7 @@ class Outgoing:
     """A claimed notification with what the sender needs to render and address it."""
 
     id: int
+    person_id: int
     kind: str
     params: dict[str, Any]
     link: dict[str, Any] | None
@@ -193,6 +194,7 @@ async def claim_due(session: AsyncSession, now: datetime, limit: int = 50) -> li
         claimed.append(
             Outgoing(
                 id=row.id,
+                person_id=row.person_id,
                 kind=row.kind,
                 params=dict(row.params),
                 link=row.link,

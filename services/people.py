@@ -21,10 +21,11 @@ from models import (
     Person,
     RoleGrant,
 )
-from models.enums import Messenger, Role
+from models.enums import Gender, Messenger, Role
 from services.actor import Actor
 from services.audit import record
 from services.errors import Conflict, Forbidden, Invalid, NotFound
+from services.names import Named
 from services.outbox import notify
 from services.text import NAME
 
@@ -206,6 +207,11 @@ async def register_parent(session: AsyncSession, person: Person, *, name: str) -
     person.active_role = Role.PARENT
 
 
+def set_gender(person: Person, gender: Gender) -> None:
+    """What the person answered when their name did not tell (services/names.py)."""
+    person.gender = gender
+
+
 def switch_role(person: Person, actor: Actor, role: Role) -> None:
     if role not in actor.role_set:
         raise Forbidden("error-role-not-held")
@@ -351,7 +357,7 @@ async def link_parent(session: AsyncSession, parent: Person, code: str, now: dat
             kind="notify-parent-linked",
             dedupe_key=f"parent-linked:{parent.id}:{child.id}",
             now=now,
-            params={"parent": parent.full_name},
+            params={"parent": Named.of(parent).to_param()},
         )
     await grant_role(session, parent, Role.PARENT, None)
     parent.active_role = Role.PARENT

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -274,10 +275,11 @@ async def delete_person(
         # Messages to others that named the person, or quoted them, keep their place only.
         for note in (await session.scalars(select(Notification))).all():
             params = dict(note.params)
+            # A value is a text or a person named with their gender (services/names.Named).
             changed = {
                 k: "—"
                 for k, v in params.items()
-                if isinstance(v, str) and any(t in v for t in traces)
+                if any(t in json.dumps(v, ensure_ascii=False) for t in traces)
             }
             if changed:
                 note.params = {**params, **changed}

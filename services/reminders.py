@@ -24,9 +24,11 @@ from models import (
     Lesson,
     Notification,
     Organisation,
+    Person,
 )
 from models.enums import ApplicationState, LessonStatus, Priority
 from services import enrollment, seats
+from services.names import Named
 from services.outbox import Message, queue
 from services.people import parent_ids_of
 
@@ -254,13 +256,15 @@ async def process_consent_deadlines(
             expired += 1
             continue
         line = await enrollment.application_line(session, app_id)
+        student = await session.get(Person, student_id)
+        assert student is not None
         due.extend(
             _Due(
                 parent_id,
                 "notify-consent-reminder",
                 f"remind-consent:{app_id}:{parent_id}",
                 {
-                    "student": line.student_name,
+                    "student": Named.of(student).to_param(),
                     "course": line.course_title,
                     "group": line.group_code,
                 },

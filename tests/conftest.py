@@ -11,6 +11,7 @@ import logging
 import os
 import shutil
 from collections.abc import AsyncIterator, Callable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -20,17 +21,21 @@ from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.delivery.deliverer import Deliverer
+from bot.delivery.retry import RetryAfterMiddleware
 from bot.delivery.senders import BotSender
 from bot.factory import create_bot, create_dispatcher
 from bot.logs import keep_personal_data_out
+from bot.max import create_max_bot
 from bot.settings import Settings
 from handlers.notification_links import buttons_for
 from models.db import create_engine, create_session_factory
 from models.migrate import upgrade
+from sandbox.max_state import MaxMessenger
 from services.clock import ManualClock
 from services.i18n import Translator
 from tests import postgres
 from tests.bot_client import BotClient
+from tests.max_client import MAX_TOKEN, MaxHub, serve_max
 from tests.telegram_fake import FakeTelegram
 
 DEFAULT_TEST_POSTGRES = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
@@ -256,3 +261,37 @@ async def redis_url():
     if keys:
         await client.delete(*keys)
     await client.aclose()
+
+
+# --- MAX: the fake MAX API and a bot on it (tests/test_max.py, the screen walk) -----------
+
+
+@dataclass
+class MaxServer:
+    state: MaxMessenger
+    url: str
+
+
+@pytest.fixture
+async def max_server(clock: ManualClock) -> AsyncIterator[MaxServer]:
+    # Conversations here are quick bursts; the rate limit has its own test below.
+    state = MaxMessenger(MAX_TOKEN, clock=clock, requests_per_second=1000)
+    runner, url = await serve_max(state)
+    yield MaxServer(state, url)
+    await state.close()
+    await runner.cleanup()
+
+
+@pytest.fixture
+async def max_bot(
+    max_server: MaxServer, session_factory: async_sessionmaker[AsyncSession], clock: ManualClock
+) -> AsyncIterator[Bot]:
+    bot = await create_max_bot(MAX_TOKEN, session_factory, clock, api_url=max_server.url)
+    bot.session.middleware(RetryAfterMiddleware())
+    yield bot
+    await bot.session.close()
+
+
+@pytest.fixture
+def hub(max_server: MaxServer, dp: Dispatcher, max_bot: Bot) -> MaxHub:
+    return MaxHub(max_server.state, dp, max_bot)

@@ -248,12 +248,12 @@ async def test_teacher_sees_own_lessons_today_and_this_week(
     assert "Шахматы" not in teacher.screen()
 
     await teacher.send("/today")  # Monday: nothing
-    assert "<b>Сегодня, 23 ноября 2026</b>: занятий нет." in teacher.screen()
+    assert "<b>Сегодня, пн, 23 ноября</b>: занятий нет." in teacher.screen()
     assert not any("🕒" in label for label in labels(teacher))
 
     clock.set(msk(TUE, 8))
     await teacher.send("/today")
-    assert "<b>Сегодня, 24 ноября 2026</b>: 1 занятие" in teacher.screen()
+    assert "<b>Сегодня, вт, 24 ноября</b>: 1 занятие" in teacher.screen()
     assert [label for label in labels(teacher) if "🕒" in label] == [math_labels[1]]
 
     await other.send("/week")
@@ -280,7 +280,7 @@ async def test_lesson_card_shows_what_a_teacher_needs(
     await open_lesson(teacher, session_factory, net.group.id, msk(TUE, 15))
     card = teacher.screen()
     assert f"<b>{COURSE}</b>, группа {net.group.code} (МБУ ДО ДШИ)" in card
-    assert "🕒 вторник, 24 ноября, 15:00–16:30" in card
+    assert "🕒 вт, 24 ноября, 15:00–16:30" in card
     assert "📍 каб. 21" in card
     assert "Статус: по плану · записано: 2" in card
     assert labels(teacher) == [
@@ -309,7 +309,7 @@ async def test_attendance_cycles_in_place_saves_and_tells_parents_once(
 
     await open_today_lesson(teacher)
     await teacher.click("Посещаемость")
-    assert f"<b>{COURSE}</b> ({net.group.code}), 24 ноября, 15:00" in teacher.screen()
+    assert f"<b>{COURSE}</b> ({net.group.code}), вт, 24 ноября, 15:00" in teacher.screen()
     # Name and home school only: no parents, no Telegram ids, no contacts.
     assert roster_labels(teacher) == [
         "▫️ Морозова Полина · МАОУ «СОШ №4»",
@@ -347,10 +347,10 @@ async def test_attendance_cycles_in_place_saves_and_tells_parents_once(
         net.other_student.id: (A.PRESENT, net.teacher.id),
     }
     await deliver_all(deliverer)
-    notice = "❗ Соколов Артём не был(а) на занятии «Олимпиадная математика» 24 ноября, 15:00."
-    assert received(telegram, 102, "не был(а)") == [notice]
-    assert received(telegram, 202, "не был(а)") == []
-    assert received(telegram, 101, "не был(а)") == [], "the parents are told, not the student"
+    notice = "❗ Соколов Артём не был на занятии «Олимпиадная математика» вт, 24 ноября, 15:00."
+    assert received(telegram, 102, "на занятии «") == [notice]
+    assert received(telegram, 202, "на занятии «") == []
+    assert received(telegram, 101, "на занятии «") == [], "the parents are told, not the student"
 
     # Saved again with the same marks (four taps bring the absent mark round): nobody is told.
     await teacher.click("Посещаемость")
@@ -367,7 +367,7 @@ async def test_attendance_cycles_in_place_saves_and_tells_parents_once(
     await teacher.click("Сохранить")
     assert "💾 Сохранено отметок: 0." in teacher.screen()
     await deliver_all(deliverer)
-    assert len(received(telegram, 102, "не был(а)")) == 1
+    assert len(received(telegram, 102, "на занятии «")) == 1
 
     # Next day the present student turns out to have been absent: their parents are told.
     clock.advance(timedelta(days=1))
@@ -376,10 +376,10 @@ async def test_attendance_cycles_in_place_saves_and_tells_parents_once(
     assert "❌ Морозова Полина · МАОУ «СОШ №4»" in roster_labels(teacher)
     await teacher.click("Сохранить")
     await deliver_all(deliverer)
-    assert received(telegram, 202, "не был(а)") == [
-        "❗ Морозова Полина не был(а) на занятии «Олимпиадная математика» 24 ноября, 15:00."
+    assert received(telegram, 202, "на занятии «") == [
+        "❗ Морозова Полина не была на занятии «Олимпиадная математика» вт, 24 ноября, 15:00."
     ]
-    assert len(received(telegram, 102, "не был(а)")) == 1
+    assert len(received(telegram, 102, "на занятии «")) == 1
 
     # Absent → present → absent again: the second turn to absent is told once more.
     await teacher.click("Посещаемость")
@@ -389,13 +389,13 @@ async def test_attendance_cycles_in_place_saves_and_tells_parents_once(
     await teacher.click("Сохранить")
     assert (await marks_of(session_factory, lesson.id))[net.student.id][0] == A.PRESENT
     await deliver_all(deliverer)
-    assert len(received(telegram, 102, "не был(а)")) == 1
+    assert len(received(telegram, 102, "на занятии «")) == 1
     await teacher.click("Посещаемость")
     await teacher.click("Соколов Артём")  # ✅ → ❌
     await teacher.click("Сохранить")
     await deliver_all(deliverer)
-    assert received(telegram, 102, "не был(а)") == [notice, notice]
-    assert len(received(telegram, 202, "не был(а)")) == 1
+    assert received(telegram, 102, "на занятии «") == [notice, notice]
+    assert len(received(telegram, 202, "на занятии «")) == 1
     assert await count(session_factory, Notification, Notification.kind == "notify-absent") == 3
 
 
@@ -498,7 +498,7 @@ async def test_after_seven_days_only_the_providers_coordinator_may_change_attend
 
     # The provider's coordinator finds last week's lesson on /week and corrects it.
     await open_lesson(coordinator, session_factory, net.group.id, msk(TUE, 15))
-    assert "🕒 вторник, 24 ноября, 15:00–16:30" in coordinator.screen()
+    assert "🕒 вт, 24 ноября, 15:00–16:30" in coordinator.screen()
     await coordinator.click("Посещаемость")
     assert "❌ Соколов Артём · МБОУ СОШ № 5" in roster_labels(coordinator)
     await coordinator.click("Соколов Артём")  # ❌ → ⏰
@@ -648,7 +648,7 @@ async def test_teacher_cancels_a_lesson_and_everyone_concerned_is_told(
     await teacher.send("Педагог <заболел> & на больничном")
     assert len(teacher.texts()) == sent + 1, "the confirm screen is a new message"
     assert teacher.screen() == (
-        f"Отменить занятие «{COURSE}» ({net.group.code}), 24 ноября, 15:00?\n"
+        f"Отменить занятие «{COURSE}» ({net.group.code}), вт, 24 ноября, 15:00?\n"
         "Причина: «Педагог &lt;заболел&gt; &amp; на больничном».\n"
         "Сообщение сразу получат 7 человек: ученики, их родители, координаторы и педагог.\n"
         "[❌ Да, отменить]\n[◀ Назад]"
@@ -658,10 +658,10 @@ async def test_teacher_cancels_a_lesson_and_everyone_concerned_is_told(
     assert await count(session_factory, Notification) == 0
     await teacher.click("Да, отменить")
     card = teacher.screen()
-    assert "❌ Занятие отменено; всем, кого это касается, отправляются уведомления." in card
+    assert "❌ Вы отменили занятие; всем, кого это касается, отправляются уведомления." in card
     assert "Статус: ❌ отменено" in card
     assert "Причина: Педагог &lt;заболел&gt; &amp; на больничном" in card
-    assert "отменено (было 24 ноября, 15:00)" in card
+    assert "отменено (было вт, 24 ноября, 15:00)" in card
     assert "Посещаемость" not in card
     assert "Перенести" not in card
 
@@ -676,12 +676,20 @@ async def test_teacher_cancels_a_lesson_and_everyone_concerned_is_told(
     ]
 
     await deliver_all(deliverer)
-    expected = (
-        f"❌ <b>Занятие отменено</b>: {COURSE} ({net.group.code}), 24 ноября, 15:00. "
+    details = (
+        f": {COURSE} ({net.group.code}), вт, 24 ноября, 15:00. "
         "Причина: Педагог &lt;заболел&gt; &amp; на больничном"
     )
-    for uid in (101, 102, 103, 201, 202, 203, 401):
+    expected = f"❌ <b>Занятие отменено</b>{details}"
+    for uid in (101, 103, 201, 203, 401):
         assert received(telegram, uid, "Занятие отменено") == [expected], uid
+    # A parent is told whose lesson it is.
+    assert received(telegram, 102, "Занятие отменено") == [
+        f"❌ <b>Занятие отменено</b> у Соколова Артёма{details}"
+    ]
+    assert received(telegram, 202, "Занятие отменено") == [
+        f"❌ <b>Занятие отменено</b> у Морозовой Полины{details}"
+    ]
     assert received(telegram, 302, "Занятие отменено") == []
 
     # The teacher's list and the student's schedule show it cancelled.
@@ -704,6 +712,29 @@ async def test_teacher_cancels_a_lesson_and_everyone_concerned_is_told(
     assert await count(session_factory, LessonEvent) == 1
 
 
+async def test_the_teacher_hears_when_a_coordinator_cancels_and_the_coordinator_does_not(
+    session_factory, session, client_factory, clock, deliverer, telegram
+):
+    """Whoever changes a lesson sees it on their screen, written to them; everyone else
+    concerned, the group's teacher included, gets the alert once."""
+    net = await network_with_lessons(session, provider_coordinator=True)
+    await session.commit()
+    chats = everyone(client_factory)
+    coordinator = chats[401]
+    await open_lesson(coordinator, session_factory, net.group.id, msk(TUE, 15))
+    await coordinator.click("Отменить занятие")
+    await coordinator.send("Ремонт в кабинете")
+    assert "Сообщение сразу получат 7 человек" in coordinator.screen()
+    await coordinator.click("Да, отменить")
+    assert "❌ Вы отменили занятие" in coordinator.screen()
+
+    await deliver_all(deliverer)
+    for uid in (101, 102, 103, 201, 202, 203, 301):
+        assert len(received(telegram, uid, "Занятие отменено")) == 1, uid
+    assert received(telegram, 401, "Занятие отменено") == [], "not about one's own action"
+    assert received(telegram, 302, "Занятие отменено") == [], "another group's teacher"
+
+
 async def test_a_command_instead_of_a_cancel_reason_is_a_command(
     session_factory, session, client_factory, clock
 ):
@@ -715,7 +746,7 @@ async def test_a_command_instead_of_a_cancel_reason_is_a_command(
     await open_lesson(teacher, session_factory, net.group.id, msk(TUE, 15))
     await teacher.click("Отменить занятие")
     await teacher.send("/today")
-    assert "<b>Сегодня, 23 ноября 2026</b>: занятий нет." in teacher.screen()
+    assert "<b>Сегодня, пн, 23 ноября</b>: занятий нет." in teacher.screen()
     assert (await lesson_by_id(session_factory, lesson.id)).status == LessonStatus.SCHEDULED
     assert await count(session_factory, LessonEvent) == 0
     assert await count(session_factory, Notification) == 0
@@ -746,7 +777,7 @@ async def test_teacher_moves_a_lesson_and_everyone_concerned_is_told(
     day_buttons = [label for label in labels(teacher) if label[:2] in ("пн", "вт", "ср", "чт")]
     assert day_buttons[:4] == ["пн 23.11", "вт 24.11", "ср 25.11", "чт 26.11"]
     await teacher.click("чт 26.11")
-    assert "Новое время начала 26 ноября 2026?" in teacher.screen()
+    assert "Новое время начала чт, 26 ноября?" in teacher.screen()
 
     await teacher.send("25:99")
     assert teacher.screen() == "Напишите время, например 15:30."
@@ -757,7 +788,7 @@ async def test_teacher_moves_a_lesson_and_everyone_concerned_is_told(
     await teacher.send("Концерт в школе")
     assert teacher.screen() == (
         f"Перенести занятие «{COURSE}» ({net.group.code})\n"
-        "с 24 ноября, 15:00 на <b>26 ноября, 16:00</b>, место: каб. 21?\n"
+        "с вт, 24 ноября, 15:00 на <b>чт, 26 ноября, 16:00</b>, место: каб. 21?\n"
         "Причина: «Концерт в школе».\n"
         "Сообщение сразу получат 7 человек: ученики, их родители, координаторы и педагог.\n"
         "[🔁 Да, перенести]\n[◀ Назад]"
@@ -766,10 +797,10 @@ async def test_teacher_moves_a_lesson_and_everyone_concerned_is_told(
     assert await count(session_factory, Notification) == 0, "nothing before the confirmation"
     await teacher.click("Да, перенести")
     card = teacher.screen()
-    assert "🔁 Занятие перенесено" in card
-    assert "🕒 четверг, 26 ноября, 16:00–17:30" in card
+    assert "🔁 Вы перенесли занятие" in card
+    assert "🕒 чт, 26 ноября, 16:00–17:30" in card
     assert "Статус: 🔁 перенесено" in card
-    assert "перенесено с 24 ноября, 15:00 на 26 ноября, 16:00" in card
+    assert "перенесено с вт, 24 ноября, 15:00 на чт, 26 ноября, 16:00" in card
 
     moved = await lesson_by_id(session_factory, lesson.id)
     assert moved.status == LessonStatus.MOVED
@@ -791,15 +822,15 @@ async def test_teacher_moves_a_lesson_and_everyone_concerned_is_told(
     for uid in (101, 102, 103, 201, 202, 203, 401):
         told = received(telegram, uid, "Занятие перенесено")
         assert len(told) == 1, uid
-        assert "с 24 ноября, 15:00 на <b>26 ноября, 16:00</b>, каб. 21" in told[0], told
+        assert "с вт, 24 ноября, 15:00 на <b>чт, 26 ноября, 16:00</b>, каб. 21" in told[0], told
         assert "Причина: Концерт в школе" in told[0]
 
     await student.send("/schedule")
     schedule = student.screen()
-    assert "<b>четверг, 26 ноября 2026</b>" in schedule
+    assert "<b>четверг, 26 ноября</b>" in schedule
     assert f"16:00–17:30 {COURSE} ({net.group.code}), каб. 21" in schedule
-    assert "🔁 перенесено с 24 ноября, 15:00: Концерт в школе" in schedule
-    assert "<b>вторник, 24 ноября 2026</b>" not in schedule
+    assert "🔁 перенесено с вт, 24 ноября, 15:00: Концерт в школе" in schedule
+    assert "<b>вторник, 24 ноября</b>" not in schedule
 
     # Moved once more, to a typed place: the first planned time is kept.
     await teacher.click("Перенести")
@@ -815,7 +846,7 @@ async def test_teacher_moves_a_lesson_and_everyone_concerned_is_told(
     await deliver_all(deliverer)
     told = received(telegram, 102, "Занятие перенесено")
     assert len(told) == 2
-    assert "с 26 ноября, 16:00 на <b>27 ноября, 10:30</b>, Актовый зал" in told[1]
+    assert "с чт, 26 ноября, 16:00 на <b>пт, 27 ноября, 10:30</b>, Актовый зал" in told[1]
 
 
 async def test_moving_into_the_past_is_refused_clearly(
@@ -846,7 +877,7 @@ async def test_a_lesson_that_has_ended_cannot_be_moved(
     await session.commit()
     teacher = client_factory(301)
     past = await open_lesson(teacher, session_factory, net.group.id, msk(date(2026, 11, 17), 15))
-    assert "🕒 вторник, 17 ноября, 15:00–16:30" in teacher.screen()
+    assert "🕒 вт, 17 ноября, 15:00–16:30" in teacher.screen()
     assert "✅ Посещаемость" in labels(teacher)
     assert "🔁 Перенести" not in labels(teacher)
     assert "❌ Отменить занятие" not in labels(teacher)
@@ -885,7 +916,7 @@ async def test_after_a_refused_past_time_the_teacher_can_type_a_later_one(
     assert teacher.screen() == "Почему переносится? Напишите причину.\n[◀ Назад]"
     await teacher.send("Ремонт")
     await teacher.click("Да, перенести")
-    assert "🔁 Занятие перенесено" in teacher.screen()
+    assert "🔁 Вы перенесли занятие" in teacher.screen()
     moved = await lesson_by_id(session_factory, lesson.id)
     assert moved.starts_at == msk(MON, 18), teacher.texts()[-3:]
     assert moved.ends_at == msk(MON, 19, 30)
@@ -906,8 +937,8 @@ async def test_moving_onto_another_lesson_of_the_group_or_teacher_is_refused(
     teacher = client_factory(301)
 
     for day, typed, clash_with in (
-        ("вт 01.12", "15:30", "1 декабря, 15:00"),  # the same group's next lesson
-        ("чт 26.11", "15:00", "26 ноября, 16:00"),  # the same teacher's other group
+        ("вт 01.12", "15:30", "вт, 1 декабря, 15:00"),  # the same group's next lesson
+        ("чт 26.11", "15:00", "чт, 26 ноября, 16:00"),  # the same teacher's other group
     ):
         await open_lesson(teacher, session_factory, net.group.id, msk(TUE, 15))
         await teacher.click("Перенести")
@@ -981,7 +1012,7 @@ async def test_lesson_times_are_shown_in_each_readers_time_zone(
         LessonOpen(id=lesson.id).pack(),
     ) in (lesson_buttons(teacher))
     await teacher.press(LessonOpen(id=lesson.id).pack())
-    assert "🕒 вторник, 24 ноября, 15:00–16:30" in teacher.screen()
+    assert "🕒 вт, 24 ноября, 15:00–16:30" in teacher.screen()
     await teacher.click("Перенести")
     assert "(время — по часовому поясу Asia/Yekaterinburg)" in teacher.screen()
     await teacher.click("Назад")
@@ -991,13 +1022,14 @@ async def test_lesson_times_are_shown_in_each_readers_time_zone(
     await deliver_all(deliverer)
     assert received(telegram, 101, "Занятие отменено") == [
         (
-            f"❌ <b>Занятие отменено</b>: Робототехника ({robots.code}), 24 ноября, 13:00. "
+            f"❌ <b>Занятие отменено</b>: Робототехника ({robots.code}), вт, 24 ноября, 13:00. "
             "Причина: Олимпиада"
         )
     ]
     assert received(telegram, 102, "Занятие отменено") == [
         (
-            f"❌ <b>Занятие отменено</b>: Робототехника ({robots.code}), 24 ноября, 13:00. "
+            "❌ <b>Занятие отменено</b> у Соколова Артёма: "
+            f"Робототехника ({robots.code}), вт, 24 ноября, 13:00. "
             "Причина: Олимпиада"
         )
     ], "a parent without a school of their own reads the network's default zone"
@@ -1043,15 +1075,17 @@ async def test_student_schedule_shows_two_weeks_with_changes(
     await student.send("/schedule")
     screen = student.screen()
     assert "<b>Расписание</b> · Соколов Артём, эта и следующая неделя" in screen
-    days = [line for line in screen.splitlines() if line.startswith("<b>") and "2026" in line]
+    days = [
+        line for line in screen.splitlines() if line.startswith("<b>") and line.endswith("бря</b>")
+    ]
     assert days == [
-        "<b>среда, 25 ноября 2026</b>",
-        "<b>четверг, 26 ноября 2026</b>",
-        "<b>вторник, 1 декабря 2026</b>",
-        "<b>четверг, 3 декабря 2026</b>",
+        "<b>среда, 25 ноября</b>",
+        "<b>четверг, 26 ноября</b>",
+        "<b>вторник, 1 декабря</b>",
+        "<b>четверг, 3 декабря</b>",
     ]
     assert f"17:00–18:30 {COURSE} ({net.group.code}), каб. 21" in screen
-    assert "🔁 перенесено с 24 ноября, 15:00: Концерт" in screen
+    assert "🔁 перенесено с вт, 24 ноября, 15:00: Концерт" in screen
     assert f"10:00–11:30 Шахматы ({chess.code}), каб. 21" in screen
     assert f"<s>15:00–16:30 {COURSE} ({net.group.code}), каб. 21</s>" in screen
     assert "❌ отменено: Каникулы" in screen
@@ -1360,15 +1394,15 @@ async def test_teacher_adds_an_extra_lesson_and_the_group_is_told(
     await teacher.click(f"➕ Занятие для {net.group.code}")
     assert f"Дополнительное занятие для {net.group.code}: в какой день?" in teacher.screen()
     await teacher.click("ср 25.11")
-    assert "Время 25 ноября 2026? Напишите, например, 15:00-16:30." in teacher.screen()
+    assert "Время ср, 25 ноября? Напишите, например, 15:00-16:30." in teacher.screen()
     await teacher.send("16:30-15:00")
     assert teacher.screen() == "Конец должен быть позже начала."
     await teacher.send("15:00-16:30")
     assert "Где? Напишите место или оставьте прежнее." in teacher.screen()
     await teacher.send("Актовый зал")
     card = teacher.screen()
-    assert "➕ Занятие добавлено; группе отправляются уведомления." in card, card
-    assert "🕒 среда, 25 ноября, 15:00–16:30" in card
+    assert "➕ Вы добавили занятие; группе отправляются уведомления." in card, card
+    assert "🕒 ср, 25 ноября, 15:00–16:30" in card
     assert "📍 Актовый зал" in card
 
     assert await count(session_factory, Lesson) == before + 1
@@ -1380,14 +1414,18 @@ async def test_teacher_adds_an_extra_lesson_and_the_group_is_told(
     assert await count(session_factory, LessonEvent, LessonEvent.action == "added") == 1
 
     await deliver_all(deliverer)
-    expected = (
-        f"➕ <b>Дополнительное занятие</b>: {COURSE} ({net.group.code}), "
-        "25 ноября, 15:00, Актовый зал."
-    )
-    for uid in (101, 102, 201, 202):
-        assert received(telegram, uid, "Дополнительное занятие") == [expected], uid
+    details = f": {COURSE} ({net.group.code}), ср, 25 ноября, 15:00, Актовый зал."
+    for uid, whose in (
+        (101, ""),
+        (102, " у Соколова Артёма"),
+        (201, ""),
+        (202, " у Морозовой Полины"),
+    ):
+        assert received(telegram, uid, "Дополнительное занятие") == [
+            f"➕ <b>Дополнительное занятие</b>{whose}{details}"
+        ], uid
     await chats[101].send("/schedule")
-    assert "<b>среда, 25 ноября 2026</b>" in chats[101].screen()
+    assert "<b>среда, 25 ноября</b>" in chats[101].screen()
 
 
 # --- 10. schedule clash ------------------------------------------------------------------------
@@ -1707,12 +1745,12 @@ async def test_providers_coordinator_can_reach_the_organisations_lessons(
         shown.append(coordinator.screen())
         reachable |= {data for _, data in telegram_buttons(coordinator)}
     assert LessonOpen(id=lesson.id).pack() in reachable, shown
-    assert "<b>Сегодня, 23 ноября 2026</b>: занятий нет." in shown[1]
+    assert "<b>Сегодня, пн, 23 ноября</b>: занятий нет." in shown[1]
     assert "<b>Прошедшие и ближайшие 7 дней</b>: 2 занятия" in shown[2]
 
     clock.set(msk(TUE, 8))
     await coordinator.send("/today")
-    assert "<b>Сегодня, 24 ноября 2026</b>: 1 занятие" in coordinator.screen()
+    assert "<b>Сегодня, вт, 24 ноября</b>: 1 занятие" in coordinator.screen()
     assert lesson_buttons(coordinator) == [
         (f"🕒 вт 24.11 15:00 · {COURSE}", LessonOpen(id=lesson.id).pack())
     ]
@@ -1739,7 +1777,7 @@ async def test_marks_of_one_lesson_never_carry_over_to_another(
     assert "✅ Соколов Артём · МБОУ СОШ № 5" in roster_labels(teacher)
 
     await teacher.press(Mark(lesson=second_id, student=net.student.id).pack())
-    assert "24 ноября, 12:00" in teacher.screen()
+    assert "вт, 24 ноября, 12:00" in teacher.screen()
     assert roster_labels(teacher) == [
         "▫️ Морозова Полина · МАОУ «СОШ №4»",
         "✅ Соколов Артём · МБОУ СОШ № 5",

@@ -23,7 +23,7 @@ async def _family_without_consent(session):
     return net, parent, child
 
 
-async def test_the_parent_consents_in_a_separate_step_before_confirming(
+async def test_the_parent_confirms_and_consents_in_one_decision(
     session, session_factory, client_factory
 ):
     _, parent, child = await _family_without_consent(session)
@@ -35,18 +35,36 @@ async def test_the_parent_consents_in_a_separate_step_before_confirming(
     await mother.send("/children")
     await mother.click("Олимпиадная математика")
     screen = mother.screen()
-    assert "Согласие на обработку персональных данных ребёнка" in screen
-    assert "Орлов Кирилл" in screen
-    assert "152-ФЗ" in screen
-    assert "[✅ Подтвердить]" not in screen, "consent to data comes before the application"
+    assert "даёте согласие на обработку его персональных данных" in screen
+    # What the parent decides on: where, when and with whom.
+    assert "<b>Где и когда</b>\nМБУ ДО ДШИ, ул. Выдуманная, 1" in screen
+    assert "Место: каб. 21 · педагог: Белова Анна Сергеевна" in screen
+    assert "По расписанию: вт 15:00–16:30" in screen
+    assert "С 16 ноября 2026 по 1 марта 2027" in screen
+    assert "[✅ Подтвердить]\n[🚫 Отклонить]" in screen
+    assert "[📄 Текст согласия на обработку данных]" in screen
+
+    # The consent's whole text is one tap away, and back leads to the same decision.
+    await mother.click("Текст согласия")
+    text = mother.screen()
+    assert "Согласие на обработку персональных данных ребёнка" in text
+    assert "ребёнка Орлова Кирилла" in text  # declined
+    assert "152-ФЗ" in text
+    await mother.click("Назад")
+    assert "[✅ Подтвердить]" in mother.screen()
 
     app = await session.scalar(select(Application).where(Application.student_id == child.id))
     await session.commit()  # an open SQLite transaction would hold the write lock
-    answer = await mother.press(f"act:{app.id}:confirm")  # forged: the confirm button
+    answer = await mother.press(f"act:{app.id}:confirm")  # forged: confirming without it
     assert answer
     assert "Сначала нужно согласие" in answer
-    await mother.click("Даю согласие на обработку данных")
-    assert "Согласие записано" in mother.screen()
+    async with session_factory() as s:
+        assert (await s.get(Application, app.id)).state == ApplicationState.AWAITING_PARENT
+        no_consent = select(func.count(DataConsent.id)).where(DataConsent.child_id == child.id)
+        assert await s.scalar(no_consent) == 0
+
+    await mother.click("Подтвердить")
+    assert "Спасибо, согласие записано" in mother.screen()
     async with session_factory() as s:
         given = await s.scalar(select(DataConsent).where(DataConsent.child_id == child.id))
         assert (given.parent_id, given.version, given.withdrawn_at) == (
@@ -60,8 +78,6 @@ async def test_the_parent_consents_in_a_separate_step_before_confirming(
             )
             == 1
         )
-    await mother.click("Подтвердить")
-    async with session_factory() as s:
         assert (await s.get(Application, app.id)).state == ApplicationState.AWAITING_SCHOOL
 
 

@@ -40,7 +40,7 @@ async def test_rendered_in_the_recipients_language(
     await _queue(session, clock, ru, "a")
     await _queue(session, clock, en, "b")
     assert await deliverer.deliver_due() == 2
-    assert "зачислен(а) на курс <b>Хоровое пение</b>" in telegram.last(11).text
+    assert "Соколов Артём зачислен на курс <b>Хоровое пение</b>" in telegram.last(11).text
     assert "is enrolled in <b>Хоровое пение</b>" in telegram.last(12).text
 
 

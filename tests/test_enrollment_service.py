@@ -230,7 +230,7 @@ async def test_student_applies_and_every_linked_parent_is_asked(world: World):
     }
     params = await w.session.scalar(select(Notification.params).limit(1))
     assert params == {
-        "student": "Соколов Артём",
+        "student": {"named": [{"id": net.student.id, "name": "Соколов Артём", "gender": "male"}]},
         "course": "Олимпиадная математика",
         "group": net.group.code,
     }
@@ -954,10 +954,20 @@ async def test_group_is_confirmed_once_when_it_reaches_its_minimum(
     assert await session.scalar(select(Group.confirmed_at)) == confirmed_at
     everyone = sorted([net.student.id, net.parent.id, stepfather.id, second.id, second_parent.id])
     assert await told(session, "notify-group-confirmed") == everyone
-    params = await session.scalar(
-        select(Notification.params).where(Notification.kind == "notify-group-confirmed")
+    rows = await session.execute(
+        select(Notification.person_id, Notification.params).where(
+            Notification.kind == "notify-group-confirmed"
+        )
     )
-    assert params == {"course": "Олимпиадная математика", "group": net.group.code}
+    params = dict(rows.all())
+    # Each parent reads which of their children the group is about; a student reads it plain.
+    assert params[net.student.id] == {
+        "course": "Олимпиадная математика",
+        "group": net.group.code,
+        "reader": "other",
+    }
+    assert params[net.parent.id]["reader"] == "parent"
+    assert params[net.parent.id]["child"]["named"][0]["name"] == "Соколов Артём"
 
     clock.advance(timedelta(days=1))
     await enrol(w, third, third_parent)

@@ -186,8 +186,8 @@ async def test_applications_export_for_an_organisation(session, client_factory):
     ]
     # 201's two applications; 101 of sosh5 is not theirs even in a shared group.
     assert sorted((row[0], row[3], row[6]) for row in data[1:]) == [
-        ("Морозова Полина", MATHS, "зачислен(а)"),
-        ("Морозова Полина", "Физика", "зачислен(а)"),
+        ("Морозова Полина", MATHS, "одобрено, зачисление в группу"),
+        ("Морозова Полина", "Физика", "одобрено, зачисление в группу"),
     ]
     assert data[1][7] == datetime(2026, 11, 23, 9, 0)  # 06:00 UTC on a Moscow clock
     assert k.net.other.short_name == "МАОУ «СОШ №4»"

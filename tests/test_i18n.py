@@ -178,8 +178,10 @@ def test_english_plurals(tr_all: Translator) -> None:
 
 def test_dates_in_the_readers_time_zone(tr_all: Translator) -> None:
     moment = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
-    assert tr_all.for_reader("ru", "Europe/Moscow").datetime(moment) == "23 ноября, 13:00"
-    assert tr_all.for_reader("en", "Asia/Yekaterinburg").datetime(moment) == "23 November, 15:00"
+    assert tr_all.for_reader("ru", "Europe/Moscow").datetime(moment) == "пн, 23 ноября, 13:00"
+    assert (
+        tr_all.for_reader("en", "Asia/Yekaterinburg").datetime(moment) == "Mon, 23 November, 15:00"
+    )
 
 
 def test_weekly_slot_shown_on_the_readers_clock() -> None:

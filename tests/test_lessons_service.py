@@ -354,9 +354,9 @@ async def test_admin_adds_a_holiday_in_chat(session, client_factory):
     await admin.send("завтра")
     assert "Напишите дату и название" in admin.screen()
     await admin.send("31.12.2026 Новогодние каникулы")
-    assert "31 декабря 2026 — Новогодние каникулы: добавлено" in admin.screen()
+    assert "чт, 31 декабря — Новогодние каникулы: добавлено" in admin.screen()
     await admin.send("/holidays")
-    assert "• 31 декабря 2026 — Новогодние каникулы" in admin.screen()
+    assert "• чт, 31 декабря — Новогодние каникулы" in admin.screen()
 
 
 async def test_a_lessons_reason_and_place_keep_their_limits(session, clock):

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
@@ -20,7 +18,6 @@ from bot.app import create_bots
 from bot.delivery.broadcast_progress import BroadcastProgress
 from bot.delivery.deliverer import Deliverer
 from bot.delivery.limits import Limits
-from bot.delivery.retry import RetryAfterMiddleware
 from bot.delivery.senders import BotSender, Buttons
 from bot.max import create_max_bot, request_window
 from bot.max.session import TEXT_LIMIT, fit_text, keyboard
@@ -37,37 +34,6 @@ from tests.max_client import MAX_TOKEN, MaxClient, MaxHub, serve_max
 from tests.telegram_fake import FakeTelegram
 from tests.test_chat_lessons import TUE, lesson_at, msk, network_with_lessons, open_lesson
 from tests.test_import import filled_in
-
-
-@dataclass
-class MaxServer:
-    state: MaxMessenger
-    url: str
-
-
-@pytest.fixture
-async def max_server(clock: ManualClock) -> AsyncIterator[MaxServer]:
-    # Conversations here are quick bursts; the rate limit has its own test below.
-    state = MaxMessenger(MAX_TOKEN, clock=clock, requests_per_second=1000)
-    runner, url = await serve_max(state)
-    yield MaxServer(state, url)
-    await state.close()
-    await runner.cleanup()
-
-
-@pytest.fixture
-async def max_bot(
-    max_server: MaxServer, session_factory: async_sessionmaker[AsyncSession], clock: ManualClock
-) -> AsyncIterator[Bot]:
-    bot = await create_max_bot(MAX_TOKEN, session_factory, clock, api_url=max_server.url)
-    bot.session.middleware(RetryAfterMiddleware())
-    yield bot
-    await bot.session.close()
-
-
-@pytest.fixture
-def hub(max_server: MaxServer, dp: Dispatcher, max_bot: Bot) -> MaxHub:
-    return MaxHub(max_server.state, dp, max_bot)
 
 
 @pytest.fixture
@@ -153,14 +119,13 @@ async def test_a_student_and_parent_on_max_go_through_the_whole_enrollment(
     await parent.start(f"par-{code}")
     await parent.click("Русский")
     await parent.send("Иванова Елена")
-    assert any("Привязан" in text for text in parent.texts()), parent.texts()
+    assert any("ваш ребёнок в боте" in text for text in parent.texts()), parent.texts()
 
     assert "1</b> заявление ждёт вашего согласия" in parent.screen()
     await parent.send("/children")
     await parent.click("Олимпиадная математика")
-    # A parent new to the bot first consents to the processing of the child's data.
-    assert "Согласие на обработку персональных данных ребёнка" in parent.screen()
-    await parent.click("Даю согласие на обработку данных")
+    # A parent new to the bot confirms and consents to the use of the child's data at once.
+    assert "даёте согласие на обработку его персональных данных" in parent.screen()
     await parent.click("Подтвердить")
     assert "согласие" in parent.screen().lower()
 
@@ -375,7 +340,7 @@ async def test_a_telegram_parent_connects_max_with_a_code(
         await s.commit()
     await both.deliver_due()
     assert len(telegram_parent.texts()) == before
-    assert "Соколов Артём" in on_max.texts()[-1]
+    assert "Соколова Артёма" in on_max.texts()[-1]
 
 
 # --- MAX's limits --------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -36,7 +37,6 @@ from models.enums import Messenger
 from sandbox.parse_html import html_error, parse_html
 from services.i18n import Translator
 from services.import_columns import KINDS
-from tests.bot_client import BotClient
 from tests.conftest import START
 
 OUTPUT = Path(__file__).resolve().parent / "output" / "screen_walk.md"
@@ -74,13 +74,21 @@ ZONE = re.compile(r"\b[A-Z][a-z]+/[A-Za-z_]+\b")
 BILINGUAL = ("Выберите язык · Choose your language", "English", "Русский")
 
 
+# A person's name followed by what is said of them: on their own screen it should say «вы».
+THIRD_PERSON = (
+    r"\s+(?:зачислен|подал|не был|в листе ожидания|привязан|is enrolled|applied|was absent)"
+)
+
+
 @dataclass
 class Walk:
     lang: str
     persona: str
-    client: BotClient
+    client: Any
     data: list[str]
     keys: set[str]
+    name: str = ""
+    messenger: Messenger = Messenger.TELEGRAM
     screens: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
 
@@ -89,43 +97,56 @@ class Walk:
         if not messages:
             return
         for message in messages:
-            self._check_message(where, message.text, message.buttons(), message.markup)
+            rows = (
+                [[b.text for b in row] for row in message.markup.inline_keyboard]
+                if message.markup
+                else []
+            )
+            self.check_message(where, message.text, rows)
         last = messages[-1]
         if not last.buttons() and not last.document and not last.photo:
             self.problems.append(f"{where}: a dead end, no button under «{last.text[:60]}»")
 
-    def _check_message(self, where: str, text: str, buttons, markup) -> None:
-        self.screens.append(
-            f"### {self.persona} · {self.lang} · {where}\n\n{text}\n\n"
-            + "\n".join(" | ".join(f"[{b.text}]" for b in row) for row in markup.inline_keyboard)
-            if markup
-            else f"### {self.persona} · {self.lang} · {where}\n\n{text}\n"
-        )
+    def check_message(self, where: str, text: str, rows: list[list[str]]) -> None:
+        heading = f"### {self.persona} · {self.lang} · {self.messenger} · {where}\n\n{text}\n"
+        keyboard = "\n".join(" | ".join(f"[{label}]" for label in row) for row in rows)
+        self.screens.append(f"{heading}\n{keyboard}" if rows else heading)
         error = html_error(text)
         if error:
             self.problems.append(f"{where}: HTML refused ({error}): {text[:80]!r}")
             plain = text
         else:
             plain, _ = parse_html(text)
-        labels = [label for label, _ in buttons]
+        labels = [label for row in rows for label in row]
         for word in re.findall(r"[a-z]+(?:-[a-z0-9]+)+", plain + " " + " ".join(labels)):
             if word in self.keys:
                 self.problems.append(f"{where}: raw locale key {word!r}")
         for label in labels:
             if ENTITY.search(label) or re.search(r"</?[a-z]+>", label):
                 self.problems.append(f"{where}: HTML in a label {label!r}")
-        if markup:
-            for row in markup.inline_keyboard:
-                budget = ROW_BUDGET.get(len(row))
-                if budget is None:
-                    self.problems.append(f"{where}: {len(row)} buttons in one row")
-                    continue
-                for b in row:
-                    if width(b.text) > budget:
-                        self.problems.append(
-                            f"{where}: label over {budget} in a row of {len(row)}: {b.text!r}"
-                        )
+        for row in rows:
+            budget = ROW_BUDGET.get(len(row))
+            if budget is None:
+                self.problems.append(f"{where}: {len(row)} buttons in one row")
+                continue
+            for label in row:
+                if width(label) > budget:
+                    self.problems.append(
+                        f"{where}: label over {budget} in a row of {len(row)}: {label!r}"
+                    )
         self._check_language(where, "\n".join([plain, *labels]))
+        self._check_reader(where, plain)
+        if self.messenger == Messenger.MAX and "t.me/" in plain:
+            self.problems.append(f"{where}: a Telegram link on MAX: {plain[:80]!r}")
+
+    def _check_reader(self, where: str, plain: str) -> None:
+        """Texts speak to their reader: no «(а)» forms, and nothing about the reader's own
+        doings in the third person («Соколов Артём зачислен» sent to Соколов Артём)."""
+        if self.lang == "ru" and re.search(r"\((а|ла|ась|на)\)", plain):
+            self.problems.append(f"{where}: a «(а)» form: {plain[:80]!r}")
+        about_me = re.escape(self.name) + THIRD_PERSON
+        if self.name and re.search(about_me, plain):
+            self.problems.append(f"{where}: the reader in the third person: {plain[:80]!r}")
 
     def _check_language(self, where: str, shown: str) -> None:
         rest = URL.sub(" ", shown)
@@ -216,7 +237,8 @@ async def test_every_screen_reads_right(lang, persona, session, client_factory, 
     data = await _data_strings(session)
     await session.close()
     keys = set().union(*Translator().keys.values())
-    walk = Walk(lang, persona, client_factory(user_id, language_code=lang), data, keys)
+    client = client_factory(user_id, language_code=lang)
+    walk = Walk(lang, persona, client, data, keys, name=PERSONAS[persona])
     commands = [*ROLE_COMMANDS[person.active_role], *COMMON_COMMANDS]
     for command in ["menu", *commands]:
         await _walk(walk, f"/{command}")
@@ -224,4 +246,71 @@ async def test_every_screen_reads_right(lang, persona, session, client_factory, 
     with OUTPUT.open("a" if OUTPUT.exists() else "w", encoding="utf-8") as out:
         out.write("\n\n".join(walk.screens) + "\n\n")
     assert len(walk.screens) > 10, "the walk got somewhere"
+    assert walk.problems == [], "\n".join(dict.fromkeys(walk.problems))
+
+
+def test_the_walk_finds_a_reader_spoken_of_in_the_third_person():
+    """The reader checks above catch what they are for (a check that cannot fail is none)."""
+    walk = Walk("ru", "student", None, [], set(), name="Соколов Артём")
+    walk.check_message("a", "✅ Вы зачислены на курс", [["☰ Меню"]])
+    assert walk.problems == []
+    walk.check_message("b", "✅ Соколов Артём зачислен(а) на курс", [["☰ Меню"]])
+    assert [p.split(":")[0] for p in walk.problems] == ["b", "b"]
+    on_max = Walk("ru", "parent", None, [], set(), messenger=Messenger.MAX)
+    on_max.check_message("c", "Ссылка: https://t.me/bot?start=par-1", [["☰ Меню"]])
+    assert on_max.problems == ["c: a Telegram link on MAX: 'Ссылка: https://t.me/bot?start=par-1'"]
+
+
+@pytest.mark.parametrize("lang", ["ru", "en"])
+@pytest.mark.parametrize("persona", list(PERSONAS))
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+async def test_every_menu_screen_reads_right_on_max(lang, persona, session, hub, translator):
+    """The same checks on MAX: each command of the role and each button of its menu (the
+    flows behind them are the same handlers, walked deeper on Telegram above)."""
+    await load_demo_data(session, START - timedelta(days=1))
+    person = await session.scalar(select(Person).where(Person.full_name == PERSONAS[persona]))
+    if persona == "provider-coordinator":
+        from models.enums import Role
+
+        person.active_role = Role.COORDINATOR
+    person.language = lang
+    user_id = 80_000 + person.id
+    session.add(
+        Account(person_id=person.id, messenger=Messenger.MAX, user_id=user_id, chat_id=user_id)
+    )
+    await session.commit()
+    data = await _data_strings(session)
+    await session.close()
+    keys = set().union(*Translator().keys.values())
+    client = hub.client(user_id, locale=lang)
+    walk = Walk(lang, persona, client, data, keys, PERSONAS[persona], Messenger.MAX)
+
+    def check(where: str, seen: int) -> None:
+        messages = client.bot_messages()
+        # What the answer sent, or the screen it edited in place.
+        for message in messages[seen:] or messages[-1:]:
+            rows = [[b["text"] for b in row] for row in message.buttons]
+            walk.check_message(where, message.raw_text or "", rows)
+        if messages and not messages[-1].buttons and not messages[-1].files:
+            last = (messages[-1].raw_text or "")[:60]
+            walk.problems.append(f"{where}: a dead end under «{last}»")
+
+    commands = [*ROLE_COMMANDS[person.active_role], *COMMON_COMMANDS]
+    for command in ["menu", *commands]:
+        seen = len(client.bot_messages())
+        await client.send(f"/{command}")
+        check(f"/{command}", seen)
+    await client.send("/menu")
+    menu = client.bot_messages()[-1]
+    for label in [b["text"] for row in menu.buttons for b in row if b.get("type") == "callback"]:
+        if SKIP.search(label):
+            continue
+        await client.send("/menu")
+        seen = len(client.bot_messages())
+        await client.click(label)
+        check(f"/menu → [{label}]", seen)
+    OUTPUT.parent.mkdir(exist_ok=True)
+    with OUTPUT.open("a" if OUTPUT.exists() else "w", encoding="utf-8") as out:
+        out.write("\n\n".join(walk.screens) + "\n\n")
+    assert len(walk.screens) > 5, "the walk got somewhere"
     assert walk.problems == [], "\n".join(dict.fromkeys(walk.problems))

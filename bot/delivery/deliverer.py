@@ -92,7 +92,9 @@ class Deliverer:
         return max((self.chats.wait_time(chat) for chat in item.chats), default=0.0)
 
     def _reader(self, item: outbox.Outgoing) -> Text:
-        return self.translator.for_reader(item.language, item.timezone or self.default_timezone)
+        return self.translator.for_reader(
+            item.language, item.timezone or self.default_timezone, item.person_id
+        )
 
     async def _deliver(self, item: outbox.Outgoing) -> int:
         tr = self._reader(item)

@@ -20,6 +20,12 @@ app-card =
     <b>{ $course }</b>, group { $group } ({ $provider })
     Student: { $student }
     State: { $state }
+app-offer =
+    <b>Where and when</b>
+    { $provider }, { $address }
+    Place: { $place } · teacher: { $teacher }
+    Weekly: { $slots }
+    From { $start } to { $end }
 app-history = <b>History</b>
 app-history-line = { $when } — { $state } ({ $who })
 app-history-reason = Reason: { $reason }
@@ -29,6 +35,8 @@ withdraw-done = ↩️ The application is withdrawn.
 
 consent-application =
     <i>By confirming, you as the child's legal representative agree that the child attends this course of the network and that the school processes the child's name, school and grade for it (consent text version { $version }).</i>
+consent-application-and-data =
+    <i>By confirming, you as the child's legal representative agree that the child attends this network course (version { $version }) and consent to the processing of the child's personal data for applications, the timetable and attendance (version { $data_version }). The full text of the consent is one tap below; you can withdraw it at any time with /consent.</i>
 confirm-done = ✅ Thank you, consent recorded. The school reviews the application next.
 decline-ask-reason = Why do you decline? Type a reason for your child, or press «Skip».
 decline-done = 🚫 The application is declined.

@@ -8,8 +8,11 @@ start-choose-role =
     Teachers and coordinators join with an invite link from the network admin.
 register-choose-org = Which school do you study at?
 register-choose-grade = Which grade are you in?
-register-ask-name = Type your first and last name, as your school knows them.
+register-ask-name = Type your last and first name, as your school knows them, e.g. Sokolov Artyom.
 register-parent-ask-name = Type your full name, as the school knows it.
+register-ask-gender = How should messages speak of you? The bot could not tell from the name «{ $name }». We ask once, only for the grammar (Russian words agree with it).
+btn-gender-male = “He applied”
+btn-gender-female = “She applied”
 register-student-done = Done! You can browse the catalogue and apply. A parent will need to confirm each application: press «Link a parent» to connect them.
 register-parent-done = Done! Now ask your child to open «Link a parent» in the bot and send you the code, then press «Link a child».
 invite-accepted = Welcome! You now have the role: { $role }.

@@ -195,9 +195,11 @@ import-codes-col-link = Link
 import-codes-col-expires = Valid until
 
 notify-group-timetable-changed =
-    🗓 <b>The timetable has changed</b>: { $course } ({ $group }).
+    🗓 <b>The timetable has changed</b>{ $reader ->
+        [parent] {" "}for { $child }
+       *[other] {""}
+    }: { $course } ({ $group }).
     Next lesson: { $next }, place: { $place }. The whole timetable: /schedule
-
 error-import-staff-only = Only coordinators and the network admin can import spreadsheets.
 error-join-other-school = This code is for a student of another school, and you are registered as a student already. Please ask the coordinator.
 error-join-other-person = This code was issued to someone else. Please ask the coordinator.

@@ -66,7 +66,7 @@ cancel-confirm =
     Cancel the lesson «{ $course }» ({ $group }), { $when }?
     Reason: «{ $reason }».
     { lesson-change-told }
-cancel-done = ❌ The lesson is cancelled; everyone concerned is being told.
+cancel-done = ❌ You cancelled the lesson; everyone concerned is being told.
 move-ask-day = Which day should the lesson move to? (times are in { $zone })
 move-ask-time = New start time on { $day }? Type it like 15:30.
 move-ask-place = Where? Type the place, or keep the same one.
@@ -82,10 +82,10 @@ lesson-change-told = { $count ->
     [one] One person is told at once: students, their parents, coordinators and the teacher.
    *[other] { $count } people are told at once: students, their parents, coordinators and the teacher.
 }
-move-done = 🔁 The lesson is moved; everyone concerned is being told.
+move-done = 🔁 You moved the lesson; everyone concerned is being told.
 add-ask-day = An extra lesson for { $group }: which day?
 add-ask-times = Time on { $day }? Type it like 15:00-16:30.
-add-done = ➕ The lesson is added; the group is being told.
+add-done = ➕ You added the lesson; the group is being told.
 write-ask-text = Type the message for group { $group } ({ $course }).
 write-ask-who = Who should receive it?
 write-done = { $count ->

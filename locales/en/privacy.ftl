@@ -4,7 +4,7 @@
 consent-data =
     <b>Consent to the processing of the child's personal data</b> (version { $version })
     I, the legal representative of { $child }, consent to the schools of the network processing the child's personal data: name, school and grade, applications to courses, schedule and attendance marks — to enrol in the network's courses, keep the schedule and record attendance (art. 9 of Federal Law No. 152-FZ). Only the coordinators of the child's school and of the school giving the course, the group's teacher (name and school) and you see them. The consent stands until withdrawn; withdraw it with /consent.
-btn-consent-give = ✅ I consent to the processing of the data
+btn-consent-text = 📄 Text of the data consent
 btn-consent-give-for = ✅ Give consent: { $child }
 btn-consent-withdraw = ↩️ Withdraw consent: { $child }
 btn-consent-withdraw-yes = ↩️ Yes, withdraw the consent

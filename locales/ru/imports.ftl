@@ -200,9 +200,14 @@ import-codes-col-link = Ссылка
 import-codes-col-expires = Действует до
 
 notify-group-timetable-changed =
-    🗓 <b>Изменилось расписание</b>: { $course } ({ $group }).
+    🗓 <b>Изменилось расписание</b>{ $reader ->
+        [parent] { $child_gender ->
+            [unknown] {" "}— { $child }
+           *[other] {" "}у { $child_gen }
+        }
+       *[other] {""}
+    }: { $course } ({ $group }).
     Ближайшее занятие: { $next }, место: { $place }. Всё расписание — /schedule
-
 error-import-staff-only = Загружать таблицы могут только координаторы и администратор сети.
 error-join-other-school = Этот код — для ученика другой школы, а вы уже зарегистрированы учеником. Обратитесь к координатору.
 error-join-other-person = Этот код выдан другому человеку. Обратитесь к координатору.

@@ -136,7 +136,7 @@ async def test_one_enrollment_through_four_roles_in_the_browser(
     # The screen was edited in place: one bot message, no copies of the old screens.
     await expect(student.chat.locator(".msg.bot")).to_have_count(1)
 
-    await parent.sees("подал(а) заявление")
+    await parent.sees("подал заявление")
     await parent.send("/children")
     await parent.click("Теория музыки")
     await parent.click("Подтвердить")
@@ -148,8 +148,8 @@ async def test_one_enrollment_through_four_roles_in_the_browser(
     await coordinator.click("Одобрить")
     await coordinator.last_says("ученик зачислен")
 
-    await student.sees("зачислен(а) на курс")
-    await parent.sees("зачислен(а) на курс")
+    await student.sees("Вы зачислены на курс")
+    await parent.sees("Соколов Артём зачислен на курс")
     await expect(student.chat.locator(".msg.bot b").last).to_have_text("Теория музыки")
 
     shot = screenshots / "enrollment.png"

@@ -104,7 +104,7 @@ async def test_send_press_and_wait_on_max_show_the_same_view_as_on_telegram(
     assert (await student.last())["text"] == done["text"]
 
     parent = await persona_named(http, demo.DEMO_PARENT_NAME)
-    await parent.wait_for("подал(а) заявление")  # a notification reaches the MAX parent
+    await parent.wait_for("подал заявление")  # a notification reaches the MAX parent
 
 
 async def test_a_new_max_persona_links_to_a_child_by_a_deep_link(
@@ -133,7 +133,7 @@ async def test_a_new_max_persona_links_to_a_child_by_a_deep_link(
     await lena.press("Русский")
     await lena.wait_for("фамилию")
     await lena.send("Иванова Елена")
-    await lena.wait_for("Привязан")
+    await lena.wait_for("ваш ребёнок в боте")
 
     async with http.get("/api/personas") as response:
         people = (await response.json())["personas"]
