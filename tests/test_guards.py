@@ -1,7 +1,8 @@
 """Guards that nothing else pins down: each test here fails if its rule is deleted (issue #19).
 
-- the catalogue is the students': a parent, a coordinator or a teacher pressing a forged
-  catalogue button (a list, a filter, a course card, applying) is refused and sees nothing;
+- the catalogue is the students': a parent, a coordinator, a teacher or a former student
+  pressing a forged catalogue button (a list, a filter, a course card, applying) is refused
+  and sees nothing, and a student without a grade cannot apply;
 - a lesson's reason and place keep their limits in chat too: a reason or a place that is
   too long is refused with its own text, nothing changes, and the question stands;
 - a second tap of a button whose screen is already shown ("message is not modified") sends
@@ -17,24 +18,39 @@ from __future__ import annotations
 import html
 import logging
 import re
+from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from handlers.catalogue import ApplyStep, CourseView, Pick, View
 from handlers.nav import Menu, Screen
-from models import Application, Lesson, LessonEvent, Notification
-from models.enums import LessonStatus, NotificationState, Role
-from services import lessons
+from models import (
+    Application,
+    AuditRecord,
+    Group,
+    Lesson,
+    LessonEvent,
+    Notification,
+    Person,
+    RoleGrant,
+)
+from models.enums import ApplicationState, LessonStatus, NotificationState, Role
+from services import attendance, catalogue, enrollment, groups, lessons, seats
+from services.errors import Conflict, Forbidden, NotFound
+from services.people import load_actor
 from services.text import REASON_MAX
 from tests import factories
+from tests.conftest import START
 from tests.telegram_fake import html_error, shown_length
 from tests.test_chat_lessons import TUE, lesson_by_id, msk, network_with_lessons, open_lesson
 
+S = ApplicationState
 STUDENTS_ONLY = "Это доступно только ученикам."
 REASON_TOO_LONG = f"Причина слишком длинная: не больше {REASON_MAX} символов."
-ADMIN = 900
 PLACE_TOO_LONG = f"Слишком длинно: не больше {lessons.PLACE.limit} символов."
 TELEGRAM_LIMIT = 4096
+ADMIN = 900
 # An ampersand that does not begin a whole entity: an entity cut in half.
 BROKEN_ENTITY = re.compile(r"&(?!(?:amp|lt|gt|quot|#\d+);)")
 
@@ -300,3 +316,241 @@ async def test_a_text_over_telegrams_limit_is_clipped_on_screen_and_split_when_d
         assert html_error(piece) is None
         assert _whole_entities(piece), piece[-40:]
     assert html.unescape("".join(pieces)).endswith(text), "every character arrives, once"
+
+
+# --- mutation testing: permission and seat rules no other test pinned ---------------------------
+# Each test below kills mutants of services/ that survived `mutmut run` (README, "Mutation
+# testing"): a condition flipped, a bound moved by one, a correlation dropped.
+
+
+async def test_marking_opens_half_an_hour_before_and_the_teachers_week_is_kept_exactly(
+    session, clock
+):
+    """Bounds included: the roll opens exactly 30 minutes before the start and the teacher may
+    still change it exactly seven days after; a teacher who coordinates another organisation
+    keeps the week, only the provider's coordinators mark any time."""
+    net = await network_with_lessons(session, provider_coordinator=True)
+    session.add(
+        RoleGrant(person_id=net.teacher.id, role=Role.COORDINATOR, organisation_id=net.home.id)
+    )
+    await session.commit()
+    lesson = await session.scalar(select(Lesson).where(Lesson.starts_at == msk(TUE, 15)))
+    info = await lessons.lesson_info(session, lesson.id)
+    teacher = await net.actor(session, net.teacher)
+    assert teacher.has(Role.COORDINATOR, net.home.id)
+    provider_coordinator = await load_actor(
+        session, await session.scalar(select(Person).where(Person.full_name == "Орлов Пётр"))
+    )
+    second = timedelta(seconds=1)
+    opens = lesson.starts_at - attendance.OPENS_BEFORE_START
+    closes = lesson.starts_at + attendance.TEACHER_EDIT_WINDOW
+
+    with pytest.raises(Conflict) as refused:
+        attendance.check_can_mark(teacher, info, opens - second)
+    assert refused.value.key == "error-attendance-too-early"
+    attendance.check_can_mark(teacher, info, opens)
+    attendance.check_can_mark(teacher, info, closes)
+    with pytest.raises(Forbidden) as refused:
+        attendance.check_can_mark(teacher, info, closes + second)
+    assert (refused.value.key, refused.value.params) == ("error-attendance-closed", {"days": 7})
+    attendance.check_can_mark(provider_coordinator, info, closes + timedelta(days=30))
+
+    info.lesson.status = LessonStatus.CANCELLED
+    with pytest.raises(Conflict) as refused:
+        attendance.check_can_mark(provider_coordinator, info, opens)
+    assert refused.value.key == "error-lesson-cancelled"
+
+
+async def test_the_catalogue_lists_only_groups_still_open(session):
+    """A cancelled group and one that ended yesterday are gone; one that ends today is open."""
+    net = await factories.network(session)
+    today = START.date()
+    cancelled = await factories.course_with_group(session, net.provider, title="Акварель")
+    cancelled.cancelled_at = START
+    ended = await factories.course_with_group(session, net.provider, title="Бисероплетение")
+    ended.end_date = today - timedelta(days=1)
+    last_day = await factories.course_with_group(session, net.provider, title="Вокал")
+    last_day.end_date = today
+    await session.flush()
+
+    page = await catalogue.list_courses(
+        session, grade=8, flt=catalogue.CatalogueFilter(), today=today
+    )
+    assert [line.title for line in page.items] == ["Вокал", "Олимпиадная математика"]
+    for group in (cancelled, ended):
+        card = await catalogue.course_card(session, group.course_id, grade=8, today=today)
+        assert card.groups == []
+    card = await catalogue.course_card(session, last_day.course_id, grade=8, today=today)
+    assert [g.id for g in card.groups] == [last_day.id]
+
+
+async def test_a_freed_seat_goes_to_the_first_waiting_for_that_group_only(session, clock):
+    """Two enrolled in a group of two, two waiting, and someone waiting earlier for another
+    full group: one withdrawal promotes exactly this group's first; the group, back at its
+    minimum, is confirmed and its families told."""
+    net = await factories.network(session, capacity=2, min_size=2)
+    elsewhere = await factories.course_with_group(session, net.provider, title="Хор", capacity=1)
+    people = [
+        await factories.person(session, f"Ученик {n}", Role.STUDENT, net.home.id, grade=8)
+        for n in range(4)
+    ]
+    await factories.enrolled(session, elsewhere, people[0])
+    waiting_elsewhere = await factories.enrolled(session, elsewhere, people[1], S.WAITLISTED)
+    leaving = await factories.enrolled(session, net.group, net.student)
+    await factories.enrolled(session, net.group, net.other_student)
+    first = await factories.enrolled(session, net.group, people[2], S.WAITLISTED)
+    second = await factories.enrolled(session, net.group, people[3], S.WAITLISTED)
+    await session.commit()
+
+    student = await net.actor(session, net.student)
+    await enrollment.withdraw(session, student, leaving.id, clock.now())
+    await session.commit()
+    states = {
+        a.id: a.state
+        for a in await session.scalars(
+            select(Application).execution_options(populate_existing=True)
+        )
+    }
+    assert states[first.id] == S.ENROLLED
+    assert states[second.id] == S.WAITLISTED
+    assert states[waiting_elsewhere.id] == S.WAITLISTED
+    assert await seats.count(session, net.group.id) == 2
+    assert await seats.count(session, elsewhere.id) == 1
+    group = await session.get(Group, net.group.id, populate_existing=True)
+    assert group.confirmed_at == clock.now()
+    told = await session.scalars(
+        select(Notification.person_id).where(Notification.kind == "notify-group-confirmed")
+    )
+    assert net.other_student.id in set(told)
+
+
+async def test_suggestions_after_a_cancellation_count_each_groups_own_seats(session, clock):
+    """Another group of the direction with a seat left is suggested, a full one is not, however
+    many students other groups hold."""
+    net = await factories.network(session)
+    roomy = await factories.course_with_group(session, net.provider, title="Геометрия", capacity=3)
+    full = await factories.course_with_group(session, net.provider, title="Алгебра", capacity=1)
+    await factories.enrolled(session, net.group, net.student)
+    await factories.enrolled(session, net.group, net.other_student)
+    await factories.enrolled(session, roomy, net.student)
+    await factories.enrolled(session, full, net.other_student)
+    await session.flush()
+    cancelled = await catalogue.group_with_course(session, net.group.id)
+    suggested = await groups.suggestions_for(session, cancelled, clock.now())
+    assert suggested == [f"Геометрия ({roomy.code}) — МБУ ДО ДШИ"]
+
+
+async def test_before_asking_for_input_a_stranger_finds_nothing_and_a_viewer_is_told_why(
+    session,
+):
+    """`require_action`: an application one may not see is not found (never "not yours", which
+    would confirm it exists); one may see but not act on says whose it is."""
+    net = await factories.network(session)
+    app = await factories.enrolled(session, net.group, net.student, S.AWAITING_PARENT)
+    await session.commit()
+    stranger = await net.actor(session, net.other_parent)
+    for application_id in (app.id, app.id + 1000):
+        with pytest.raises(NotFound):
+            await enrollment.require_action(session, stranger, application_id, "confirm")
+    student = await net.actor(session, net.student)
+    with pytest.raises(Forbidden) as refused:
+        await enrollment.require_action(session, student, app.id, "confirm")
+    assert refused.value.key == "error-not-your-child"
+    coordinator = await net.actor(session, net.coordinator)
+    await enrollment.require_action(
+        session, await net.actor(session, net.parent), app.id, "confirm"
+    )
+    app.state = S.AWAITING_SCHOOL
+    await session.flush()
+    await enrollment.require_action(session, coordinator, app.id, "approve")
+    with pytest.raises(Forbidden) as refused:
+        await enrollment.require_action(session, student, app.id, "approve")
+    assert refused.value.key == "error-not-your-student"
+
+
+async def test_the_review_queue_starts_with_the_longest_waiting(session):
+    net = await factories.network(session)
+    newer = await factories.enrolled(session, net.group, net.student, S.AWAITING_SCHOOL)
+    later = await factories.person(session, "Орлов Кирилл", Role.STUDENT, net.home.id, grade=8)
+    older = await factories.enrolled(session, net.group, later, S.AWAITING_SCHOOL)
+    newer.updated_at = START + timedelta(hours=2)
+    older.updated_at = START + timedelta(hours=1)
+    await session.flush()
+    coordinator = await net.actor(session, net.coordinator)
+    queue = await enrollment.review_queue(session, coordinator)
+    assert [line.application.id for line in queue] == [older.id, newer.id]
+
+
+async def test_seats_are_counted_per_group_whatever_the_groups_are_given_as(session):
+    """Counts and rosters group by group: a query over several groups never merges them nor
+    adds a group not asked about; the ids may come as any iterable, once."""
+    net = await factories.network(session)
+    small = await factories.course_with_group(session, net.provider, title="Хор")
+    unasked = await factories.course_with_group(session, net.provider, title="Лепка")
+    empty = await factories.course_with_group(session, net.provider, title="Шахматы")
+    extra = await factories.person(session, "Орлов Кирилл", Role.STUDENT, net.home.id, grade=8)
+    await factories.enrolled(session, net.group, net.student)
+    await factories.enrolled(session, net.group, net.other_student)
+    await factories.enrolled(session, net.group, extra, S.WAITLISTED)
+    await factories.enrolled(session, small, extra)
+    await factories.enrolled(session, unasked, net.student)
+    await session.flush()
+
+    wanted = [net.group.id, small.id, empty.id]
+    expected = {net.group.id: 2, small.id: 1, empty.id: 0}
+    assert await seats.counts(session, wanted) == expected
+    assert await seats.counts(session, (gid for gid in wanted)) == expected
+    assert await seats.students_by_group(session, wanted) == {
+        net.group.id: [net.student.id, net.other_student.id],
+        small.id: [extra.id],
+        empty.id: [],
+    }
+    assert await seats.students_by_group(session, []) == {}
+
+
+async def test_only_groups_a_student_is_enrolled_in_clash(session):
+    """A clash warning names courses the student holds a seat in, not ones left or waited
+    for."""
+    net = await factories.network(session)
+    await factories.enrolled(session, net.group, net.student)  # Tuesdays 15:00-16:30
+    left = await factories.course_with_group(session, net.provider, title="Хор", start=(15, 0))
+    await factories.enrolled(session, left, net.student, S.WITHDRAWN)
+    wanted = await factories.course_with_group(
+        session, net.provider, title="Шахматы", start=(15, 30), end=(17, 0)
+    )
+    await session.flush()
+    assert await enrollment.clashes(session, net.student.id, wanted.id) == [
+        "Олимпиадная математика"
+    ]
+
+
+async def test_no_new_application_once_the_parent_withdrew_consent(session, clock):
+    """`check_apply` looks up the applicant's own consent; the refusal says why."""
+    net = await factories.network(session)
+    await session.commit()
+    parent = await net.actor(session, net.parent)
+    await enrollment.withdraw_consent(session, parent, net.student.id, clock.now())
+    await session.commit()
+    student = await net.actor(session, net.student)
+    with pytest.raises(Forbidden) as refused:
+        await enrollment.check_apply(session, student, net.group.id, clock.now())
+    assert refused.value.key == "error-consent-withdrawn"
+    other = await net.actor(session, net.other_student)
+    await enrollment.check_apply(session, other, net.group.id, clock.now())
+
+
+async def test_an_approval_is_in_the_action_log_with_its_outcome(session, clock):
+    net = await factories.network(session, capacity=1)
+    app = await factories.enrolled(session, net.group, net.student, S.AWAITING_SCHOOL)
+    later = await factories.enrolled(session, net.group, net.other_student, S.AWAITING_SCHOOL)
+    await session.commit()
+    home = await net.actor(session, net.coordinator)
+    other = await net.actor(session, net.other_coordinator)
+    await enrollment.school_approve(session, home, app.id, clock.now())
+    await enrollment.school_approve(session, other, later.id, clock.now())
+    await session.commit()
+    rows = (await session.scalars(select(AuditRecord).order_by(AuditRecord.id))).all()
+    assert [(r.action, r.object_id, r.details) for r in rows] == [
+        ("application.approved", app.id, {"result": "enrolled"}),
+        ("application.approved", later.id, {"result": "waitlisted"}),
+    ]
