@@ -194,7 +194,7 @@ async def test_a_too_long_place_of_an_extra_lesson_adds_nothing_and_is_asked_aga
     assert await _count(session_factory, Notification) == 0
 
     await teacher.send("Актовый зал")
-    assert "➕ Занятие добавлено" in teacher.screen()
+    assert "➕ Вы добавили занятие" in teacher.screen()
     assert await _count(session_factory, Lesson, Lesson.place == "Актовый зал") == 1
 
 
