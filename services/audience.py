@@ -11,8 +11,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import ParentLink, Person
-from models.enums import Priority
+from models import ParentLink, Person, RoleGrant
+from models.enums import Priority, Role
 from services import outbox, seats
 from services.names import Named
 
@@ -51,6 +51,27 @@ async def families(session: AsyncSession, student_ids: Sequence[int]) -> list[Re
 async def group_families(session: AsyncSession, group_id: int) -> list[Recipient]:
     """A group's enrolled students and their parents."""
     return await families(session, await seats.student_ids(session, group_id))
+
+
+async def staff(
+    session: AsyncSession, *, provider_id: int, teacher_id: int | None, student_ids: Sequence[int]
+) -> list[Recipient]:
+    """Who runs a group: its teacher, the coordinators of its students' home organisations and
+    of the providing organisation."""
+    home_orgs = select(Person.home_org_id).where(Person.id.in_(list(student_ids)))
+    coordinators = (
+        await session.scalars(
+            select(RoleGrant.person_id)
+            .where(
+                RoleGrant.role == Role.COORDINATOR,
+                RoleGrant.organisation_id.in_(home_orgs)
+                | (RoleGrant.organisation_id == provider_id),
+            )
+            .order_by(RoleGrant.id)
+        )
+    ).all()
+    teacher = [teacher_id] if teacher_id is not None else []
+    return [Recipient(pid) for pid in dict.fromkeys([*teacher, *coordinators])]
 
 
 def join(*groups: Iterable[Recipient], leave_out: int | None = None) -> list[Recipient]:

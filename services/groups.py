@@ -11,8 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Application, Course, Group, Lesson, Organisation
 from models.enums import ACTIVE_APPLICATION_STATES, LessonStatus, Role
-from services import catalogue, enrollment, seats
+from services import audience, catalogue, enrollment, seats
 from services.actor import Actor
+from services.audience import Recipient
 from services.audit import record
 from services.errors import Conflict, Forbidden
 from services.outbox import notify_many
@@ -104,8 +105,21 @@ async def cancel_preview(session: AsyncSession, actor: Actor, group_id: int) -> 
             )
         ).all()
     )
-    told = await seats.with_parents(session, students)
+    told = audience.join(
+        await audience.families(session, students),
+        await _staff(session, group, students),
+        leave_out=actor.person_id,
+    )
     return CancelPreview(group.course.title, group.code, len(students), len(told))
+
+
+async def _staff(session: AsyncSession, group: Group, students: list[int]) -> list[Recipient]:
+    return await audience.staff(
+        session,
+        provider_id=group.course.provider_org_id,
+        teacher_id=group.teacher_id,
+        student_ids=students,
+    )
 
 
 async def cancel_group(session: AsyncSession, actor: Actor, group_id: int, now: datetime) -> int:
@@ -121,6 +135,20 @@ async def cancel_group(session: AsyncSession, actor: Actor, group_id: int, now: 
         lesson.sequence += 1
         lesson.updated_at = now
     told = await enrollment.close_for_cancelled_group(session, actor, group, now, suggestions)
+    families = {r.person_id for r in await audience.families(session, told)}
+    staff = [
+        r
+        for r in audience.join(await _staff(session, group, told), leave_out=actor.person_id)
+        if r.person_id not in families
+    ]
+    await audience.tell(
+        session,
+        staff,
+        kind="notify-group-cancelled-staff",
+        key_prefix=f"group-cancelled-staff:{group.id}",
+        now=now,
+        params={"course": group.course.title, "group": group.code, "count": len(told)},
+    )
     await record(
         session,
         actor_id=actor.person_id,

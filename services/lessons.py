@@ -21,8 +21,6 @@ from models import (
     Lesson,
     LessonEvent,
     Organisation,
-    Person,
-    RoleGrant,
     WeeklySlot,
 )
 from models.enums import LessonStatus, Priority, Role
@@ -219,20 +217,14 @@ async def concerned(
     """Students, their parents, the group's teacher, the students' home coordinators and the
     provider's coordinators; not the person making the change (their screen says it)."""
     students = await seats.student_ids(session, info.group.id)
-    home_orgs = select(Person.home_org_id).where(Person.id.in_(students))
-    coordinators = (
-        await session.scalars(
-            select(RoleGrant.person_id).where(
-                RoleGrant.role == Role.COORDINATOR,
-                (RoleGrant.organisation_id.in_(home_orgs))
-                | (RoleGrant.organisation_id == info.provider.id),
-            )
-        )
-    ).all()
-    teacher = [info.group.teacher_id] if info.group.teacher_id is not None else []
     return audience.join(
         await audience.families(session, students),
-        [Recipient(pid) for pid in [*teacher, *coordinators]],
+        await audience.staff(
+            session,
+            provider_id=info.provider.id,
+            teacher_id=info.group.teacher_id,
+            student_ids=students,
+        ),
         leave_out=actor_id,
     )
 

@@ -40,7 +40,8 @@ async def test_cancelling_a_group_says_what_follows_and_asks(
     assert answer is None, answer
     assert f"Отменить группу {net.group.code} курса" in screen
     assert "Закроются 2 заявления" in screen, screen
-    assert "получат 4 человека" in screen, screen  # two students and their parents
+    # Two students, their parents, the teacher and the two home schools' coordinators.
+    assert "получат 7 человек" in screen, screen
     assert "[🚫 Да, отменить группу]" in screen
     assert "[▶️ Запустить всё равно]" in screen
     async with session_factory() as s:
@@ -48,11 +49,22 @@ async def test_cancelling_a_group_says_what_follows_and_asks(
     assert await _count(session_factory, Notification) == 0
 
     await coordinator.click("Да, отменить группу")
-    assert "Группа отменена" in coordinator.screen()
+    assert "Вы отменили группу" in coordinator.screen()
     async with session_factory() as s:
         assert (await s.get(Group, net.group.id)).cancelled_at is not None
     live = Application.state.in_((S.ENROLLED, S.WAITLISTED))
     assert await _count(session_factory, Application, live) == 0
+    async with session_factory() as s:
+        told = dict((await s.execute(select(Notification.person_id, Notification.kind))).all())
+    staff = {net.teacher.id, net.coordinator.id, net.other_coordinator.id}
+    assert {p for p, k in told.items() if k == "notify-group-cancelled-staff"} == staff
+    assert {p for p, k in told.items() if k == "notify-group-cancelled"} == {
+        net.student.id,
+        net.parent.id,
+        net.other_student.id,
+        net.other_parent.id,
+    }
+    assert len(told) == 7, "the coordinator who cancelled is not told of it"
 
 
 async def test_only_the_providers_coordinator_may_cancel_the_group(

@@ -158,15 +158,15 @@ group-cancel-ask =
     }
     { $count ->
         [0] Nobody to tell.
-        [one] One person is told, with the direction's other open groups.
-       *[other] { $count } people are told, with the direction's other open groups.
+        [one] One person is told: the students' families with the direction's other open groups, the teacher and the coordinators.
+       *[other] { $count } people are told: the students' families with the direction's other open groups, the teacher and the coordinators.
     }
 btn-unreachable = 📵 Parents we cannot reach
 cmd-unreachable = Parents who blocked the bot
 group-cancelled-done = { $count ->
-    [0] 🚫 The group is cancelled.
-    [one] 🚫 The group is cancelled; { $count } student and their family are being told.
-   *[other] 🚫 The group is cancelled; { $count } students and their families are being told.
+    [0] 🚫 You cancelled the group; the teacher and the coordinators are being told.
+    [one] 🚫 You cancelled the group; { $count } student and their family, the teacher and the coordinators are being told.
+   *[other] 🚫 You cancelled the group; { $count } students and their families, the teacher and the coordinators are being told.
 }
 group-run-anyway-done = ▶️ The group runs below its minimum; you will not be asked again.
 unreachable-title = { $count ->

@@ -73,6 +73,11 @@ notify-group-cancelled =
     } is closed.
     Other open groups in the same direction:
     { $suggestions }
+notify-group-cancelled-staff = 🚫 Group { $group } of <b>{ $course }</b> is cancelled: not enough students. { $count ->
+        [0] It had no applications.
+        [one] { $count } application is closed; the family was offered other groups.
+       *[other] { $count } applications are closed; the families were offered other groups.
+    }
 notify-coordinator-digest =
     📋 <b>Daily digest</b>
     Applications waiting for your review: { $review }
