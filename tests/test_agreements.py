@@ -484,3 +484,29 @@ async def test_the_review_card_says_why_and_the_admin_is_asked_once(
         assert asked == [admin.id]
         assert (await s.get(Application, app.id)).state == S.AWAITING_SCHOOL
 
+
+# --- the demo network -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+async def test_the_demo_has_an_active_an_ending_and_a_missing_agreement(session, clock) -> None:
+    from bot import demo_data as demo
+    from models import Group, Organisation
+
+    await demo.load_demo_data(session, START)
+    orgs = {o.code: o for o in (await session.scalars(select(Organisation))).all()}
+    groups = {
+        g.code: g
+        for g in (await session.scalars(select(Group))).all()
+        if g.code in ("MTHEORY-1", "MATH-OLY-1")
+    }
+    today = START.date()
+    sosh5, sosh4 = orgs[demo.ORG_SOSH5], orgs[demo.ORG_SOSH4]
+    theory, maths = groups["MTHEORY-1"].course_id, groups["MATH-OLY-1"].course_id
+    assert await agreements.covers(session, sosh5.id, theory, today)
+    ending = await agreements.covers(session, sosh4.id, theory, today)
+    assert ending is not None
+    assert 7 < (ending.ends_on - today).days <= 30
+    assert await agreements.covers(session, sosh5.id, maths, today) is None
+    # The ending one's two coordinators (СОШ №4 and ДШИ) are reminded.
+    assert await agreements.process_agreement_deadlines(session, START) == (2, 0)

@@ -61,7 +61,10 @@ agreement-extended = 🔁 The agreement is extended to the next academic year wi
 agreement-terminated = 🚫 The agreement is terminated.
 agreement-extend-ask =
     🔁 Extend agreement No. { $number } to { $end }?
-    The courses stay the same ({ $courses }), and so do its number and date: the extension is an additional agreement to this one.
+    The same { $courses ->
+        [one] { $courses } course stays
+       *[other] { $courses } courses stay
+    }, and so do its number and date: the extension is an additional agreement to this one.
     The coordinators of «{ $home }» and «{ $provider }» will be told.
 agreement-terminate-ask =
     🚫 Terminate agreement No. { $number } between «{ $home }» and «{ $provider }»?
