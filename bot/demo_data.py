@@ -21,6 +21,9 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import (
+    Agreement,
+    AgreementCourse,
+    AgreementEvent,
     Application,
     ApplicationEvent,
     Course,
@@ -33,12 +36,21 @@ from models import (
     RoleGrant,
     WeeklySlot,
 )
-from models.enums import ApplicationState, CourseFormat, Direction, OrgKind, Role
+from models.enums import (
+    AgreementEventKind,
+    AgreementState,
+    ApplicationState,
+    CourseFormat,
+    Direction,
+    OrgKind,
+    Role,
+)
 from services.consent import DATA_CONSENT_VERSION
 from services.lessons import generate_lessons
 
 __all__ = [
     "DEMO_ADMIN_NAME",
+    "DEMO_AGREEMENTS",
     "DEMO_COORDINATOR_COLLEGE_NAME",
     "DEMO_COORDINATOR_DSHI_NAME",
     "DEMO_COORDINATOR_SOSH4_NAME",
@@ -96,6 +108,19 @@ DEMO_TEACHER_SOSH4_NAME = "Орлов Сергей Владимирович"
 DEMO_TEACHER_COLLEGE_NAME = "Ершов Максим Денисович"
 # The network admin (методический центр), no organisation.
 DEMO_ADMIN_NAME = "Лебедева Ирина Викторовна"
+
+# Agreements on the network form (seeds 002): (number, home, provider, days until its end or
+# None for the whole term and a season after). СОШ № 5 ↔ ДШИ is the seeds' own example (four
+# circles); СОШ №4 ↔ ДШИ ends within 30 days (its coordinators are reminded); the college
+# teaches both schools. СОШ № 5 ↔ СОШ №4 have none: a СОШ № 5 student's application to a
+# resource-centre course shows the refusal on the review card (the seats already taken there
+# are the demo's history).
+DEMO_AGREEMENTS: tuple[tuple[str, str, str, int | None], ...] = (
+    ("05/2026", ORG_SOSH5, ORG_DSHI, None),
+    ("04/2026", ORG_SOSH4, ORG_DSHI, 20),
+    ("17/2026", ORG_SOSH5, ORG_COLLEGE, None),
+    ("18/2026", ORG_SOSH4, ORG_COLLEGE, None),
+)
 
 # Groups in a known state, all open to grade 8.
 DEMO_NEARLY_FULL_GROUP = "MATH-OLY-1"  # capacity 12, 11 enrolled
@@ -627,6 +652,60 @@ def _clash(a: list[tuple[datetime, datetime]], b: list[tuple[datetime, datetime]
 # --- the loader -------------------------------------------------------------------------------
 
 
+async def _agreements(
+    session: AsyncSession,
+    orgs: dict[str, Organisation],
+    courses: dict[str, Course],
+    admin: Person,
+    start: date,
+    end: date,
+    today: date,
+    enrolled_on: datetime,
+) -> None:
+    """The agreements of DEMO_AGREEMENTS, signed before the term and in force, each covering
+    every course of its provider."""
+    signed_on = start - timedelta(days=21)
+    for number, home, provider, days_left in DEMO_AGREEMENTS:
+        agreement = Agreement(
+            number=number,
+            signed_on=signed_on,
+            home_org_id=orgs[home].id,
+            provider_org_id=orgs[provider].id,
+            starts_on=signed_on,
+            ends_on=end + timedelta(days=90) if days_left is None else today + timedelta(days_left),
+            state=AgreementState.ACTIVE,
+            created_by=admin.id,
+            created_at=enrolled_on - timedelta(days=14),
+            updated_at=enrolled_on - timedelta(days=7),
+        )
+        session.add(agreement)
+        await session.flush()
+        session.add_all(
+            AgreementCourse(agreement_id=agreement.id, course_id=course.id)
+            for course in courses.values()
+            if course.provider_org_id == orgs[provider].id
+        )
+        session.add_all(
+            [
+                AgreementEvent(
+                    agreement_id=agreement.id,
+                    kind=AgreementEventKind.CREATED,
+                    actor_id=admin.id,
+                    details={},
+                    created_at=agreement.created_at,
+                ),
+                AgreementEvent(
+                    agreement_id=agreement.id,
+                    kind=AgreementEventKind.ACTIVATED,
+                    actor_id=admin.id,
+                    details={},
+                    created_at=agreement.updated_at,
+                ),
+            ]
+        )
+    await session.flush()
+
+
 async def load_demo_data(session: AsyncSession, now: datetime) -> DemoSummary:
     """Load the demo network unless it is already there; flushes, never commits."""
     if now.tzinfo is None:
@@ -664,7 +743,7 @@ async def load_demo_data(session: AsyncSession, now: datetime) -> DemoSummary:
         staff[member.key] = await b.person(
             member.name, tuple((role, org.id) for role in member.roles), home_org_id=org.id
         )
-    await b.person(DEMO_ADMIN_NAME, ((Role.ADMIN, None),))
+    admin = await b.person(DEMO_ADMIN_NAME, ((Role.ADMIN, None),))
 
     # Courses.
     courses: dict[str, Course] = {}
@@ -685,6 +764,8 @@ async def load_demo_data(session: AsyncSession, now: datetime) -> DemoSummary:
         session.add(course)
         courses[c.code] = course
     await session.flush()
+
+    await _agreements(session, orgs, courses, admin, start, end, today, enrolled_on)
 
     # Groups, weekly slots and lessons.
     course_specs = {c.code: c for c in _COURSES}

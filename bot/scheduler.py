@@ -11,7 +11,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.settings import Settings
-from services import digests, groups, jobmarks, message_refs, reminders, updates
+from services import agreements, digests, groups, jobmarks, message_refs, reminders, updates
 from services.clock import Clock
 
 logger = logging.getLogger(__name__)
@@ -46,6 +46,10 @@ class Jobs:
             (
                 "consent deadlines",
                 lambda db: reminders.process_consent_deadlines(db, now(), self.rules),
+            ),
+            (
+                "agreement deadlines",
+                lambda db: agreements.process_agreement_deadlines(db, now()),
             ),
             ("small groups", lambda db: groups.queue_undersized_warnings(db, now())),
             (

@@ -12,6 +12,7 @@ from aiogram import Router
 
 from handlers import (
     admin,
+    agreements,
     applications,
     broadcasts,
     catalogue,
@@ -50,6 +51,7 @@ FLOWS = (
     group_messages,
     schedule,
     network,
+    agreements,
     invites,
     reports,
     export,

@@ -4,6 +4,7 @@ review queue, the parent's screens and the consent flow show applications throug
 
 from __future__ import annotations
 
+from datetime import datetime
 from enum import StrEnum
 
 from aiogram.filters.callback_data import CallbackData
@@ -46,6 +47,7 @@ class AppAction(StrEnum):
     DECLINE = enrollment.Action.DECLINE
     APPROVE = enrollment.Action.APPROVE
     REJECT = enrollment.Action.REJECT
+    ASK_ADMIN = "ask_admin"  # no agreement lets the student in: the network admin is asked
 
 
 class AppOpen(CallbackData, prefix="app"):
@@ -156,11 +158,17 @@ async def show_application(
     actor: Actor,
     application_id: int,
     notice: Html | None = None,
+    *,
+    now: datetime,
 ) -> None:
-    """The card, with the buttons this person may use on it now."""
+    """The card, with the buttons this person may use on it now. A coordinator who may
+    approve but for an agreement is told why before pressing, and may ask the admin."""
     line, events = await enrollment.application_detail(session, actor, application_id)
     app = line.application
     allowed = await enrollment.allowed_actions(session, actor, app)
+    blocked = (
+        await enrollment.agreement_refusal(session, app, now) if Action.APPROVE in allowed else None
+    )
     rows: list[list[InlineKeyboardButton]] = []
     needs_data_consent = Action.CONFIRM in allowed and not await consent.active(
         session, actor.person_id, app.student_id
@@ -186,11 +194,13 @@ async def show_application(
             ]
         )
     if Action.APPROVE in allowed:
+        first = (
+            button(tr.label("btn-ask-admin"), AppAct(id=app.id, action=AppAction.ASK_ADMIN))
+            if blocked
+            else button(tr.label("btn-approve"), AppAct(id=app.id, action=AppAction.APPROVE))
+        )
         rows.append(
-            [
-                button(tr.label("btn-approve"), AppAct(id=app.id, action=AppAction.APPROVE)),
-                button(tr.label("btn-reject"), AppAct(id=app.id, action=AppAction.REJECT)),
-            ]
+            [first, button(tr.label("btn-reject"), AppAct(id=app.id, action=AppAction.REJECT))]
         )
     if Action.WITHDRAW in allowed:
         rows.append(
@@ -204,6 +214,10 @@ async def show_application(
         clashing = await enrollment.clashes(session, app.student_id, app.group_id)
         if clashing:
             text = Html(text + "\n\n" + tr("review-clash", courses=", ".join(clashing)))
+    if blocked:
+        text = Html(
+            text + "\n\n⚠️ " + tr(blocked.key, **blocked.params) + "\n" + tr("review-ask-admin")
+        )
     if needs_data_consent:
         text = Html(
             text

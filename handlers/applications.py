@@ -60,11 +60,12 @@ async def on_open(
     person: Person,
     actor: Actor,
     state: FSMContext,
+    clock: Clock,
     reply: Reply,
 ) -> None:
     """An application's card; leaves any half-typed reason behind."""
     await state.clear()
-    await show_application(reply, session, tr, person, actor, callback_data.id)
+    await show_application(reply, session, tr, person, actor, callback_data.id, now=clock.now())
 
 
 async def on_withdraw_ask(
@@ -103,7 +104,14 @@ async def on_withdraw(
 ) -> None:
     await enrollment.withdraw(session, actor, callback_data.id, clock.now())
     await show_application(
-        reply, session, tr, person, actor, callback_data.id, notice=tr("withdraw-done")
+        reply,
+        session,
+        tr,
+        person,
+        actor,
+        callback_data.id,
+        notice=tr("withdraw-done"),
+        now=clock.now(),
     )
 
 
@@ -130,7 +138,14 @@ async def on_confirm(
         with_data_consent=callback_data.action == AppAction.CONFIRM_WITH_CONSENT,
     )
     await show_application(
-        reply, session, tr, person, actor, callback_data.id, notice=tr("confirm-done")
+        reply,
+        session,
+        tr,
+        person,
+        actor,
+        callback_data.id,
+        notice=tr("confirm-done"),
+        now=clock.now(),
     )
 
 
@@ -187,7 +202,14 @@ async def _decline(
     await enrollment.parent_decline(session, actor, application_id, clock.now(), reason)
     await state.clear()
     await show_application(
-        reply, session, tr, person, actor, application_id, notice=tr("decline-done")
+        reply,
+        session,
+        tr,
+        person,
+        actor,
+        application_id,
+        notice=tr("decline-done"),
+        now=clock.now(),
     )
 
 
@@ -237,7 +259,14 @@ async def on_approve(
     """Approve: enrolled while seats remain, otherwise waitlisted."""
     app = await enrollment.school_approve(session, actor, callback_data.id, clock.now())
     await show_application(
-        reply, session, tr, person, actor, app.id, notice=tr(f"approve-done-{app.state.value}")
+        reply,
+        session,
+        tr,
+        person,
+        actor,
+        app.id,
+        notice=tr(f"approve-done-{app.state.value}"),
+        now=clock.now(),
     )
 
 
@@ -274,8 +303,29 @@ async def on_reject_reason(
     await enrollment.school_reject(session, actor, application_id, clock.now(), message.text or "")
     await state.clear()
     await show_application(
-        reply, session, tr, person, actor, application_id, notice=tr("reject-done")
+        reply,
+        session,
+        tr,
+        person,
+        actor,
+        application_id,
+        notice=tr("reject-done"),
+        now=clock.now(),
     )
+
+
+async def on_ask_admin(
+    _: CallbackQuery,
+    callback_data: AppAct,
+    session: AsyncSession,
+    tr: Text,
+    actor: Actor,
+    clock: Clock,
+    reply: Reply,
+) -> None:
+    """No agreement lets the guest in: the network admins are asked to arrange one (once)."""
+    told = await enrollment.ask_admin_for_agreement(session, actor, callback_data.id, clock.now())
+    reply.alert(tr.label("ask-admin-done" if told else "ask-admin-already"))
 
 
 def _act(action: AppAction) -> CallbackQueryFilter:
@@ -300,5 +350,6 @@ def setup() -> Router:
     router.message.register(on_decline_reason, Reason.decline, typed_text)
     router.callback_query.register(on_approve, _act(AppAction.APPROVE))
     router.callback_query.register(on_reject_ask, _act(AppAction.REJECT), flags=READ_ONLY)
+    router.callback_query.register(on_ask_admin, _act(AppAction.ASK_ADMIN))
     router.message.register(on_reject_reason, Reason.reject, typed_text)
     return router

@@ -42,7 +42,14 @@ async def on_consent_give(
     await consent.give(session, actor, callback_data.child, clock.now())
     if callback_data.app:
         await show_application(
-            reply, session, tr, person, actor, callback_data.app, notice=tr("consent-given")
+            reply,
+            session,
+            tr,
+            person,
+            actor,
+            callback_data.app,
+            notice=tr("consent-given"),
+            now=clock.now(),
         )
     else:
         await _show_consents(reply, session, tr, actor, notice=tr("consent-given"))

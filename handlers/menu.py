@@ -97,6 +97,7 @@ def menu_keyboard(tr: Text, actor: Actor, role: Role | None) -> InlineKeyboardMa
             [_go(tr, "btn-today", Screen.TODAY), _go(tr, "btn-week", Screen.WEEK)],
             [_go(tr, "btn-unreachable", Screen.UNREACHABLE)],
             [_go(tr, "btn-broadcast", Screen.BROADCAST), _go(tr, "btn-import", Screen.IMPORT)],
+            [_go(tr, "btn-agreements", Screen.AGREEMENTS)],
         ]
     elif role == Role.TEACHER:
         rows += [
@@ -112,7 +113,7 @@ def menu_keyboard(tr: Text, actor: Actor, role: Role | None) -> InlineKeyboardMa
                 _go(tr, "btn-holidays", Screen.HOLIDAYS),
             ],
             [_go(tr, "btn-audit", Screen.AUDIT), _go(tr, "btn-broadcast", Screen.BROADCAST)],
-            [_go(tr, "btn-import", Screen.IMPORT)],
+            [_go(tr, "btn-import", Screen.IMPORT), _go(tr, "btn-agreements", Screen.AGREEMENTS)],
         ]
     if role in (Role.TEACHER, Role.COORDINATOR, Role.ADMIN):
         rows.append([_go(tr, "btn-reports", Screen.REPORTS)])

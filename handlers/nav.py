@@ -40,6 +40,7 @@ class Screen(StrEnum):
     IMPORT = "import"
     REPORTS = "reports"
     EXPORT = "export"
+    AGREEMENTS = "agreements"
     # the network admin
     ADMIN = "admin"
     NETWORK = "network"

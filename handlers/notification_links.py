@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from handlers.agreements import Agr, AgrAction
 from handlers.application_card import AppOpen
 from handlers.coordinator import GroupDecision
 from handlers.lesson_card import LessonAct, LessonAction
@@ -22,6 +23,8 @@ def buttons_for(link: dict[str, Any], tr: Text) -> Buttons | None:
         return None
     if target == "application":
         return [[(tr.label("btn-open-application"), AppOpen(id=ident).pack())]]
+    if target == "agreement":
+        return [[(tr.label("btn-open-agreement"), Agr(action=AgrAction.OPEN, id=ident).pack())]]
     if target == "lesson":
         roll = LessonAct(id=ident, action=LessonAction.ROLL).pack()
         return [[(tr.label("btn-mark-attendance"), roll)]]

@@ -1,5 +1,6 @@
 """The data: SQLAlchemy models, engine and session factory, migrations."""
 
+from models.agreements import Agreement, AgreementCourse, AgreementEvent
 from models.attendance import AttendanceMark
 from models.audit import AuditRecord
 from models.base import Base
@@ -23,6 +24,9 @@ from models.people import (
 __all__ = [
     "Account",
     "AccountLinkCode",
+    "Agreement",
+    "AgreementCourse",
+    "AgreementEvent",
     "Application",
     "ApplicationEvent",
     "AttendanceMark",

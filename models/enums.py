@@ -100,3 +100,22 @@ class NotificationState(enum.StrEnum):
     SENDING = "sending"
     SENT = "sent"
     FAILED = "failed"
+
+
+class AgreementState(enum.StrEnum):
+    """An agreement on the network form of a programme (договор о сетевой форме)."""
+
+    DRAFT = "draft"
+    ACTIVE = "active"
+    EXPIRED = "expired"
+    TERMINATED = "terminated"
+
+
+class AgreementEventKind(enum.StrEnum):
+    CREATED = "created"
+    ACTIVATED = "activated"
+    EXTENDED = "extended"
+    TERMINATED = "terminated"
+    EXPIRED = "expired"
+    COURSE_ADDED = "course_added"
+    COURSE_REMOVED = "course_removed"

@@ -61,6 +61,13 @@ ACTIONS = (
     "network.profile_day",
     "holiday.added",
     "import.applied",
+    "agreement.created",
+    "agreement.courses_changed",
+    "agreement.activated",
+    "agreement.extended",
+    "agreement.terminated",
+    "agreement.admin_asked",
+    "agreement.annex_exported",
 )
 
 
@@ -70,6 +77,7 @@ def action_key(action: str) -> str:
 
 # What audited actions act on (their records' object_type), each with a name in locales/.
 OBJECT_TYPES = (
+    "agreement",
     "application",
     "attendance_mark",
     "broadcast",

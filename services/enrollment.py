@@ -20,11 +20,11 @@ from sqlalchemy.orm import selectinload
 
 from models import Application, ApplicationEvent, Course, Group, Organisation, ParentLink, Person
 from models.enums import ACTIVE_APPLICATION_STATES, ApplicationState, Priority, Role
-from services import audience, catalogue, consent, people, seats
+from services import agreements, audience, catalogue, consent, people, seats
 from services.actor import Actor
 from services.audit import record
 from services.consent import ConsentState
-from services.errors import Conflict, Forbidden, NotFound
+from services.errors import Conflict, DomainError, Forbidden, NotFound
 from services.names import Named
 from services.outbox import notify_many
 from services.schedule import slots_overlap
@@ -521,6 +521,48 @@ async def parent_decline(
     return loaded.app
 
 
+async def agreement_refusal(
+    session: AsyncSession, app: Application, now: datetime
+) -> DomainError | None:
+    """Why the home school cannot approve this application for want of an agreement between
+    the student's organisation and the provider (the card says it before anyone presses)."""
+    group = await catalogue.group_with_course(session, app.group_id)
+    student = await session.get(Person, app.student_id)
+    assert student is not None  # a foreign key guarantees it
+    return await agreements.approval_refusal(session, student, group.course, group, now)
+
+
+async def ask_admin_for_agreement(
+    session: AsyncSession, actor: Actor, application_id: int, now: datetime
+) -> bool:
+    """The home coordinator asks the network admins to arrange the missing agreement: each
+    admin is told once per application. Returns whether they were told now (False: asked
+    before)."""
+    app = await require_action(session, actor, application_id, Action.APPROVE)
+    refusal = await agreement_refusal(session, app, now)
+    if refusal is None:
+        raise Conflict("error-agreement-not-needed")
+    line = await application_line(session, application_id)
+    student = await session.get(Person, app.student_id)
+    assert student is not None  # a foreign key guarantees it
+    admins = await people.admin_ids(session)
+    told = await notify_many(
+        session,
+        admins,
+        kind="notify-admin-agreement-needed",
+        key_prefix=f"agr-ask:{application_id}",
+        now=now,
+        params={
+            **refusal.params,
+            "student": Named.of(student).to_param(),
+            "group": line.group_code,
+        },
+    )
+    if told:
+        await _audit(session, actor, "agreement.admin_asked", app, now)
+    return told > 0
+
+
 def _require_coordinator(actor: Actor, student: Person) -> None:
     if student.home_org_id is None or not actor.has(Role.COORDINATOR, student.home_org_id):
         raise Forbidden("error-not-your-student")
@@ -529,10 +571,17 @@ def _require_coordinator(actor: Actor, student: Person) -> None:
 async def school_approve(
     session: AsyncSession, actor: Actor, application_id: int, now: datetime
 ) -> Application:
-    """The home coordinator approves: enrolled while seats remain, else waitlisted."""
+    """The home coordinator approves: enrolled while seats remain, else waitlisted. A guest
+    student (of another organisation than the provider) only under an active agreement
+    between the two that covers the course (services/agreements.approval_refusal)."""
     loaded = await _load(session, application_id)
     _require_coordinator(actor, loaded.student)
     _expect(loaded.app, Action.APPROVE)
+    refusal = await agreements.approval_refusal(
+        session, loaded.student, loaded.course, loaded.group, now
+    )
+    if refusal is not None:
+        raise refusal
     has_seat = await seats.count(session, loaded.group.id) < loaded.group.capacity
     to = S.ENROLLED if has_seat else S.WAITLISTED
     event = await _move(

@@ -409,6 +409,14 @@ async def require_self_or_child(session: AsyncSession, actor: Actor, subject_id:
     return person
 
 
+async def admin_ids(session: AsyncSession) -> list[int]:
+    """The network admins."""
+    found = await session.scalars(
+        select(RoleGrant.person_id).where(RoleGrant.role == Role.ADMIN).distinct()
+    )
+    return list(found.all())
+
+
 async def coordinator_ids_of(session: AsyncSession, org_id: int) -> list[int]:
     return list(
         (

@@ -6,10 +6,13 @@ import itertools
 from dataclasses import dataclass
 from datetime import date, time
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import (
     Account,
+    Agreement,
+    AgreementCourse,
     Application,
     ApplicationEvent,
     Course,
@@ -21,7 +24,15 @@ from models import (
     RoleGrant,
     WeeklySlot,
 )
-from models.enums import ApplicationState, CourseFormat, Direction, Messenger, OrgKind, Role
+from models.enums import (
+    AgreementState,
+    ApplicationState,
+    CourseFormat,
+    Direction,
+    Messenger,
+    OrgKind,
+    Role,
+)
 from services.actor import Actor
 from services.people import load_actor
 from tests.conftest import START
@@ -115,7 +126,10 @@ async def course_with_group(
     weekday: int = 1,
     start: tuple[int, int] = (15, 0),
     end: tuple[int, int] = (16, 30),
+    covered: bool = True,
 ) -> Group:
+    """A course with one group. With `covered`, the course joins every active agreement its
+    provider teaches under (so the factory network's guests may be admitted to it)."""
     n = next(_seq)
     course = Course(
         code=f"C{n}",
@@ -145,8 +159,52 @@ async def course_with_group(
     session.add(
         WeeklySlot(group_id=group.id, weekday=weekday, start_time=time(*start), end_time=time(*end))
     )
+    if covered:
+        found = await session.scalars(
+            select(Agreement.id).where(
+                Agreement.provider_org_id == provider.id, Agreement.state == AgreementState.ACTIVE
+            )
+        )
+        for agreement_id in found.all():
+            session.add(AgreementCourse(agreement_id=agreement_id, course_id=course.id))
     await session.flush()
     return group
+
+
+async def agreement(
+    session: AsyncSession,
+    home: Organisation,
+    provider: Organisation,
+    *,
+    courses: list[Course] | None = None,
+    state: AgreementState = AgreementState.ACTIVE,
+    starts_on: date = date(2026, 9, 1),
+    ends_on: date = date(2027, 8, 31),
+    number: str | None = None,
+) -> Agreement:
+    """An agreement between two organisations covering `courses` (by default every course of
+    the provider)."""
+    a = Agreement(
+        number=number or f"{next(_seq)}/С",
+        signed_on=starts_on,
+        home_org_id=home.id,
+        provider_org_id=provider.id,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        state=state,
+        created_at=START,
+        updated_at=START,
+    )
+    session.add(a)
+    await session.flush()
+    if courses is None:
+        courses = list(
+            await session.scalars(select(Course).where(Course.provider_org_id == provider.id))
+        )
+    for c in courses:
+        session.add(AgreementCourse(agreement_id=a.id, course_id=c.id))
+    await session.flush()
+    return a
 
 
 async def enrolled(
@@ -187,13 +245,20 @@ class Network:
         return await load_actor(session, who)
 
 
-async def network(session: AsyncSession, *, capacity: int = 12, min_size: int = 10) -> Network:
+async def network(
+    session: AsyncSession, *, capacity: int = 12, min_size: int = 10, agreements: bool = True
+) -> Network:
+    """The network; with `agreements`, both schools have an active agreement with the
+    provider covering its courses (those made later too, see `course_with_group`)."""
     home = await org(session, "МБОУ СОШ № 5", code="sosh5")
     other = await org(session, "МАОУ «СОШ №4»", code="sosh4", kind=OrgKind.RESOURCE_CENTRE)
     provider = await org(session, "МБУ ДО ДШИ", code="dshi", kind=OrgKind.ART_SCHOOL)
     teacher = await person(
         session, "Белова Анна Сергеевна", Role.TEACHER, provider.id, telegram_id=301
     )
+    if agreements:
+        for a, b in ((home, provider), (other, provider), (home, other), (other, home)):
+            await agreement(session, a, b, courses=[])
     group = await course_with_group(
         session, provider, capacity=capacity, min_size=min_size, teacher=teacher
     )

@@ -13,6 +13,8 @@ import pytest
 from handlers.menu import COMMON_COMMANDS, ROLE_COMMANDS
 from models import WeeklySlot
 from models.enums import (
+    AgreementEventKind,
+    AgreementState,
     ApplicationState,
     CourseFormat,
     Direction,
@@ -44,6 +46,8 @@ DYNAMIC_KEYS: dict[str, list[str]] = {
     "lesson-status-": [s.value for s in LessonStatus],
     "lesson-event-": ["added", "cancelled", "moved"],
     "messenger-": [m.value for m in Messenger],
+    "agreement-state-": [s.value for s in AgreementState],
+    "agreement-event-": [k.value.replace("_", "-") for k in AgreementEventKind],
 }
 
 
