@@ -149,7 +149,8 @@ def _card_text(tr: Text, info: AgreementCard) -> Html:
     ]
     if a.reason:
         parts.append(tr("agreement-reason", reason=a.reason))
-    parts.append(tr("agreement-history") + "\n" + "\n".join(history))
+    if history:
+        parts.append(tr("agreement-history") + "\n" + "\n".join(history))
     return Html("\n\n".join(parts))
 
 
