@@ -178,6 +178,12 @@ async def test_phone_sized_screen(sandbox: Sandbox, browser: Any, screenshots: P
     await page.locator("#people-toggle").click()
     await expect(page.locator("#people")).to_be_in_viewport()
     await page.locator("#people-toggle").click()
+    # The menu's buttons show whole: a keyboard takes the chat's width, as in Telegram, and
+    # no label is cut by an ellipsis (handlers/ui.ROW_BUDGET keeps them short enough).
+    cut = await column.chat.locator(".kb").evaluate_all(
+        "buttons => buttons.filter(b => b.scrollWidth > b.clientWidth).map(b => b.textContent)"
+    )
+    assert cut == []
 
     # A document goes up from the phone and comes back as a download link.
     await column.chat.locator("input[type=file]").set_input_files(
