@@ -68,8 +68,10 @@ async def check_apply(
 
     A group's dates are days of the provider's calendar, so "today" is taken there.
     """
-    if not actor.has(Role.STUDENT) or actor.grade is None:
+    if not actor.has(Role.STUDENT):
         raise Forbidden("error-students-only")
+    if actor.grade is None:  # an import that left it empty: courses are open to grades
+        raise Forbidden("error-no-grade")
     group = await catalogue.group_with_course(session, group_id)
     provider = await session.get(Organisation, group.course.provider_org_id)
     assert provider is not None  # a foreign key guarantees it

@@ -113,7 +113,10 @@ async def test_a_student_without_a_grade_cannot_apply(session, session_factory, 
         ApplyStep(group_id=net.group.id).pack(),
         ApplyStep(group_id=net.group.id, confirm=True).pack(),
     ):
-        assert await student.press(data) == STUDENTS_ONLY
+        assert await student.press(data) == (
+            "Чтобы подать заявление, в вашем профиле нужен класс, а он не указан. "
+            "Попросите координатора вашей школы его добавить."
+        )
     assert await _count(session_factory, Application) == 0
 
 

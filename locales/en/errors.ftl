@@ -8,6 +8,7 @@ error-stale-button = This button is out of date. Open the menu again: /menu
 error-unknown-command = I don't know that command. Here is what you can do:
 error-unexpected-text = I'm not waiting for a message now. Choose what to do:
 error-students-only = Only students can do this.
+error-no-grade = To apply, your profile needs your grade, and it is not set. Please ask your school's coordinator to add it.
 error-parents-only = Only parents can do this.
 error-teachers-only = Only teachers can do this.
 error-coordinators-only = Only coordinators can do this.
